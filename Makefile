@@ -1,0 +1,33 @@
+# `make run` starts the store on the embedded demo shop; `make test` runs the checks.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint demo-shop clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+# The demo shop as its own HTTP server, like Shopify (port 8100).
+demo-shop: $(VENV)/.runtime
+	$(BIN)/flask --app wsgi demo-shop serve --port 8100
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,69 @@
+"""Storefront: a headless Shopify storefront server for brands that sell through creators."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from storefront import config as settings
+from storefront.shopify.client import StorefrontClient
+from storefront.shopify.transport import HTTPTransport, endpoint_url
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, with `test_config` taking precedence."""
+    values = settings.load({**os.environ, **(test_config or {})})
+    theme_dir = settings.PROJECT_ROOT / "themes" / values["THEME"]
+    app = Flask(
+        __name__,
+        template_folder=str(theme_dir / "templates"),
+        static_folder=str(theme_dir / "static"),
+        instance_path=str(settings.PROJECT_ROOT / "instance"),
+    )
+    app.config.from_mapping(values)
+
+    # X-Forwarded-For is trusted only from as many proxies as we were told of;
+    # the buyer IP sent to Shopify comes from it.
+    if values["TRUSTED_PROXY_COUNT"]:
+        count = values["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    from storefront.web import context, views
+
+    app.extensions["storefront"] = StorefrontClient(
+        _transport(app),
+        context={"country": values["SHOPIFY_COUNTRY"], "language": values["SHOPIFY_LANGUAGE"]},
+        buyer_ip=context.buyer_ip,
+    )
+    context.init_app(app)
+    app.register_blueprint(views.bp)
+    return app
+
+
+def _transport(app: Flask):
+    """Shopify over HTTP when a shop is configured, else the embedded demo shop."""
+    cfg = app.config
+    if cfg["SHOPIFY_STORE_DOMAIN"]:
+        return HTTPTransport(
+            endpoint_url(cfg["SHOPIFY_STORE_DOMAIN"], cfg["SHOPIFY_API_VERSION"]),
+            public_token=cfg["SHOPIFY_STOREFRONT_TOKEN"],
+            private_token=cfg["SHOPIFY_STOREFRONT_PRIVATE_TOKEN"],
+            connect_timeout=cfg["SHOPIFY_CONNECT_TIMEOUT"],
+            read_timeout=cfg["SHOPIFY_READ_TIMEOUT"],
+        )
+    from storefront.demo_shop import web as demo_web
+    from storefront.demo_shop.carts import SqliteCartStore
+    from storefront.demo_shop.shop import DemoShop
+    from storefront.demo_shop.transport import DemoShopTransport
+
+    cart_db = cfg["DEMO_SHOP_CART_DB"] or str(Path(app.instance_path) / "demo-shop-carts.sqlite3")
+    Path(cart_db).parent.mkdir(parents=True, exist_ok=True)
+    shop = DemoShop(carts=SqliteCartStore(Path(cart_db)))
+    app.register_blueprint(demo_web.blueprint(shop))
+    app.config["DEMO_SHOP"] = True
+    return DemoShopTransport(shop)

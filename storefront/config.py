@@ -1,0 +1,199 @@
+"""Every setting of the storefront: its default, and a check that says what to fix.
+
+Settings come from the environment (or `create_app(test_config)` in tests).
+A wrong or missing value stops the start with a ConfigError naming the
+variable and what to do about it, instead of failing later on a request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Used only with the embedded demo shop, where nothing real is at stake; a real
+# shop refuses to start without a SECRET_KEY of its own.
+DEMO_SECRET_KEY = "demo-shop-only-not-a-secret"
+
+CACHE_TYPES = {
+    "NullCache",
+    "SimpleCache",
+    "FileSystemCache",
+    "RedisCache",
+    "RedisSentinelCache",
+    "RedisClusterCache",
+}
+
+
+class ConfigError(Exception):
+    """A setting is wrong or missing; the message says which and what to do."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Any = str
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if not number > 0:
+        raise ValueError("must be greater than 0")
+    return number
+
+
+def _int_between(low: int, high: int):
+    def parse(value: str) -> int:
+        number = int(value)
+        if not low <= number <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return number
+
+    return parse
+
+
+def _one_of(*choices: str):
+    def parse(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return value
+
+    return parse
+
+
+def _matching(pattern: str, description: str):
+    regex = re.compile(pattern)
+
+    def parse(value: str) -> str:
+        if not regex.fullmatch(value):
+            raise ValueError(f"must be {description}")
+        return value
+
+    return parse
+
+
+def _store_domain(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if "://" in value:
+        if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(:\d+)?", value):
+            raise ValueError("must be http(s)://host[:port] with no path")
+    elif not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]*\.[A-Za-z]{2,}", value):
+        raise ValueError("must be a domain like your-shop.myshopify.com")
+    return value
+
+
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("must be true or false")
+
+
+SETTINGS = [
+    Setting("SHOPIFY_STORE_DOMAIN", None, "unset for the demo shop; your-shop.myshopify.com, "
+            "or http(s)://host:port", _store_domain),
+    Setting("SHOPIFY_STOREFRONT_TOKEN", None, "the Storefront API public access token"),
+    Setting("SHOPIFY_STOREFRONT_PRIVATE_TOKEN", None, "optional private (server) token"),
+    Setting("SHOPIFY_API_VERSION", "2026-04", "a Storefront API version like 2026-04",
+            _matching(r"\d{4}-(01|04|07|10)|unstable", "a quarterly version like 2026-04")),
+    Setting("SHOPIFY_WEBHOOK_SECRET", None, "the app's webhook signing secret"),
+    Setting("SHOPIFY_CONNECT_TIMEOUT", 3.0, "seconds to connect to Shopify", _positive_float),
+    Setting("SHOPIFY_READ_TIMEOUT", 8.0, "seconds to wait for Shopify's reply", _positive_float),
+    Setting("SHOPIFY_COUNTRY", "US", "the buyer country for prices (ISO 3166 alpha-2)",
+            _matching(r"[A-Z]{2}", "two capital letters like US")),
+    Setting("SHOPIFY_LANGUAGE", "EN", "the language for content (ISO 639 code)",
+            _matching(r"[A-Z]{2}(_[A-Z]{2,4})?", "a language code like EN or PT_BR")),
+    Setting("TRUSTED_PROXY_COUNT", 0, "how many proxies in front of the app set "
+            "X-Forwarded-For", _int_between(0, 10)),
+    Setting("SECRET_KEY", None, "a long random string that signs cookies"),
+    Setting("CREATORS_DIR", "creators", "the folder of creator files"),
+    Setting("THEME", "base", "the name of a folder in themes/",
+            _matching(r"[a-z0-9][a-z0-9_-]*", "a theme folder name like base")),
+    Setting("CACHE_TYPE", "SimpleCache", "a flask-caching backend",
+            _one_of(*sorted(CACHE_TYPES))),
+    Setting("CACHE_REDIS_URL", None, "redis://host:port/db for RedisCache",
+            _matching(r"(redis|rediss|unix)://.+", "a URL like redis://127.0.0.1:6379/0")),
+    Setting("CACHE_DIR", None, "the folder for FileSystemCache"),
+    Setting("CACHE_DEFAULT_TIMEOUT", 300, "seconds", _int_between(0, 31_536_000)),
+    Setting("CACHE_KEY_PREFIX", "storefront:", "prefix of every cache key"),
+    Setting("ATTRIBUTION_WINDOW_DAYS", 30, "days a referral counts", _int_between(1, 365)),
+    Setting("ATTRIBUTION_MODEL", "last_click", "last_click or first_click",
+            _one_of("last_click", "first_click")),
+    Setting("DEMO_SHOP_CART_DB", None, "the demo shop's cart database file "
+            "(default: instance/demo-shop-carts.sqlite3)"),
+    Setting("MAIN_MENU", "main-menu", "handle of the header menu"),
+    Setting("FOOTER_MENU", "footer", "handle of the footer menu"),
+    Setting("DEBUG", False, "true or false", _flag),
+]
+
+
+def load(source: Mapping[str, Any]) -> dict[str, Any]:
+    """Validated settings from `source` (the environment, or a test's mapping)."""
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = source.get(setting.name)
+        if raw is None or raw == "":
+            config[setting.name] = setting.default
+            continue
+        if not isinstance(raw, str):
+            config[setting.name] = raw  # already typed, from a test's config
+            continue
+        try:
+            config[setting.name] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{setting.name}={raw!r} is not valid: {exc}. Set it to {setting.help}."
+            ) from None
+    _check_together(config)
+    return config
+
+
+def _check_together(config: dict[str, Any]) -> None:
+    real_shop = config["SHOPIFY_STORE_DOMAIN"] is not None
+    if real_shop:
+        if not (config["SHOPIFY_STOREFRONT_TOKEN"] or config["SHOPIFY_STOREFRONT_PRIVATE_TOKEN"]):
+            raise ConfigError(
+                "SHOPIFY_STOREFRONT_TOKEN is missing: a real shop is configured "
+                "(SHOPIFY_STORE_DOMAIN), so set SHOPIFY_STOREFRONT_TOKEN to its Storefront "
+                "API access token (or SHOPIFY_STOREFRONT_PRIVATE_TOKEN)."
+            )
+        if not config["SECRET_KEY"]:
+            raise ConfigError(
+                "SECRET_KEY is missing: a real shop is configured, so set SECRET_KEY to a "
+                "long random string, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
+    elif not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = DEMO_SECRET_KEY
+    if config["CACHE_TYPE"].startswith("Redis") and not config["CACHE_REDIS_URL"]:
+        raise ConfigError(
+            f"CACHE_REDIS_URL is missing: CACHE_TYPE={config['CACHE_TYPE']} needs it; "
+            "set it to your Redis server's URL, e.g. redis://127.0.0.1:6379/0."
+        )
+    if config["CACHE_TYPE"] == "FileSystemCache" and not config["CACHE_DIR"]:
+        raise ConfigError(
+            "CACHE_DIR is missing: CACHE_TYPE=FileSystemCache needs it; set it to a folder "
+            "all workers can write to."
+        )
+    creators = Path(config["CREATORS_DIR"])
+    if not creators.is_absolute():
+        creators = PROJECT_ROOT / creators
+    if not creators.is_dir():
+        raise ConfigError(
+            f"CREATORS_DIR={config['CREATORS_DIR']!r}: no such folder ({creators}). "
+            "Create it or point CREATORS_DIR at your creator files."
+        )
+    config["CREATORS_DIR"] = str(creators)
+    if not (PROJECT_ROOT / "themes" / config["THEME"]).is_dir():
+        raise ConfigError(
+            f"THEME={config['THEME']!r}: there is no folder themes/{config['THEME']}/. "
+            "Use base or the name of one of your themes."
+        )

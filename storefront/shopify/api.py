@@ -1,0 +1,208 @@
+"""One public getter per named operation: send it, reshape the reply.
+
+A missing entity comes back as None (the view turns it into a 404); failures
+raise the named errors of `errors.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from storefront.shopify import models as m
+from storefront.shopify import reshape
+from storefront.shopify.client import StorefrontClient
+
+MAX_PAGE_SIZE = 250  # Shopify's cap for `first`/`last` and for input lists
+
+
+def _window(first: int | None, after: str | None, last: int | None, before: str | None):
+    """Connection arguments: forwards by default, backwards when `before` is given."""
+    if before and not after:
+        return {"last": min(last or first or 24, MAX_PAGE_SIZE), "before": before}
+    return {"first": min(first or 24, MAX_PAGE_SIZE), "after": after}
+
+
+def layout(client: StorefrontClient, main_menu: str, footer_menu: str) -> m.Layout:
+    data = client.execute("Layout", {"mainMenu": main_menu, "footerMenu": footer_menu})
+    return m.Layout(
+        shop=reshape.shop(data["shop"]),
+        main_menu=reshape.menu(data.get("mainMenu")),
+        footer_menu=reshape.menu(data.get("footerMenu")),
+    )
+
+
+def collections(
+    client: StorefrontClient,
+    *,
+    first: int | None = 24,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> m.Paginated[m.Collection]:
+    data = client.execute("Collections", _window(first, after, last, before))
+    return reshape.paginated(data["collections"], reshape.collection)
+
+
+def collection_page(
+    client: StorefrontClient,
+    handle: str,
+    *,
+    first: int | None = 24,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    sort_key: str = "COLLECTION_DEFAULT",
+    reverse: bool = False,
+    filters: Sequence[dict[str, Any]] = (),
+) -> m.CollectionPage | None:
+    variables = {
+        "handle": handle,
+        **_window(first, after, last, before),
+        "sortKey": sort_key,
+        "reverse": reverse,
+        "filters": list(filters),
+    }
+    return reshape.collection_page(client.execute("CollectionPage", variables)["collection"])
+
+
+def product(
+    client: StorefrontClient, handle: str, selected_options: dict[str, str] | None = None
+) -> m.Product | None:
+    options = [{"name": k, "value": v} for k, v in (selected_options or {}).items()]
+    data = client.execute("ProductPage", {"handle": handle, "selectedOptions": options})
+    return reshape.product(data["product"])
+
+
+def recommendations(
+    client: StorefrontClient, product_id: str, intent: str = "RELATED"
+) -> list[m.ProductCard]:
+    data = client.execute("ProductRecommendations", {"productId": product_id, "intent": intent})
+    return [reshape.product_card(p) for p in data.get("productRecommendations") or []]
+
+
+def search(
+    client: StorefrontClient,
+    query: str,
+    *,
+    first: int | None = 24,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    sort_key: str = "RELEVANCE",
+    reverse: bool = False,
+    filters: Sequence[dict[str, Any]] = (),
+) -> m.Paginated[m.ProductCard]:
+    variables = {
+        "query": query,
+        **_window(first, after, last, before),
+        "sortKey": sort_key,
+        "reverse": reverse,
+        "productFilters": list(filters),
+    }
+    return reshape.paginated(client.execute("Search", variables)["search"], reshape.product_card)
+
+
+def predictive_search(client: StorefrontClient, query: str, limit: int = 6) -> m.PredictiveResults:
+    raw = client.execute("PredictiveSearch", {"query": query, "limit": limit})["predictiveSearch"]
+    raw = raw or {}
+    return m.PredictiveResults(
+        products=[reshape.product_card(p) for p in raw.get("products") or []],
+        collections=list(raw.get("collections") or []),
+        pages=list(raw.get("pages") or []),
+        queries=list(raw.get("queries") or []),
+    )
+
+
+def page(client: StorefrontClient, handle: str) -> m.Page | None:
+    return reshape.page(client.execute("PageByHandle", {"handle": handle})["page"])
+
+
+def variants(client: StorefrontClient, ids: Sequence[str]) -> dict[str, m.Variant]:
+    """Variants by id; unknown ids are simply absent from the result."""
+    data = client.execute("Variants", {"ids": list(ids)[:MAX_PAGE_SIZE]})
+    found = (reshape.variant(node) for node in data["nodes"] if node and node.get("id"))
+    return {v.id: v for v in found if v}
+
+
+def metaobjects(
+    client: StorefrontClient, type_: str, *, first: int = 50, after: str | None = None
+) -> m.Paginated[m.Metaobject]:
+    data = client.execute("Metaobjects", {"type": type_, "first": first, "after": after})
+    return reshape.paginated(data["metaobjects"], reshape.metaobject)
+
+
+# The Cart API -------------------------------------------------------------
+
+
+def cart(client: StorefrontClient, cart_id: str) -> m.Cart | None:
+    return reshape.cart(client.execute("Cart", {"id": cart_id})["cart"])
+
+
+def _cart_mutation(client: StorefrontClient, name: str, variables: dict) -> m.CartResult:
+    data = client.execute(name, variables)
+    field = name[0].lower() + name[1:]
+    return reshape.cart_result(data[field])
+
+
+def cart_create(
+    client: StorefrontClient,
+    *,
+    lines: Sequence[dict[str, Any]] = (),
+    discount_codes: Sequence[str] = (),
+    attributes: dict[str, str] | None = None,
+    note: str | None = None,
+    buyer_identity: dict[str, Any] | None = None,
+) -> m.CartResult:
+    cart_input: dict[str, Any] = {"lines": list(lines), "discountCodes": list(discount_codes)}
+    if attributes:
+        cart_input["attributes"] = [{"key": k, "value": v} for k, v in attributes.items()]
+    if note is not None:
+        cart_input["note"] = note
+    if buyer_identity:
+        cart_input["buyerIdentity"] = buyer_identity
+    return _cart_mutation(client, "CartCreate", {"input": cart_input})
+
+
+def cart_lines_add(client: StorefrontClient, cart_id: str, lines: Sequence[dict]) -> m.CartResult:
+    return _cart_mutation(client, "CartLinesAdd", {"cartId": cart_id, "lines": list(lines)})
+
+
+def cart_lines_update(
+    client: StorefrontClient, cart_id: str, lines: Sequence[dict]
+) -> m.CartResult:
+    return _cart_mutation(client, "CartLinesUpdate", {"cartId": cart_id, "lines": list(lines)})
+
+
+def cart_lines_remove(
+    client: StorefrontClient, cart_id: str, line_ids: Sequence[str]
+) -> m.CartResult:
+    variables = {"cartId": cart_id, "lineIds": list(line_ids)}
+    return _cart_mutation(client, "CartLinesRemove", variables)
+
+
+def cart_discount_codes_update(
+    client: StorefrontClient, cart_id: str, codes: Sequence[str]
+) -> m.CartResult:
+    """Replace the cart's codes with `codes` (Shopify replaces the whole list)."""
+    variables = {"cartId": cart_id, "discountCodes": list(codes)}
+    return _cart_mutation(client, "CartDiscountCodesUpdate", variables)
+
+
+def cart_attributes_update(
+    client: StorefrontClient, cart_id: str, attributes: dict[str, str]
+) -> m.CartResult:
+    """Replace the cart's attributes with `attributes` (the whole list)."""
+    pairs = [{"key": k, "value": v} for k, v in attributes.items()]
+    return _cart_mutation(client, "CartAttributesUpdate", {"cartId": cart_id, "attributes": pairs})
+
+
+def cart_note_update(client: StorefrontClient, cart_id: str, note: str) -> m.CartResult:
+    return _cart_mutation(client, "CartNoteUpdate", {"cartId": cart_id, "note": note})
+
+
+def cart_buyer_identity_update(
+    client: StorefrontClient, cart_id: str, buyer_identity: dict[str, Any]
+) -> m.CartResult:
+    variables = {"cartId": cart_id, "buyerIdentity": buyer_identity}
+    return _cart_mutation(client, "CartBuyerIdentityUpdate", variables)

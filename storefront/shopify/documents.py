@@ -1,0 +1,103 @@
+"""The GraphQL documents the storefront sends, loaded once at start.
+
+Each operation lives in `documents/<Name>.graphql` with an operation of the
+same name; shared fragments live in `documents/fragments/`, one per type. An
+operation is sent together with exactly the fragments it uses, so every
+document is complete on its own and validates against Shopify's schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    OperationDefinitionNode,
+    OperationType,
+    Visitor,
+    parse,
+    print_ast,
+    visit,
+)
+
+DOCUMENTS_DIR = Path(__file__).parent / "documents"
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    document: DocumentNode
+    is_mutation: bool
+    variables: frozenset[str]
+    text: str
+
+
+class _SpreadCollector(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_args) -> None:
+        self.names.add(node.name.value)
+
+
+def _spreads(node) -> set[str]:
+    collector = _SpreadCollector()
+    visit(node, collector)
+    return collector.names
+
+
+def _load_fragments(folder: Path) -> dict[str, FragmentDefinitionNode]:
+    fragments: dict[str, FragmentDefinitionNode] = {}
+    for path in sorted(folder.glob("*.graphql")):
+        for definition in parse(path.read_text(), no_location=True).definitions:
+            if not isinstance(definition, FragmentDefinitionNode):
+                raise ValueError(f"{path.name}: only fragments belong in fragments/")
+            name = definition.name.value
+            if name in fragments:
+                raise ValueError(f"{path.name}: fragment {name} is defined twice")
+            fragments[name] = definition
+    return fragments
+
+
+def _with_fragments(
+    operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
+) -> list[FragmentDefinitionNode]:
+    """The fragments an operation needs, followed transitively, in a stable order."""
+    needed: dict[str, FragmentDefinitionNode] = {}
+    pending = sorted(_spreads(operation))
+    while pending:
+        name = pending.pop()
+        if name in needed:
+            continue
+        if name not in fragments:
+            raise ValueError(f"{operation.name.value}: unknown fragment {name}")
+        needed[name] = fragments[name]
+        pending.extend(sorted(_spreads(fragments[name])))
+    return [needed[name] for name in sorted(needed)]
+
+
+def load_operations(folder: Path = DOCUMENTS_DIR) -> dict[str, Operation]:
+    """Parse every operation file in `folder`, keyed by operation name."""
+    fragments = _load_fragments(folder / "fragments")
+    operations: dict[str, Operation] = {}
+    for path in sorted(folder.glob("*.graphql")):
+        parsed = parse(path.read_text(), no_location=True).definitions
+        ops = [d for d in parsed if isinstance(d, OperationDefinitionNode)]
+        if len(ops) != 1 or len(parsed) != 1 or ops[0].name is None:
+            raise ValueError(f"{path.name}: expected exactly one named operation")
+        op = ops[0]
+        if op.name.value != path.stem:
+            raise ValueError(f"{path.name}: the operation must be named {path.stem}")
+        document = DocumentNode(definitions=(op, *_with_fragments(op, fragments)))
+        operations[op.name.value] = Operation(
+            name=op.name.value,
+            document=document,
+            is_mutation=op.operation == OperationType.MUTATION,
+            variables=frozenset(v.variable.name.value for v in op.variable_definitions or ()),
+            text=print_ast(document),
+        )
+    return operations

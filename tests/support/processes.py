@@ -1,0 +1,76 @@
+"""Start real server processes for tests and wait until they listen.
+
+Readiness comes from the server's own "Listening at" line, not from sleeping.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+LISTENING = re.compile(r"Listening at: (http://[\d.]+:\d+)")
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    url: str
+    output: list[str] = field(default_factory=list)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self) -> str:
+        return "".join(self.output)
+
+
+def start(args: Sequence[str], *, env: dict[str, str] | None = None, timeout: float = 60) -> Server:
+    """Run `args` from the repository root; return once it prints its listening URL."""
+    process = subprocess.Popen(
+        list(args),
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    )
+    output: list[str] = []
+    found = threading.Event()
+    url: list[str] = []
+
+    def read() -> None:
+        for line in process.stdout:
+            output.append(line)
+            match = LISTENING.search(line)
+            if match and not found.is_set():
+                url.append(match.group(1))
+                found.set()
+        found.set()  # the process ended: stop waiting
+
+    threading.Thread(target=read, daemon=True).start()
+    if not found.wait(timeout) or not url:
+        process.kill()
+        process.wait()
+        raise RuntimeError(f"{args[0]} did not start:\n{''.join(output)}")
+    return Server(process=process, url=url[0], output=output)
+
+
+def gunicorn(app: str, *, env: dict[str, str] | None = None, extra: Sequence[str] = ()) -> Server:
+    """The storefront (or any WSGI app) under the shipped gunicorn configuration."""
+    args = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", "127.0.0.1:0", *extra, app]
+    return start(args, env=env)
