@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -26,12 +27,13 @@ class Server:
     output: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
+        """Stop the process and everything it started (it leads its own session)."""
         if self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
 
     def log(self) -> str:
@@ -48,6 +50,7 @@ def start(args: Sequence[str], *, env: dict[str, str] | None = None, timeout: fl
         stderr=subprocess.STDOUT,
         text=True,
         bufsize=1,
+        start_new_session=True,  # so stop() reaches children, e.g. gunicorn under make
     )
     output: list[str] = []
     found = threading.Event()
