@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint demo-shop clean
+.PHONY: run test lint demo-shop demo-catalog clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,7 @@ demo-shop: $(VENV)/.runtime
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+
+# Rewrite the demo catalog (catalog.json and its SVG images) from tools/demo_catalog.
+demo-catalog:
+	$(PYTHON) -m tools.demo_catalog.build

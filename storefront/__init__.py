@@ -42,6 +42,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     context.init_app(app)
     app.register_blueprint(views.bp)
+
+    from storefront.demo_shop.cli import demo_shop_cli
+
+    app.cli.add_command(demo_shop_cli)
     return app
 
 

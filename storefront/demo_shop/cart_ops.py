@@ -1,0 +1,381 @@
+"""The Cart API's mutations, applied to stored carts with Shopify's semantics.
+
+Each mutation either succeeds (possibly with warnings: stock reduced, a
+discount code that does not apply) or fails with user errors and leaves the
+cart exactly as it was. A cart id that is garbage, unknown, expired or has the
+wrong key is one user error on `cartId` and no cart.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from storefront.demo_shop import ids
+from storefront.demo_shop.carts import CartRecord, CartStore, LineRecord
+from storefront.demo_shop.catalog import Catalog
+from storefront.demo_shop.discounts import PricedLine, price_cart
+
+MAX_INPUT_ITEMS = 250  # Shopify's cap on lines, attributes and codes in one input
+MAX_NOTE_LENGTH = 5000
+
+WARNING_MESSAGES = {
+    "DISCOUNT_NOT_FOUND": "The discount code {code} is not valid.",
+    "DISCOUNT_CURRENTLY_INACTIVE": "The discount code {code} is not active.",
+    "DISCOUNT_USAGE_LIMIT_REACHED": "The discount code {code} has reached its usage limit.",
+    "DISCOUNT_NO_ENTITLED_LINE_ITEMS": "No item in the cart qualifies for {code}.",
+    "DISCOUNT_PURCHASE_NOT_IN_RANGE": "The cart doesn't reach the minimum purchase for {code}.",
+}
+
+
+@dataclass(frozen=True)
+class UserError:
+    code: str
+    field: list[str] | None
+    message: str
+
+
+@dataclass(frozen=True)
+class CartWarning:
+    code: str
+    message: str
+    target: str
+
+
+@dataclass
+class Result:
+    """What a cart mutation returns: the cart after it (or None), errors and warnings."""
+
+    cart: CartRecord | None = None
+    user_errors: list[UserError] = field(default_factory=list)
+    warnings: list[CartWarning] = field(default_factory=list)
+
+
+class _Rejected(Exception):
+    """The input is wrong: nothing changes and these user errors are returned."""
+
+    def __init__(self, *errors: UserError) -> None:
+        super().__init__(errors)
+        self.errors = list(errors)
+
+
+def _invalid_cart() -> Result:
+    return Result(None, [UserError("INVALID", ["cartId"], "The specified cart does not exist.")])
+
+
+class CartOperations:
+    """Cart mutations over a catalog and a store."""
+
+    def __init__(self, catalog: Catalog, store: CartStore) -> None:
+        self.catalog = catalog
+        self.store = store
+
+    # Reading --------------------------------------------------------------
+
+    def get(self, cart_id: object) -> CartRecord | None:
+        parsed = ids.parse_cart_gid(cart_id)
+        return self.store.get(*parsed) if parsed else None
+
+    def priced_lines(self, cart: CartRecord) -> list[PricedLine]:
+        lines = []
+        for line in cart.lines:
+            variant = self.catalog.variant(line.variant_id)
+            if variant is not None:  # a variant gone from the catalog drops out of the cart
+                product = self.catalog.product_by_id(variant.product_id)
+                lines.append(PricedLine(line.id, variant, product, line.quantity))
+        return lines
+
+    def pricing(self, cart: CartRecord):
+        return price_cart(self.catalog, self.priced_lines(cart), cart.discount_codes)
+
+    # Mutations ------------------------------------------------------------
+
+    def create(self, cart_input: dict[str, Any] | None) -> Result:
+        cart_input = cart_input or {}
+        now = self.store.now()
+        cart = CartRecord(
+            token=secrets.token_hex(16), key=secrets.token_hex(16), created_at=now, updated_at=now
+        )
+        warnings: list[CartWarning] = []
+        try:
+            if "attributes" in cart_input and cart_input["attributes"] is not None:
+                cart.attributes = _attributes(cart_input["attributes"], ["input", "attributes"])
+            if cart_input.get("note") is not None:
+                cart.note = _note(cart_input["note"], ["input", "note"])
+            if cart_input.get("buyerIdentity"):
+                _buyer_identity(cart, cart_input["buyerIdentity"], ["input", "buyerIdentity"])
+            if cart_input.get("discountCodes"):
+                cart.discount_codes = _codes(
+                    cart_input["discountCodes"], ["input", "discountCodes"]
+                )
+            self._add_lines(cart, cart_input.get("lines") or [], warnings, ["input", "lines"])
+        except _Rejected as rejected:
+            return Result(None, rejected.errors)
+        self.store.create(cart)
+        warnings += self._discount_warnings(cart)
+        return Result(cart, [], warnings)
+
+    def lines_add(self, cart_id: str, lines: Sequence[dict]) -> Result:
+        def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
+            self._add_lines(cart, lines, warnings, ["lines"])
+
+        return self._mutate(cart_id, change, discount_warnings=True)
+
+    def lines_update(self, cart_id: str, lines: Sequence[dict]) -> Result:
+        def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
+            _check_count(lines, ["lines"], "lines")
+            for index, update in enumerate(lines):
+                self._update_line(cart, update, warnings, ["lines", str(index)])
+
+        return self._mutate(cart_id, change, discount_warnings=True)
+
+    def lines_remove(self, cart_id: str, line_ids: Sequence[str]) -> Result:
+        def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
+            _check_count(line_ids, ["lineIds"], "lines")
+            for index, line_id in enumerate(line_ids):
+                line = _find_line(cart, line_id, ["lineIds", str(index)])
+                cart.lines.remove(line)
+
+        return self._mutate(cart_id, change, discount_warnings=True)
+
+    def discount_codes_update(self, cart_id: str, codes: Sequence[str]) -> Result:
+        def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
+            cart.discount_codes = _codes(codes, ["discountCodes"])
+
+        return self._mutate(cart_id, change, discount_warnings=True)
+
+    def attributes_update(self, cart_id: str, attributes: Sequence[dict]) -> Result:
+        def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
+            cart.attributes = _attributes(attributes, ["attributes"])
+
+        return self._mutate(cart_id, change)
+
+    def note_update(self, cart_id: str, note: str) -> Result:
+        def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
+            cart.note = _note(note, ["note"])
+
+        return self._mutate(cart_id, change)
+
+    def buyer_identity_update(self, cart_id: str, identity: dict[str, Any]) -> Result:
+        def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
+            _buyer_identity(cart, identity, ["buyerIdentity"])
+
+        return self._mutate(cart_id, change)
+
+    # Helpers --------------------------------------------------------------
+
+    def _mutate(
+        self,
+        cart_id: str,
+        change: Callable[[CartRecord, list[CartWarning]], None],
+        *,
+        discount_warnings: bool = False,
+    ) -> Result:
+        parsed = ids.parse_cart_gid(cart_id)
+        if parsed is None:
+            return _invalid_cart()
+        errors: list[UserError] = []
+        warnings: list[CartWarning] = []
+
+        def apply(cart: CartRecord) -> CartRecord | None:
+            try:
+                change(cart, warnings)
+            except _Rejected as rejected:
+                errors.extend(rejected.errors)
+                warnings.clear()
+                return None
+            return cart
+
+        cart = self.store.transact(*parsed, apply)
+        if cart is None:
+            return _invalid_cart()
+        if discount_warnings and not errors:
+            warnings += self._discount_warnings(cart)
+        return Result(cart, errors, warnings)
+
+    def _discount_warnings(self, cart: CartRecord) -> list[CartWarning]:
+        target = ids.cart_gid(cart.token, cart.key)
+        return [
+            CartWarning(
+                status.warning, WARNING_MESSAGES[status.warning].format(code=status.code), target
+            )
+            for status in self.pricing(cart).codes
+            if status.warning
+        ]
+
+    def _variant(self, merchandise_id: object, where: list[str]):
+        variant = self.catalog.variant(ids.number_of(merchandise_id, "ProductVariant"))
+        if variant is None:
+            raise _Rejected(
+                UserError(
+                    "INVALID_MERCHANDISE_LINE",
+                    [*where, "merchandiseId"],
+                    "The merchandise line was not found in the cart or is not valid.",
+                )
+            )
+        return variant
+
+    def _add_lines(
+        self, cart: CartRecord, lines: Sequence[dict], warnings: list[CartWarning], where: list[str]
+    ) -> None:
+        _check_count(lines, where, "lines")
+        for index, line_input in enumerate(lines):
+            at = [*where, str(index)]
+            variant = self._variant(line_input.get("merchandiseId"), at)
+            quantity = line_input.get("quantity")
+            quantity = 1 if quantity is None else quantity
+            if quantity < 0:
+                raise _Rejected(
+                    UserError(
+                        "INVALID", [*at, "quantity"], "The quantity must be a positive number."
+                    )
+                )
+            attributes = _attributes(line_input.get("attributes") or [], [*at, "attributes"])
+            if quantity == 0:
+                continue
+            merchandise = ids.gid("ProductVariant", variant.id)
+            if not variant.available:
+                warnings.append(
+                    CartWarning(
+                        "MERCHANDISE_OUT_OF_STOCK", "The merchandise is out of stock.", merchandise
+                    )
+                )
+                continue
+            line = next(
+                (
+                    ln
+                    for ln in cart.lines
+                    if ln.variant_id == variant.id and ln.attributes == attributes
+                ),
+                None,
+            )
+            if line is None:
+                line = LineRecord(uuid.uuid4().hex, variant.id, 0, attributes)
+                cart.lines.append(line)
+            self._set_quantity(cart, line, line.quantity + quantity, warnings)
+
+    def _update_line(
+        self, cart: CartRecord, update: dict, warnings: list[CartWarning], at: list[str]
+    ) -> None:
+        line = _find_line(cart, update.get("id"), [*at, "id"])
+        if update.get("merchandiseId") is not None:
+            variant = self._variant(update["merchandiseId"], at)
+            if not variant.available:
+                merchandise = ids.gid("ProductVariant", variant.id)
+                warnings.append(
+                    CartWarning(
+                        "MERCHANDISE_OUT_OF_STOCK", "The merchandise is out of stock.", merchandise
+                    )
+                )
+                return
+            line.variant_id = variant.id
+        if update.get("attributes") is not None:
+            line.attributes = _attributes(update["attributes"], [*at, "attributes"])
+        quantity = update.get("quantity")
+        if quantity is None:
+            quantity = line.quantity
+        if quantity < 0:
+            raise _Rejected(
+                UserError("INVALID", [*at, "quantity"], "The quantity must be a positive number.")
+            )
+        if quantity == 0:
+            cart.lines.remove(line)
+        else:
+            self._set_quantity(cart, line, quantity, warnings)
+
+    def _set_quantity(
+        self, cart: CartRecord, line: LineRecord, wanted: int, warnings: list[CartWarning]
+    ) -> None:
+        """Set a line's quantity, reduced to the stock its other lines leave over."""
+        variant = self.catalog.variant(line.variant_id)
+        elsewhere = sum(
+            ln.quantity for ln in cart.lines if ln.variant_id == line.variant_id and ln is not line
+        )
+        room = max(variant.quantity_available - elsewhere, 0)
+        line.quantity = min(wanted, room)
+        if wanted > room:
+            warnings.append(
+                CartWarning(
+                    "MERCHANDISE_NOT_ENOUGH_STOCK",
+                    f"Only {room} items were added to the cart due to availability.",
+                    ids.line_gid(line.id, cart.token),
+                )
+            )
+        if line.quantity == 0:
+            cart.lines.remove(line)
+
+
+def _check_count(items: Sequence, where: list[str], what: str) -> None:
+    if len(items) > MAX_INPUT_ITEMS:
+        raise _Rejected(
+            UserError(
+                "MAXIMUM_EXCEEDED",
+                where,
+                f"Cannot take more than {MAX_INPUT_ITEMS} {what} at once.",
+            )
+        )
+
+
+def _find_line(cart: CartRecord, line_id: object, where: list[str]) -> LineRecord:
+    parsed = ids.parse_line_gid(line_id)
+    line = None
+    if parsed and parsed[1] == cart.token:
+        line = next((ln for ln in cart.lines if ln.id == parsed[0]), None)
+    if line is None:
+        raise _Rejected(UserError("INVALID", where, "The cart line does not exist."))
+    return line
+
+
+def _attributes(pairs: Sequence[dict], where: list[str]) -> list[tuple[str, str]]:
+    """Attributes in first-seen key order; a repeated key keeps its last value."""
+    _check_count(pairs, where, "attributes")
+    merged: dict[str, str] = {}
+    for index, pair in enumerate(pairs):
+        if not pair["key"].strip():
+            raise _Rejected(
+                UserError(
+                    "INVALID", [*where, str(index), "key"], "An attribute key can't be blank."
+                )
+            )
+        merged[pair["key"]] = pair["value"]
+    return list(merged.items())
+
+
+def _codes(codes: Sequence[str], where: list[str]) -> list[str]:
+    """Codes as the shopper typed them, deduplicated case-insensitively, blanks dropped."""
+    _check_count(codes, where, "discount codes")
+    kept: dict[str, str] = {}
+    for code in codes:
+        code = code.strip()
+        if code and code.casefold() not in kept:
+            kept[code.casefold()] = code
+    return list(kept.values())
+
+
+def _note(note: str, where: list[str]) -> str:
+    if len(note) > MAX_NOTE_LENGTH:
+        raise _Rejected(
+            UserError(
+                "NOTE_TOO_LONG",
+                where,
+                f"The note can't be longer than {MAX_NOTE_LENGTH} characters.",
+            )
+        )
+    return note
+
+
+def _buyer_identity(cart: CartRecord, identity: dict[str, Any], where: list[str]) -> None:
+    """Set the identity fields given (an explicit null clears one)."""
+    email = identity.get("email")
+    if email is not None and ("@" not in email or len(email) > 254 or email != email.strip()):
+        raise _Rejected(UserError("INVALID", [*where, "email"], "Email is invalid."))
+    for name, attribute in (
+        ("email", "buyer_email"),
+        ("phone", "buyer_phone"),
+        ("countryCode", "buyer_country"),
+    ):
+        if name in identity:
+            setattr(cart, attribute, identity[name])

@@ -1,0 +1,656 @@
+"""The demo catalog: `catalog/catalog.json` (and `metaobjects.json`) as immutable, indexed records.
+
+The loader checks the catalog's consistency rules and stops with a message
+that names the offending record, so a broken catalog fails at start, not on
+the first request that happens to touch it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+CATALOG_DIR = Path(__file__).parent / "catalog"
+DEFAULT_CATALOG = CATALOG_DIR / "catalog.json"
+
+HANDLE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+MENU_ITEM_TYPES = frozenset(
+    {
+        "ARTICLE",
+        "BLOG",
+        "CATALOG",
+        "COLLECTION",
+        "COLLECTIONS",
+        "CUSTOMER_ACCOUNT_PAGE",
+        "FRONTPAGE",
+        "HTTP",
+        "METAOBJECT",
+        "PAGE",
+        "PRODUCT",
+        "SEARCH",
+        "SHOP_POLICY",
+    }
+)
+DISCOUNT_TYPES = frozenset({"percentage", "fixed_amount"})
+DISCOUNT_STATUSES = frozenset({"active", "inactive", "usage_limit_reached"})
+POLICIES = ("shippingPolicy", "refundPolicy", "privacyPolicy", "termsOfService")
+
+
+class CatalogError(ValueError):
+    """The catalog breaks one of its rules; the message names the record."""
+
+
+@dataclass(frozen=True)
+class Image:
+    id: int | None
+    file: str
+    alt: str
+    width: int | None
+    height: int | None
+
+
+@dataclass(frozen=True)
+class SEO:
+    title: str | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    values: tuple[str, ...]
+    swatches: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Variant:
+    id: int
+    product_id: int
+    position: int
+    title: str
+    options: tuple[tuple[str, str], ...]  # (option name, value) in the product's option order
+    sku: str | None
+    barcode: str | None
+    price: Decimal
+    compare_at_price: Decimal | None
+    quantity_available: int
+    image_id: int | None
+    weight_grams: int | None
+
+    @property
+    def available(self) -> bool:
+        return self.quantity_available > 0
+
+
+@dataclass(frozen=True)
+class Product:
+    id: int
+    handle: str
+    title: str
+    vendor: str
+    product_type: str
+    tags: tuple[str, ...]
+    created_at: str
+    updated_at: str
+    published_at: str
+    best_selling_rank: int
+    description_html: str
+    description: str
+    seo: SEO
+    images: tuple[Image, ...]
+    options: tuple[Option, ...]
+    variants: tuple[Variant, ...]
+
+    @property
+    def available(self) -> bool:
+        return any(v.available for v in self.variants)
+
+    @property
+    def min_price(self) -> Decimal:
+        return min(v.price for v in self.variants)
+
+    @property
+    def max_price(self) -> Decimal:
+        return max(v.price for v in self.variants)
+
+    def image(self, image_id: int | None) -> Image | None:
+        return next((i for i in self.images if i.id == image_id), None)
+
+
+@dataclass(frozen=True)
+class Collection:
+    id: int
+    handle: str
+    title: str
+    description_html: str
+    description: str
+    image: Image | None
+    seo: SEO
+    updated_at: str
+    product_handles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    id: int
+    handle: str
+    title: str
+    body_html: str
+    body_summary: str
+    seo: SEO
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    id: int
+    title: str
+    type: str
+    url: str | None
+    tags: tuple[str, ...]
+    items: tuple[MenuItem, ...]
+
+
+@dataclass(frozen=True)
+class Menu:
+    id: int
+    handle: str
+    title: str
+    items: tuple[MenuItem, ...]
+
+
+@dataclass(frozen=True)
+class Discount:
+    code: str
+    title: str
+    type: str  # "percentage" | "fixed_amount"
+    value: Decimal
+    status: str  # "active" | "inactive" | "usage_limit_reached"
+    minimum_subtotal: Decimal | None
+    entitled_collections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MetaobjectField:
+    key: str
+    type: str
+    value: str | None
+
+
+@dataclass(frozen=True)
+class Metaobject:
+    id: int
+    type: str
+    handle: str
+    updated_at: str
+    fields: tuple[MetaobjectField, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: int
+    title: str
+    handle: str
+    body: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Brand:
+    slogan: str | None
+    short_description: str | None
+    logo: Image | None
+    square_logo: Image | None
+    cover_image: Image | None
+    colors: Mapping[str, tuple[Mapping[str, str | None], ...]]
+
+
+@dataclass(frozen=True)
+class Shop:
+    id: int
+    name: str
+    description: str | None
+    host: str
+    url: str
+    currency_code: str
+    money_format: str
+    brand: Brand | None
+    policies: Mapping[str, Policy]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the demo shop sells, with lookups by handle, id and code."""
+
+    shop: Shop
+    products: tuple[Product, ...]
+    collections: tuple[Collection, ...]
+    pages: tuple[Page, ...]
+    menus: tuple[Menu, ...]
+    discounts: tuple[Discount, ...]
+    metaobjects: tuple[Metaobject, ...]
+    images_dir: Path
+    _index: Mapping[tuple[str, Any], Any] = field(repr=False, compare=False)
+
+    def _get(self, kind: str, key: Any) -> Any:
+        return self._index.get((kind, key))
+
+    def product(self, handle: str) -> Product | None:
+        return self._get("product", handle)
+
+    def product_by_id(self, number: int | None) -> Product | None:
+        return self._get("product#", number)
+
+    def variant(self, number: int | None) -> Variant | None:
+        return self._get("variant#", number)
+
+    def collection(self, handle: str) -> Collection | None:
+        return self._get("collection", handle)
+
+    def collection_by_id(self, number: int | None) -> Collection | None:
+        return self._get("collection#", number)
+
+    def collections_of(self, product: Product) -> tuple[Collection, ...]:
+        return self._get("collections-of", product.handle) or ()
+
+    def products_of(self, collection: Collection) -> tuple[Product, ...]:
+        return tuple(self._get("product", handle) for handle in collection.product_handles)
+
+    def page(self, handle: str) -> Page | None:
+        return self._get("page", handle)
+
+    def page_by_id(self, number: int | None) -> Page | None:
+        return self._get("page#", number)
+
+    def menu(self, handle: str) -> Menu | None:
+        return self._get("menu", handle)
+
+    def discount(self, code: str) -> Discount | None:
+        """The discount for a code as a shopper typed it (codes are case-insensitive)."""
+        return self._get("discount", code.strip().casefold())
+
+    def metaobject(self, type_: str, handle: str) -> Metaobject | None:
+        return self._get("metaobject", (type_, handle))
+
+    def metaobject_by_id(self, number: int | None) -> Metaobject | None:
+        return self._get("metaobject#", number)
+
+
+# Loading ------------------------------------------------------------------
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    """Load and check `catalog.json`; `metaobjects.json` beside it is optional."""
+    path = Path(path or DEFAULT_CATALOG).resolve()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CatalogError(f"{path}: cannot read the catalog ({exc})") from exc
+    metaobjects_path = path.parent / "metaobjects.json"
+    raw_metaobjects = []
+    if metaobjects_path.exists():
+        raw_metaobjects = json.loads(metaobjects_path.read_text(encoding="utf-8"))
+    return _Loader(path.parent / "images").catalog(raw, raw_metaobjects)
+
+
+class _Loader:
+    """Builds records from raw JSON, checking every rule on the way."""
+
+    def __init__(self, images_dir: Path) -> None:
+        self.images_dir = images_dir
+        self.image_ids: set[int] = set()
+        self.index: dict[tuple[str, Any], Any] = {}
+
+    def add(self, kind: str, key: Any, value: Any, where: str) -> None:
+        check((kind, key) not in self.index, f"{where}: duplicate {kind.rstrip('#')} {key!r}")
+        self.index[(kind, key)] = value
+
+    def catalog(self, raw: dict, raw_metaobjects: list) -> Catalog:
+        for key in ("shop", "products", "collections", "pages", "menus", "discounts"):
+            check(key in raw, f"catalog: missing top-level key {key!r}")
+        shop = self.shop(raw["shop"])
+        products = tuple(self.product(p, i) for i, p in enumerate(raw["products"]))
+        collections = tuple(self.collection(c) for c in raw["collections"])
+        for product in products:
+            member_of = tuple(c for c in collections if product.handle in c.product_handles)
+            self.index[("collections-of", product.handle)] = member_of
+        pages = tuple(self.page(p) for p in raw["pages"])
+        menus = tuple(self.menu(m) for m in raw["menus"])
+        discounts = tuple(self.discount(d) for d in raw["discounts"])
+        metaobjects = tuple(self.metaobject(m) for m in raw_metaobjects)
+        return Catalog(
+            shop=shop,
+            products=products,
+            collections=collections,
+            pages=pages,
+            menus=menus,
+            discounts=discounts,
+            metaobjects=metaobjects,
+            images_dir=self.images_dir,
+            _index=MappingProxyType(self.index),
+        )
+
+    def image(self, raw: dict | str | None, where: str, *, alt: str = "") -> Image | None:
+        if raw is None:
+            return None
+        if isinstance(raw, str):  # brand images are given by file name only
+            raw = {"id": None, "file": raw, "alt": alt, "width": None, "height": None}
+        file = raw.get("file", "")
+        check(
+            bool(file) and "/" not in file and not file.startswith("."),
+            f"{where}: image file {file!r} must be a plain file name",
+        )
+        check(
+            (self.images_dir / file).is_file(), f"{where}: image {file} is not in {self.images_dir}"
+        )
+        if raw.get("id") is not None:
+            check(raw["id"] not in self.image_ids, f"{where}: duplicate image id {raw['id']}")
+            self.image_ids.add(raw["id"])
+        return Image(raw.get("id"), file, raw.get("alt") or "", raw.get("width"), raw.get("height"))
+
+    def shop(self, raw: dict) -> Shop:
+        check(raw.get("currencyCode") == "USD", "shop: the demo shop sells in USD only")
+        domain = raw["primaryDomain"]
+        brand = None
+        if raw.get("brand"):
+            b = raw["brand"]
+            colors = b.get("colors") or {}
+            for group in ("primary", "secondary"):
+                for pair in colors.get(group, []):
+                    for color in pair.values():
+                        check(
+                            color is None or bool(COLOR.fullmatch(color)),
+                            f"shop.brand.colors.{group}: {color!r} is not a #rrggbb colour",
+                        )
+            brand = Brand(
+                slogan=b.get("slogan"),
+                short_description=b.get("shortDescription"),
+                logo=self.image(b.get("logo"), "shop.brand.logo", alt=raw["name"]),
+                square_logo=self.image(
+                    b.get("squareLogo"), "shop.brand.squareLogo", alt=raw["name"]
+                ),
+                cover_image=self.image(
+                    b.get("coverImage"), "shop.brand.coverImage", alt=raw["name"]
+                ),
+                colors=MappingProxyType(
+                    {
+                        group: tuple(MappingProxyType(dict(pair)) for pair in colors.get(group, []))
+                        for group in ("primary", "secondary")
+                    }
+                ),
+            )
+        policies = {}
+        for number, name in enumerate(POLICIES, start=1):
+            p = (raw.get("policies") or {}).get(name)
+            if p:
+                url = f"{domain['url'].rstrip('/')}/policies/{p['handle']}"
+                policies[name] = Policy(number, p["title"], p["handle"], p["body"], url)
+        return Shop(
+            id=raw["id"],
+            name=raw["name"],
+            description=raw.get("description"),
+            host=domain["host"],
+            url=domain["url"],
+            currency_code=raw["currencyCode"],
+            money_format=raw["moneyFormat"],
+            brand=brand,
+            policies=MappingProxyType(policies),
+        )
+
+    def product(self, raw: dict, position: int) -> Product:
+        where = f"product {raw.get('handle')!r}"
+        check_handle(raw.get("handle"), where)
+        images = tuple(self.image(i, where) for i in raw.get("images", []))
+        options = tuple(self.option(o, where) for o in raw["options"])
+        check(bool(options), f"{where}: a product needs at least one option")
+        variants = tuple(
+            self.variant(v, raw["id"], i, options, images, where)
+            for i, v in enumerate(raw["variants"], start=1)
+        )
+        check(bool(variants), f"{where}: a product needs at least one variant")
+        combos = [v.options for v in variants]
+        check(len(set(combos)) == len(combos), f"{where}: two variants have the same options")
+        product = Product(
+            id=raw["id"],
+            handle=raw["handle"],
+            title=raw["title"],
+            vendor=raw["vendor"],
+            product_type=raw.get("productType") or "",
+            tags=tuple(raw.get("tags", [])),
+            created_at=raw["createdAt"],
+            updated_at=raw["updatedAt"],
+            published_at=raw.get("publishedAt") or raw["createdAt"],
+            best_selling_rank=int(raw.get("bestSellingRank") or position + 1),
+            description_html=raw.get("descriptionHtml") or "",
+            description=html_to_text(raw.get("descriptionHtml") or ""),
+            seo=seo(raw.get("seo")),
+            images=images,
+            options=options,
+            variants=variants,
+        )
+        self.add("product", product.handle, product, where)
+        self.add("product#", product.id, product, where)
+        for variant in variants:
+            self.add("variant#", variant.id, variant, where)
+        return product
+
+    def option(self, raw: dict, where: str) -> Option:
+        values = tuple(raw["values"])
+        check(len(set(values)) == len(values), f"{where}: option {raw['name']} repeats a value")
+        swatches = raw.get("swatches") or {}
+        for value, color in swatches.items():
+            check(value in values, f"{where}: swatch for unknown {raw['name']} value {value!r}")
+            check(bool(COLOR.fullmatch(color)), f"{where}: swatch {color!r} is not #rrggbb")
+        return Option(raw["name"], values, MappingProxyType(dict(swatches)))
+
+    def variant(
+        self,
+        raw: dict,
+        product_id: int,
+        position: int,
+        options: tuple[Option, ...],
+        images: tuple[Image, ...],
+        where: str,
+    ) -> Variant:
+        where = f"{where} variant {raw.get('id')}"
+        selected = raw["selectedOptions"]
+        check(
+            set(selected) == {o.name for o in options},
+            f"{where}: selectedOptions must name exactly the product's options",
+        )
+        for option in options:
+            check(
+                selected[option.name] in option.values,
+                f"{where}: {option.name} {selected[option.name]!r} is not an option value",
+            )
+        quantity = raw["quantityAvailable"]
+        check(isinstance(quantity, int) and quantity >= 0, f"{where}: bad quantityAvailable")
+        image_id = raw.get("image")
+        check(
+            image_id is None or any(i.id == image_id for i in images),
+            f"{where}: image {image_id} is not one of the product's images",
+        )
+        return Variant(
+            id=raw["id"],
+            product_id=product_id,
+            position=position,
+            title=raw["title"],
+            options=tuple((o.name, selected[o.name]) for o in options),
+            sku=raw.get("sku"),
+            barcode=raw.get("barcode"),
+            price=price(raw["price"], f"{where}: price"),
+            compare_at_price=price(raw.get("compareAtPrice"), f"{where}: compareAtPrice"),
+            quantity_available=quantity,
+            image_id=image_id,
+            weight_grams=raw.get("weightGrams"),
+        )
+
+    def collection(self, raw: dict) -> Collection:
+        where = f"collection {raw.get('handle')!r}"
+        check_handle(raw.get("handle"), where)
+        handles = tuple(raw.get("products", []))
+        check(len(set(handles)) == len(handles), f"{where}: lists a product twice")
+        for handle in handles:
+            check(("product", handle) in self.index, f"{where}: unknown product {handle!r}")
+        collection = Collection(
+            id=raw["id"],
+            handle=raw["handle"],
+            title=raw["title"],
+            description_html=raw.get("descriptionHtml") or "",
+            description=html_to_text(raw.get("descriptionHtml") or ""),
+            image=self.image(raw.get("image"), where),
+            seo=seo(raw.get("seo")),
+            updated_at=raw["updatedAt"],
+            product_handles=handles,
+        )
+        self.add("collection", collection.handle, collection, where)
+        self.add("collection#", collection.id, collection, where)
+        return collection
+
+    def page(self, raw: dict) -> Page:
+        where = f"page {raw.get('handle')!r}"
+        check_handle(raw.get("handle"), where)
+        body = raw.get("bodyHtml") or ""
+        page = Page(
+            id=raw["id"],
+            handle=raw["handle"],
+            title=raw["title"],
+            body_html=body,
+            body_summary=raw.get("bodySummary") or html_to_text(body)[:150],
+            seo=seo(raw.get("seo")),
+            created_at=raw["createdAt"],
+            updated_at=raw.get("updatedAt") or raw["createdAt"],
+        )
+        self.add("page", page.handle, page, where)
+        self.add("page#", page.id, page, where)
+        return page
+
+    def menu(self, raw: dict) -> Menu:
+        where = f"menu {raw.get('handle')!r}"
+        check_handle(raw.get("handle"), where)
+        menu = Menu(
+            raw["id"],
+            raw["handle"],
+            raw["title"],
+            tuple(self.menu_item(i, where) for i in raw.get("items", [])),
+        )
+        self.add("menu", menu.handle, menu, where)
+        return menu
+
+    def menu_item(self, raw: dict, where: str) -> MenuItem:
+        check(
+            raw.get("type") in MENU_ITEM_TYPES, f"{where}: bad menu item type {raw.get('type')!r}"
+        )
+        self.add("menu-item#", raw["id"], True, where)
+        return MenuItem(
+            id=raw["id"],
+            title=raw["title"],
+            type=raw["type"],
+            url=raw.get("url"),
+            tags=tuple(raw.get("tags", [])),
+            items=tuple(self.menu_item(i, where) for i in raw.get("items", [])),
+        )
+
+    def discount(self, raw: dict) -> Discount:
+        where = f"discount {raw.get('code')!r}"
+        check(
+            raw.get("type") in DISCOUNT_TYPES,
+            f"{where}: type must be one of {sorted(DISCOUNT_TYPES)}",
+        )
+        check(
+            raw.get("status") in DISCOUNT_STATUSES,
+            f"{where}: status must be one of {sorted(DISCOUNT_STATUSES)}",
+        )
+        value = price(raw["value"], f"{where}: value")
+        if raw["type"] == "percentage":
+            check(Decimal(0) < value <= Decimal(100), f"{where}: a percentage is in (0, 100]")
+        entitled = tuple(raw.get("entitledCollections", []))
+        for handle in entitled:
+            check(("collection", handle) in self.index, f"{where}: unknown collection {handle!r}")
+        discount = Discount(
+            code=raw["code"],
+            title=raw.get("title") or raw["code"],
+            type=raw["type"],
+            value=value,
+            status=raw["status"],
+            minimum_subtotal=price(raw.get("minimumSubtotal"), f"{where}: minimumSubtotal"),
+            entitled_collections=entitled,
+        )
+        self.add("discount", discount.code.casefold(), discount, where)
+        return discount
+
+    def metaobject(self, raw: dict) -> Metaobject:
+        where = f"metaobject {raw.get('type')}/{raw.get('handle')!r}"
+        check_handle(raw.get("handle"), where)
+        fields = tuple(
+            MetaobjectField(f["key"], f.get("type", "single_line_text_field"), f.get("value"))
+            for f in raw["fields"]
+        )
+        keys = [f.key for f in fields]
+        check(len(set(keys)) == len(keys), f"{where}: a field key is repeated")
+        metaobject = Metaobject(raw["id"], raw["type"], raw["handle"], raw["updatedAt"], fields)
+        self.add("metaobject", (metaobject.type, metaobject.handle), metaobject, where)
+        self.add("metaobject#", metaobject.id, metaobject, where)
+        return metaobject
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        raise CatalogError(message)
+
+
+def check_handle(handle: object, where: str) -> None:
+    check(
+        isinstance(handle, str) and bool(HANDLE.fullmatch(handle)),
+        f"{where}: a handle is lowercase words joined by hyphens",
+    )
+
+
+def price(raw: object, where: str) -> Decimal | None:
+    """A money amount from the catalog: a string with at most two decimals."""
+    if raw is None:
+        return None
+    try:
+        amount = Decimal(str(raw))
+    except InvalidOperation as exc:
+        raise CatalogError(f"{where}: {raw!r} is not a decimal amount") from exc
+    check(
+        amount >= 0 and amount == amount.quantize(Decimal("0.01")),
+        f"{where}: {raw!r} must be non-negative with at most two decimals",
+    )
+    return amount
+
+
+def seo(raw: dict | None) -> SEO:
+    raw = raw or {}
+    return SEO(raw.get("title"), raw.get("description"))
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.parts.append(" ")  # so "<p>a</p><p>b</p>" reads "a b", not "ab"
+
+
+def html_to_text(html: str) -> str:
+    """The plain text of an HTML fragment, whitespace collapsed (Shopify's `description`)."""
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    return " ".join(unescape("".join(extractor.parts)).split())

@@ -1,0 +1,117 @@
+"""`demo-shop serve`: the demo shop as its own HTTP server, under gunicorn.
+
+Registered in the storefront as `flask demo-shop serve`; also runs as
+`python -m storefront.demo_shop serve`.
+"""
+
+from __future__ import annotations
+
+import socket
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+from gunicorn.app.base import BaseApplication
+
+from storefront.demo_shop.carts import SqliteCartStore
+from storefront.demo_shop.shop import DemoShop
+from storefront.demo_shop.web import create_http_app
+
+demo_shop_cli = AppGroup("demo-shop", help="The embedded demo shop (a Storefront API lookalike).")
+
+
+class _Gunicorn(BaseApplication):
+    """gunicorn run from Python with a ready-made WSGI app and explicit settings."""
+
+    def __init__(self, app: Any, options: dict[str, Any]) -> None:
+        self.app = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in self.options.items():
+            self.cfg.set(name, value)
+
+    def load(self) -> Any:
+        return self.app
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+@demo_shop_cli.command("serve", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--port",
+    default=8100,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0 picks a free port.",
+)
+@click.option(
+    "--token",
+    default="demo-storefront-token",
+    show_default=True,
+    help="The Storefront access token clients must send.",
+)
+@click.option(
+    "--latency-ms",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 60000),
+    help="Delay added to every API request, to mimic a round trip to Shopify.",
+)
+@click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 256))
+@click.option(
+    "--cart-db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite file for carts (default: a new temporary file).",
+)
+@click.option(
+    "--catalog",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Another catalog.json (default: the shipped demo catalog).",
+)
+def serve(
+    host: str,
+    port: int,
+    token: str,
+    latency_ms: int,
+    threads: int,
+    cart_db: Path | None,
+    catalog: Path | None,
+) -> None:
+    """Serve the Storefront API at http://HOST:PORT/api/<version>/graphql.json."""
+    port = port or _free_port(host)
+    if cart_db is None:
+        cart_db = Path(tempfile.mkdtemp(prefix="demo-shop-")) / "carts.sqlite3"
+    base_url = f"http://{host}:{port}"
+    shop = DemoShop(catalog, carts=SqliteCartStore(cart_db), base_url=base_url)
+    app = create_http_app(shop, token, latency_ms=latency_ms)
+
+    def when_ready(server: Any) -> None:
+        click.echo(
+            f"Demo shop Storefront API: Listening at: {base_url} "
+            f"(POST /api/<version>/graphql.json, carts in {cart_db})",
+            err=False,
+        )
+
+    # One worker process, because carts may be kept in memory by a caller
+    # embedding this; threads give the concurrency.
+    _Gunicorn(
+        app,
+        {
+            "bind": f"{host}:{port}",
+            "workers": 1,
+            "worker_class": "gthread",
+            "threads": threads,
+            "loglevel": "warning",
+            "accesslog": None,
+            "when_ready": when_ready,
+        },
+    ).run()

@@ -1,0 +1,30 @@
+"""What every resolver may use while answering one document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storefront.demo_shop.cart_ops import CartOperations
+from storefront.demo_shop.catalog import Catalog
+from storefront.demo_shop.search import SearchIndex
+
+FILES_PATH = "/demo-shop/files"
+CHECKOUTS_PATH = "/demo-shop/checkouts"
+
+
+@dataclass(frozen=True)
+class ShopContext:
+    catalog: Catalog
+    search: SearchIndex
+    carts: CartOperations
+    base_url: str  # "" for root-relative URLs, else "http://host:port"
+
+    def file_url(self, file: str) -> str:
+        return f"{self.base_url}{FILES_PATH}/{file}"
+
+    def checkout_url(self, token: str, key: str) -> str:
+        return f"{self.base_url}{CHECKOUTS_PATH}/{token}?key={key}"
+
+    def store_url(self, path: str) -> str:
+        """A URL on the shop's primary domain (Shopify's `onlineStoreUrl`)."""
+        return f"{self.catalog.shop.url.rstrip('/')}{path}"

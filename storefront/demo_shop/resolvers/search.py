@@ -1,0 +1,117 @@
+"""`search` and `predictiveSearch` over products, pages and collections."""
+
+from __future__ import annotations
+
+from storefront.demo_shop.catalog import Product
+from storefront.demo_shop.filters import product_filter
+from storefront.demo_shop.money import cents
+from storefront.demo_shop.pagination import paginate
+from storefront.demo_shop.resolvers import registry
+from storefront.demo_shop.resolvers.catalog import ctx
+from storefront.demo_shop.search import ALL_FIELDS, parse
+
+field = registry.field
+
+PREDICTIVE_LIMIT = 10  # Shopify's default and maximum per type
+PREDICTIVE_FIELDS = ("TITLE", "PRODUCT_TYPE", "VARIANTS_TITLE", "VENDOR")  # Shopify's default
+
+
+@field("QueryRoot", "search")
+def resolve_search(
+    _,
+    info,
+    query,
+    sortKey=None,
+    reverse=False,
+    productFilters=None,
+    types=None,
+    unavailableProducts=None,
+    prefix=None,
+    **window,
+):
+    index = ctx(info).search
+    parsed = parse(query, prefix_last=prefix == "LAST")
+    types = set(types or ("PRODUCT", "PAGE", "ARTICLE"))
+    found = []
+    if not parsed.is_empty:
+        if "PRODUCT" in types:
+            keep = product_filter(productFilters)
+            found += [(s, p) for s, p in index.matches(index.products, parsed) if keep(p)]
+        if "PAGE" in types:
+            found += list(index.matches(index.pages, parsed))
+    if unavailableProducts == "HIDE":
+        found = [(s, item) for s, item in found if getattr(item, "available", True)]
+
+    def rank(entry) -> tuple:
+        points, item = entry
+        kind = "Product" if isinstance(item, Product) else "Page"
+        if sortKey == "PRICE":  # pages have no price: after every product
+            return (
+                kind != "Product",
+                cents(item.min_price) if kind == "Product" else 0,
+                item.title.casefold(),
+                kind,
+                item.id,
+            )
+        return (-points, item.title.casefold(), kind, item.id)
+
+    ordered = sorted(found, key=rank, reverse=bool(reverse))
+    if unavailableProducts == "LAST":  # stays last whichever way the list is sorted
+        ordered.sort(key=lambda entry: not getattr(entry[1], "available", True))
+    # The order above is fixed for a given query, so an item's place in it is
+    # a stable position key for the cursors.
+    places = {id(item): i for i, (_, item) in enumerate(ordered)}
+    return paginate([item for _, item in ordered], lambda item: (places[id(item)],), **window)
+
+
+@field("QueryRoot", "predictiveSearch")
+def resolve_predictive_search(
+    _,
+    info,
+    query,
+    limit=None,
+    limitScope=None,
+    types=None,
+    searchableFields=None,
+    unavailableProducts=None,
+):
+    index = ctx(info).search
+    parsed = parse(query, prefix_last=True)
+    limit = max(1, min(limit or PREDICTIVE_LIMIT, PREDICTIVE_LIMIT))
+    types = set(types or ("PRODUCT", "COLLECTION", "PAGE", "QUERY", "ARTICLE"))
+    searchable = frozenset(f.lower() for f in (searchableFields or PREDICTIVE_FIELDS)) & ALL_FIELDS
+    result = {"products": [], "collections": [], "pages": [], "queries": []}
+    if parsed.is_empty:
+        return result
+
+    def best(entries, fields=ALL_FIELDS):
+        found = sorted(
+            index.matches(entries, parsed, fields),
+            key=lambda e: (-e[0], e[1].title.casefold(), e[1].id),
+        )
+        return [item for _, item in found]
+
+    if "PRODUCT" in types:
+        products = best(index.products, searchable)
+        if unavailableProducts == "HIDE":
+            products = [p for p in products if p.available]
+        elif unavailableProducts == "LAST":
+            products.sort(key=lambda p: not p.available)
+        result["products"] = products
+    if "COLLECTION" in types:
+        result["collections"] = best(index.collections, frozenset({"title"}))
+    if "PAGE" in types:
+        result["pages"] = best(index.pages, frozenset({"title"}))
+    if "QUERY" in types:
+        result["queries"] = [
+            {"text": text, "styledText": styled}
+            for text, styled in index.suggestions(parsed, limit)
+        ]
+    if limitScope == "ALL":  # one budget for every type, in this order
+        budget = limit
+        for name in ("queries", "products", "collections", "pages"):
+            result[name] = result[name][:budget]
+            budget -= len(result[name])
+    else:  # EACH, Shopify's default
+        result = {name: items[:limit] for name, items in result.items()}
+    return result

@@ -1,0 +1,164 @@
+"""The demo shop on the web: its files, its checkout page, and its Shopify-like HTTP API.
+
+`blueprint(shop)` is mounted in the storefront when it runs on the demo shop
+(images and the checkout page its carts point to). `create_http_app()` is the
+standalone server: the same blueprint plus `POST /api/<version>/graphql.json`,
+answering any HTTP client the way Shopify's Storefront API does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_currency
+from flask import Blueprint, Flask, Response, render_template, request, send_from_directory
+from graphql import parse
+from werkzeug.exceptions import HTTPException
+
+from storefront.demo_shop import ids
+from storefront.demo_shop.context import CHECKOUTS_PATH, FILES_PATH
+from storefront.demo_shop.shop import DemoShop
+
+FILE_MAX_AGE = 365 * 24 * 3600  # catalog images never change under the same name
+VERSION = re.compile(r"\d{4}-\d{2}")
+CHECKOUT_DOCUMENT = parse((Path(__file__).parent / "checkout.graphql").read_text())
+
+INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+TOKEN_HEADERS = ("X-Shopify-Storefront-Access-Token", "Shopify-Storefront-Private-Token")
+
+
+def money(value: dict[str, Any] | Decimal | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return format_currency(Decimal(value["amount"]), value["currencyCode"], locale="en_US")
+    return format_currency(value, "USD", locale="en_US")
+
+
+def blueprint(shop: DemoShop) -> Blueprint:
+    """Catalog files and the checkout page of `shop`."""
+    bp = Blueprint(
+        "demo_shop",
+        __name__,
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/demo-shop/static",
+    )
+
+    @bp.get(f"{FILES_PATH}/<path:filename>")
+    def file(filename: str) -> Response:
+        # send_from_directory refuses any path that leaves the folder (a 404).
+        response = send_from_directory(shop.catalog.images_dir, filename, max_age=FILE_MAX_AGE)
+        response.cache_control.public = True
+        response.cache_control.immutable = True
+        # Images are SVGs: never let one run script if opened directly.
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @bp.get(f"{CHECKOUTS_PATH}/<token>")
+    def checkout(token: str) -> tuple[str, int, dict[str, str]]:
+        headers = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+        cart_id = ids.cart_gid(token, request.args.get("key", ""))
+        result = (
+            shop.execute(CHECKOUT_DOCUMENT, {"id": cart_id})
+            if ids.parse_cart_gid(cart_id)
+            else None
+        )
+        cart = (result.data or {}).get("cart") if result else None
+        if cart is None:
+            return render_template("demo_shop/checkout_missing.html"), 404, headers
+        return (
+            render_template("demo_shop/checkout.html", money=money, **_checkout_view(cart)),
+            200,
+            headers,
+        )
+
+    return bp
+
+
+def _checkout_view(cart: dict[str, Any]) -> dict[str, Any]:
+    """The cart plus what the page sums: each code's allocations and all discounts."""
+    lines = cart["lines"]["nodes"]
+    allocated: dict[str, Decimal] = {}
+    for line in lines:
+        for allocation in line["discountAllocations"]:
+            amount = Decimal(allocation["discountedAmount"]["amount"])
+            code = allocation["code"].casefold()
+            allocated[code] = allocated.get(code, Decimal(0)) + amount
+    codes = [
+        {**code, "allocated": allocated.get(code["code"].casefold(), Decimal(0))}
+        for code in cart["discountCodes"]
+    ]
+    return {
+        "cart": cart,
+        "lines": lines,
+        "codes": codes,
+        "discounts": sum(allocated.values(), Decimal(0)),
+    }
+
+
+# The standalone HTTP server -----------------------------------------------
+
+
+def _json(body: Any, status: int = 200, **headers: str) -> Response:
+    return Response(json.dumps(body), status=status, mimetype="application/json", headers=headers)
+
+
+def _graphql_request() -> tuple[str, dict | None, str | None] | None:
+    """`(query, variables, operationName)` from the body, or None when it is malformed."""
+    if request.mimetype == "application/graphql":
+        query = request.get_data(as_text=True)
+        return (query, None, None) if query.strip() else None
+    body = request.get_json(force=True, silent=True)
+    if not isinstance(body, dict):
+        return None
+    query, variables, name = body.get("query"), body.get("variables"), body.get("operationName")
+    if not isinstance(query, str) or not query.strip():
+        return None
+    if variables is not None and not isinstance(variables, dict):
+        return None
+    if name is not None and not isinstance(name, str):
+        return None
+    return query, variables, name
+
+
+def create_http_app(shop: DemoShop, token: str, latency_ms: int = 0) -> Flask:
+    """The demo shop as its own server, answering like Shopify's Storefront API."""
+    app = Flask(__name__)
+    app.register_blueprint(blueprint(shop))
+
+    @app.route("/api/<version>/graphql.json", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def graphql_endpoint(version: str) -> Response:
+        if not VERSION.fullmatch(version):
+            return _json({"errors": "Not Found"}, 404)
+        if request.method != "POST":
+            return _json({"errors": "Method Not Allowed"}, 405, Allow="POST")
+        if not any(request.headers.get(h) == token for h in TOKEN_HEADERS):
+            return _json({"errors": INVALID_TOKEN}, 401)
+        parsed = _graphql_request()
+        if parsed is None:
+            return _json({"errors": {"query": "Required parameter missing or invalid"}}, 400)
+        if latency_ms:
+            time.sleep(latency_ms / 1000)  # a deliberate delay: a Shopify round trip
+        query, variables, operation_name = parsed
+        return _json(shop.execute(query, variables, operation_name).formatted)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        return _json({"errors": error.name}, error.code or 500)
+
+    @app.after_request
+    def request_id(response: Response) -> Response:
+        response.headers["X-Request-Id"] = str(uuid.uuid4())
+        return response
+
+    return app
