@@ -1,18 +1,20 @@
 """What a cart costs: line amounts, discount codes, their allocations and warnings.
 
-The demo's codes are order-level code discounts (as Shopify's "amount off
-order" codes), allocated across the lines they are entitled to, and every
-allocation is reported on its line (`CartLine.discountAllocations`, target
-LINE_ITEM). Nothing is left unallocated, so `Cart.discountAllocations` is
-always empty and:
+The demo's codes come in Shopify's two kinds. A code limited to collections is
+a product discount: its allocations are reported on the lines it reduces
+(`CartLine.discountAllocations`). A code for everything is an order discount:
+it is spread across the lines to price them, but reported once per code on
+the cart (`Cart.discountAllocations`), as Shopify reports "amount off order"
+codes. So:
 
-- line `subtotalAmount` = price x quantity; line `totalAmount` = subtotal - its allocations;
-- cart `subtotalAmount` = sum of line subtotals: Shopify's documented meaning,
-  "before taxes and cart-level discounts";
-- cart `totalAmount` = subtotal - every allocation = sum of line totals (what the
-  buyer pays: the demo has no shipping or taxes);
-- cart `checkoutChargeAmount` = `subtotalAmount` ("before taxes and discounts";
-  the demo has no deferred payments).
+- line `subtotalAmount` = price x quantity; line `totalAmount` = subtotal - its
+  product-discount allocations;
+- cart `subtotalAmount` = sum of line totals: "before taxes and cart-level
+  discounts";
+- cart `totalAmount` = subtotal - the order-discount allocations (what the buyer
+  pays: the demo has no shipping or taxes);
+- cart `checkoutChargeAmount` = the sum of line subtotals ("before taxes and
+  discounts"; the demo has no deferred payments).
 
 Several applicable codes are each computed on the undiscounted line amounts,
 then a line's total discount is capped at its subtotal (earlier codes first).
@@ -69,12 +71,19 @@ class CodeStatus:
 @dataclass(frozen=True)
 class Pricing:
     codes: tuple[CodeStatus, ...]
-    allocations: dict[str, tuple[Allocation, ...]]  # line key -> its allocations
-    subtotal: Decimal
-    total: Decimal
+    shares: dict[str, tuple[Allocation, ...]]  # line key -> every code's share of it
+    allocations: dict[str, tuple[Allocation, ...]]  # line key -> product-discount shares
+    cart_allocations: tuple[Allocation, ...]  # order discounts, one per code
+    merchandise: Decimal  # before any discount
+    subtotal: Decimal  # after product discounts
+    total: Decimal  # after every discount
 
     def line_total(self, line: PricedLine) -> Decimal:
         return line.subtotal - sum((a.amount for a in self.allocations[line.key]), ZERO)
+
+
+def is_order_discount(discount: Discount) -> bool:
+    return not discount.entitled_collections
 
 
 def price_cart(catalog: Catalog, lines: Sequence[PricedLine], codes: Sequence[str]) -> Pricing:
@@ -91,7 +100,9 @@ def price_cart(catalog: Catalog, lines: Sequence[PricedLine], codes: Sequence[st
             for key, amount in _allocate(discount, entitled).items():
                 allocated[key].append(Allocation(code, discount, amount))
 
-    capped = {}
+    shares: dict[str, tuple[Allocation, ...]] = {}
+    on_lines: dict[str, tuple[Allocation, ...]] = {}
+    on_cart: dict[str, Allocation] = {}
     for line in lines:
         room, kept = line.subtotal, []
         for allocation in allocated[line.key]:
@@ -99,11 +110,19 @@ def price_cart(catalog: Catalog, lines: Sequence[PricedLine], codes: Sequence[st
             room -= amount
             if amount > 0:
                 kept.append(Allocation(allocation.code, allocation.discount, amount))
-        capped[line.key] = tuple(kept)
+        shares[line.key] = tuple(kept)
+        on_lines[line.key] = tuple(a for a in kept if not is_order_discount(a.discount))
+        for share in kept:
+            if is_order_discount(share.discount):
+                so_far = on_cart.get(share.code)
+                total = share.amount + (so_far.amount if so_far else ZERO)
+                on_cart[share.code] = Allocation(share.code, share.discount, total)
 
-    subtotal = sum((line.subtotal for line in lines), ZERO)
-    discounted = sum((a.amount for kept in capped.values() for a in kept), ZERO)
-    return Pricing(tuple(statuses), capped, subtotal, subtotal - discounted)
+    merchandise = sum((line.subtotal for line in lines), ZERO)
+    subtotal = merchandise - sum((a.amount for kept in on_lines.values() for a in kept), ZERO)
+    total = subtotal - sum((a.amount for a in on_cart.values()), ZERO)
+    ordered = tuple(on_cart[c] for c in codes if c in on_cart)
+    return Pricing(tuple(statuses), shares, on_lines, ordered, merchandise, subtotal, total)
 
 
 def _entitled(catalog: Catalog, discount: Discount, lines: Sequence[PricedLine]) -> list:

@@ -86,14 +86,19 @@ def blueprint(shop: DemoShop) -> Blueprint:
 
 
 def _checkout_view(cart: dict[str, Any]) -> dict[str, Any]:
-    """The cart plus what the page sums: each code's allocations and all discounts."""
+    """The cart plus what the page sums: each code's allocations and all discounts.
+
+    Product discounts are allocated on lines, order discounts on the cart; a
+    code's total is the sum of both.
+    """
     lines = cart["lines"]["nodes"]
+    allocations = [a for line in lines for a in line["discountAllocations"]]
+    allocations += cart["discountAllocations"]
     allocated: dict[str, Decimal] = {}
-    for line in lines:
-        for allocation in line["discountAllocations"]:
-            amount = Decimal(allocation["discountedAmount"]["amount"])
-            code = allocation["code"].casefold()
-            allocated[code] = allocated.get(code, Decimal(0)) + amount
+    for allocation in allocations:
+        amount = Decimal(allocation["discountedAmount"]["amount"])
+        code = allocation["code"].casefold()
+        allocated[code] = allocated.get(code, Decimal(0)) + amount
     codes = [
         {**code, "allocated": allocated.get(code["code"].casefold(), Decimal(0))}
         for code in cart["discountCodes"]

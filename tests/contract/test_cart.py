@@ -73,8 +73,9 @@ def test_costs_add_up_to_the_cent(client, variants):
     cart = new_cart(client, (variants["a"], 3), (variants["b"], 1))
     for ln in cart.lines:
         assert ln.subtotal.amount == ln.unit_price.amount * ln.quantity
-    assert cart.subtotal.amount == sum(ln.subtotal.amount for ln in cart.lines)
-    assert cart.total.amount == sum(ln.total.amount for ln in cart.lines) - sum(
+    # The cart's subtotal is after line (product) discounts, before cart (order) ones.
+    assert cart.subtotal.amount == sum(ln.total.amount for ln in cart.lines)
+    assert cart.total.amount == cart.subtotal.amount - sum(
         d.amount.amount for d in cart.discounts
     )
 
@@ -85,14 +86,24 @@ def test_discount_codes_are_case_insensitive_and_allocated(client, variants):
     assert result.user_errors == []
     cart = result.cart
     assert [(c.code.upper(), c.applicable) for c in cart.discount_codes] == [("WELCOME10", True)]
-    for ln in cart.lines:
-        expected = (ln.subtotal.amount * Decimal("0.10")).quantize(Decimal("0.01"))
-        assert sum(d.amount.amount for d in ln.discounts) == expected
+    # An order discount is reported on the cart, as Shopify does since 2022-07.
+    assert all(ln.discounts == [] and ln.total == ln.subtotal for ln in cart.lines)
+    assert [d.code.upper() for d in cart.discounts] == ["WELCOME10"]
+    expected = (cart.subtotal.amount * Decimal("0.10")).quantize(Decimal("0.01"))
+    assert cart.discounts[0].amount.amount == expected
+    assert cart.total.amount == cart.subtotal.amount - expected
+
+
+def test_collection_codes_are_allocated_to_entitled_lines(client, variants):
+    cart = new_cart(client, (variants["a"], 1), (variants["b"], 1))
+    cart = api.cart_discount_codes_update(client, cart.id, ["APPAREL20"]).cart
+    assert cart.discounts == []
+    discounted = [ln for ln in cart.lines if ln.discounts]
+    assert discounted and all(d.code == "APPAREL20" for ln in discounted for d in ln.discounts)
+    for ln in discounted:
+        expected = (ln.subtotal.amount * Decimal("0.20")).quantize(Decimal("0.01"))
         assert ln.total.amount == ln.subtotal.amount - expected
-    discount = sum(d.amount.amount for ln in cart.lines for d in ln.discounts) + sum(
-        d.amount.amount for d in cart.discounts
-    )
-    assert cart.total.amount == cart.subtotal.amount - discount
+    assert cart.total.amount == sum(ln.total.amount for ln in cart.lines)
 
 
 def test_fixed_amount_code_spreads_exactly_over_lines(client, variants):

@@ -13,7 +13,10 @@ CART_FIELDS = """
   attributes { key value } attribute(key: "_creator") { value }
   buyerIdentity { email phone countryCode }
   discountCodes { code applicable }
-  discountAllocations { discountedAmount { amount } }
+  discountAllocations {
+    discountedAmount { amount } targetType
+    ... on CartCodeDiscountAllocation { code }
+  }
   cost { subtotalAmount { amount currencyCode } totalAmount { amount }
          checkoutChargeAmount { amount } }
   lines(first: 250) {
@@ -134,13 +137,22 @@ def check_costs(cart):
             (money(a["discountedAmount"]) for a in ln["discountAllocations"]), Decimal(0)
         )
         assert money(cost["totalAmount"]) == money(cost["subtotalAmount"]) - allocated
-    subtotal = sum((money(ln["cost"]["subtotalAmount"]) for ln in lines), Decimal(0))
+    # Line totals carry line-level (product) discounts only; the cart's subtotal
+    # is before, and its total after, the cart-level (order) discounts.
+    subtotal = sum((money(ln["cost"]["totalAmount"]) for ln in lines), Decimal(0))
     assert money(cart["cost"]["subtotalAmount"]) == subtotal
-    assert money(cart["cost"]["totalAmount"]) == sum(
-        (money(ln["cost"]["totalAmount"]) for ln in lines), Decimal(0)
+    order_discounts = sum(
+        (money(a["discountedAmount"]) for a in cart["discountAllocations"]), Decimal(0)
+    )
+    assert money(cart["cost"]["totalAmount"]) == subtotal - order_discounts
+    assert money(cart["cost"]["checkoutChargeAmount"]) == sum(
+        (money(ln["cost"]["subtotalAmount"]) for ln in lines), Decimal(0)
     )
     assert cart["totalQuantity"] == sum(ln["quantity"] for ln in lines)
-    assert cart["discountAllocations"] == []  # everything is allocated to lines
+
+
+def cart_codes(cart) -> list[tuple[str, Decimal]]:
+    return [(a["code"], money(a["discountedAmount"])) for a in cart["discountAllocations"]]
 
 
 def test_create_with_everything(shop):
@@ -325,17 +337,11 @@ def test_codes_are_case_insensitive_kept_as_typed_and_deduplicated(shop):
     result = codes(shop, cart["id"], " Welcome10 ", "WELCOME10", "welcome10")
     assert result["cart"]["discountCodes"] == [{"code": "Welcome10", "applicable": True}]
     assert result["warnings"] == []
-    (tee, socks) = result["cart"]["lines"]["nodes"]
-    assert [a["code"] for a in tee["discountAllocations"]] == ["Welcome10"]
-    assert money(tee["discountAllocations"][0]["discountedAmount"]) == Decimal("7.60")
-    assert money(socks["discountAllocations"][0]["discountedAmount"]) == Decimal("1.20")
-    application = tee["discountAllocations"][0]["discountApplication"]
-    assert application == {
-        "allocationMethod": "ACROSS",
-        "targetSelection": "ALL",
-        "targetType": "LINE_ITEM",
-        "value": {"percentage": 10.0},
-    }
+    # An order discount is reported once, on the cart, not on its lines.
+    assert cart_codes(result["cart"]) == [("Welcome10", Decimal("8.80"))]
+    assert result["cart"]["discountAllocations"][0]["targetType"] == "LINE_ITEM"
+    assert all(ln["discountAllocations"] == [] for ln in result["cart"]["lines"]["nodes"])
+    assert money(result["cart"]["cost"]["totalAmount"]) == Decimal("79.20")
     check_costs(result["cart"])
 
 
@@ -410,18 +416,7 @@ def test_fixed_amount_spreads_exactly_over_lines(shop):
     cart = create(
         shop, lines=[line(TEE_M_OAT, 3), line(CANDLE_FIG), line(SOCKS)], discountCodes=["TAKE5"]
     )["cart"]
-    shares = {
-        ln["merchandise"]["id"]: money(ln["discountAllocations"][0]["discountedAmount"])
-        for ln in cart["lines"]["nodes"]
-    }
-    assert sum(shares.values()) == Decimal("5.00")
-    assert shares == {
-        TEE_M_OAT: Decimal("3.76"),
-        CANDLE_FIG: Decimal("0.85"),
-        SOCKS: Decimal("0.39"),
-    }  # the leftover cent went to the largest line
-    value = cart["lines"]["nodes"][0]["discountAllocations"][0]["discountApplication"]["value"]
-    assert value == {"amount": "5.0"}
+    assert cart_codes(cart) == [("TAKE5", Decimal("5.00"))]
     assert money(cart["cost"]["totalAmount"]) == Decimal("147.00")
     check_costs(cart)
 
@@ -440,20 +435,23 @@ def test_several_codes_add_up_and_never_exceed_a_line(shop):
     )["cart"]
     assert all(c["applicable"] for c in cart["discountCodes"])
     tee = next(ln for ln in cart["lines"]["nodes"] if ln["merchandise"]["id"] == TEE_M_OAT)
-    assert [a["code"] for a in tee["discountAllocations"]] == [
-        "WELCOME10",
-        "APPAREL20",
-        "FERN15",
-        "TAKE5",
+    # The collection code is a product discount, on its lines; the others are
+    # order discounts on the cart, each computed on the undiscounted $106.
+    assert [(a["code"], money(a["discountedAmount"])) for a in tee["discountAllocations"]] == [
+        ("APPAREL20", Decimal("7.60"))
     ]
-    # Each on the undiscounted $38: 10%, 20%, 15%, and 38/106 of $5 rounded down
-    # (the leftover cent goes to the shirt, the largest line).
-    assert [money(a["discountedAmount"]) for a in tee["discountAllocations"]] == [
-        Decimal("3.80"),
-        Decimal("7.60"),
-        Decimal("5.70"),
-        Decimal("1.79"),
+    assert cart_codes(cart) == [
+        ("WELCOME10", Decimal("10.60")),
+        ("FERN15", Decimal("15.90")),
+        ("TAKE5", Decimal("5.00")),
     ]
+    check_costs(cart)
+
+
+def test_discounts_never_exceed_a_line(shop):
+    codes_ = ["APPAREL20", "WELCOME10", "FERN15", "TAKE5"]
+    cart = create(shop, lines=[line(SOCKS, 1), line(SHIRT_M, 1)], discountCodes=codes_)["cart"]
+    assert money(cart["cost"]["totalAmount"]) >= 0
     check_costs(cart)
 
 

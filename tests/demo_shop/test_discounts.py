@@ -19,7 +19,8 @@ def priced(key: str, price: str, quantity: int = 1, handle: str = "organic-cotto
 
 
 def amounts(pricing, key):
-    return [a.amount for a in pricing.allocations[key]]
+    """Every code's share of a line, whether reported on the line or on the cart."""
+    return [a.amount for a in pricing.shares[key]]
 
 
 def test_percentage_rounds_half_up_on_each_line():
@@ -61,3 +62,13 @@ def test_statuses_in_the_shoppers_order():
         ("summer24", False, "DISCOUNT_CURRENTLY_INACTIVE"),
         ("Take5", True, None),
     ]
+
+
+def test_order_codes_are_reported_on_the_cart_and_product_codes_on_lines():
+    tee = priced("t", "40.00", handle="organic-cotton-tee")
+    candle = priced("s", "10.00", handle="soy-candle")
+    pricing = price_cart(CATALOG, [tee, candle], ["APPAREL20", "WELCOME10"])
+    assert [(a.code, a.amount) for a in pricing.allocations["t"]] == [("APPAREL20", 8)]
+    assert pricing.allocations["s"] == ()
+    assert [(a.code, a.amount) for a in pricing.cart_allocations] == [("WELCOME10", 5)]
+    assert (pricing.merchandise, pricing.subtotal, pricing.total) == (50, 42, 37)

@@ -183,7 +183,7 @@ def resolve_discount_codes(cart: CartView, info):
 
 @field("Cart", "discountAllocations")
 def resolve_cart_allocations(cart: CartView, info):
-    return []  # every code discount is allocated to lines (see discounts.py)
+    return list(cart.pricing.cart_allocations)  # order discounts (see discounts.py)
 
 
 @field("Cart", "cost")
@@ -192,7 +192,7 @@ def resolve_cart_cost(cart: CartView, info):
     return {
         "subtotalAmount": Money(pricing.subtotal),
         "totalAmount": Money(pricing.total),
-        "checkoutChargeAmount": Money(pricing.subtotal),
+        "checkoutChargeAmount": Money(pricing.merchandise),
         "subtotalAmountEstimated": False,
         "totalAmountEstimated": False,
     }
