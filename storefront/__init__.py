@@ -11,6 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from storefront import config as settings
+from storefront import theming
 from storefront.shopify.client import StorefrontClient
 from storefront.shopify.transport import HTTPTransport, endpoint_url
 
@@ -18,14 +19,14 @@ from storefront.shopify.transport import HTTPTransport, endpoint_url
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the environment, with `test_config` taking precedence."""
     values = settings.load({**os.environ, **(test_config or {})})
-    theme_dir = settings.PROJECT_ROOT / "themes" / values["THEME"]
+    # Templates and static files come from the theme (storefront.theming), not Flask's folders.
     app = Flask(
         __name__,
-        template_folder=str(theme_dir / "templates"),
-        static_folder=str(theme_dir / "static"),
+        static_folder=None,
         instance_path=str(settings.PROJECT_ROOT / "instance"),
     )
     app.config.from_mapping(values)
+    theming.init_app(app)
 
     # X-Forwarded-For is trusted only from as many proxies as we were told of;
     # the buyer IP sent to Shopify comes from it.
@@ -33,15 +34,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         count = values["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from storefront.web import context, views
+    from storefront import web
+    from storefront.web import context
 
     app.extensions["storefront"] = StorefrontClient(
         _transport(app),
         context={"country": values["SHOPIFY_COUNTRY"], "language": values["SHOPIFY_LANGUAGE"]},
         buyer_ip=context.buyer_ip,
     )
-    context.init_app(app)
-    app.register_blueprint(views.bp)
+    web.init_app(app)
 
     from storefront.demo_shop.cli import demo_shop_cli
 

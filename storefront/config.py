@@ -117,6 +117,7 @@ SETTINGS = [
     Setting("CREATORS_DIR", "creators", "the folder of creator files"),
     Setting("THEME", "base", "the name of a folder in themes/",
             _matching(r"[a-z0-9][a-z0-9_-]*", "a theme folder name like base")),
+    Setting("THEMES_DIR", None, "the folder holding the themes (default: themes/ in the project)"),
     Setting("CACHE_TYPE", "SimpleCache", "a flask-caching backend",
             _one_of(*sorted(CACHE_TYPES))),
     Setting("CACHE_REDIS_URL", None, "redis://host:port/db for RedisCache",
@@ -192,8 +193,11 @@ def _check_together(config: dict[str, Any]) -> None:
             "Create it or point CREATORS_DIR at your creator files."
         )
     config["CREATORS_DIR"] = str(creators)
-    if not (PROJECT_ROOT / "themes" / config["THEME"]).is_dir():
+    themes = Path(config["THEMES_DIR"] or "themes")
+    if not (PROJECT_ROOT / themes / config["THEME"]).is_dir():
         raise ConfigError(
-            f"THEME={config['THEME']!r}: there is no folder themes/{config['THEME']}/. "
+            f"THEME={config['THEME']!r}: there is no folder {themes / config['THEME']}/. "
             "Use base or the name of one of your themes."
         )
+    if config["THEMES_DIR"]:
+        config["THEMES_DIR"] = str(PROJECT_ROOT / themes)

@@ -6,12 +6,36 @@ raise the named errors of `errors.py`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from storefront.shopify import models as m
 from storefront.shopify import reshape
 from storefront.shopify.client import StorefrontClient
+from storefront.shopify.errors import Unavailable
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _checked(getter: F) -> F:
+    """A reply without the fields the document asked for is a broken upstream.
+
+    A proxy or a fault can answer 200 with JSON of another shape; that must
+    become a classified error (a 503 for the shopper), never a KeyError (a 500).
+    """
+
+    @functools.wraps(getter)
+    def checked(*args, **kwargs):
+        try:
+            return getter(*args, **kwargs)
+        except (KeyError, TypeError, AttributeError) as error:
+            raise Unavailable(
+                f"the reply did not have the expected shape ({error!r})",
+                operation=getter.__name__,
+            ) from error
+
+    return checked  # type: ignore[return-value]
 
 MAX_PAGE_SIZE = 250  # Shopify's cap for `first`/`last` and for input lists
 
@@ -23,6 +47,7 @@ def _window(first: int | None, after: str | None, last: int | None, before: str 
     return {"first": min(first or 24, MAX_PAGE_SIZE), "after": after}
 
 
+@_checked
 def layout(client: StorefrontClient, main_menu: str, footer_menu: str) -> m.Layout:
     data = client.execute("Layout", {"mainMenu": main_menu, "footerMenu": footer_menu})
     return m.Layout(
@@ -32,6 +57,61 @@ def layout(client: StorefrontClient, main_menu: str, footer_menu: str) -> m.Layo
     )
 
 
+HOME_SLOTS = 6  # collection slots in HomePage.graphql
+
+
+@_checked
+def home_page(
+    client: StorefrontClient,
+    featured: str,
+    collections: Sequence[str],
+    *,
+    featured_count: int = 8,
+    per_collection: int = 4,
+) -> m.HomePage:
+    """The featured collection and up to six more (unknown handles are left out)."""
+    variables: dict[str, Any] = {
+        "featured": featured,
+        "featuredCount": featured_count,
+        "perCollection": per_collection,
+    }
+    for slot, handle in enumerate(collections[:HOME_SLOTS], start=1):
+        variables[f"c{slot}"], variables[f"with{slot}"] = handle, True
+    data = client.execute("HomePage", variables)
+    teasers = [
+        reshape.collection_teaser(data.get(f"c{slot}"))
+        for slot in range(1, min(len(collections), HOME_SLOTS) + 1)
+    ]
+    return m.HomePage(
+        featured=reshape.collection_teaser(data.get("featured")),
+        collections=[t for t in teasers if t],
+    )
+
+
+@_checked
+def policies(client: StorefrontClient) -> list[m.Policy]:
+    shop = client.execute("ShopPolicies", {})["shop"]
+    found = (reshape.policy(shop.get(key)) for key in reshape.POLICY_FIELDS)
+    return [policy for policy in found if policy]
+
+
+@_checked
+def sitemap_entries(
+    client: StorefrontClient, kind: str, after: str | None = None
+) -> m.Paginated[m.SitemapEntry]:
+    """One page (250) of products, collections or pages for the sitemap."""
+    variables = {
+        "first": MAX_PAGE_SIZE,
+        kind: after,
+        "withProducts": kind == "products",
+        "withCollections": kind == "collections",
+        "withPages": kind == "pages",
+    }
+    data = client.execute("SitemapEntries", variables)
+    return reshape.paginated(data[kind], reshape.sitemap_entry)
+
+
+@_checked
 def collections(
     client: StorefrontClient,
     *,
@@ -44,6 +124,7 @@ def collections(
     return reshape.paginated(data["collections"], reshape.collection)
 
 
+@_checked
 def collection_page(
     client: StorefrontClient,
     handle: str,
@@ -66,6 +147,7 @@ def collection_page(
     return reshape.collection_page(client.execute("CollectionPage", variables)["collection"])
 
 
+@_checked
 def product(
     client: StorefrontClient, handle: str, selected_options: dict[str, str] | None = None
 ) -> m.Product | None:
@@ -74,6 +156,7 @@ def product(
     return reshape.product(data["product"])
 
 
+@_checked
 def recommendations(
     client: StorefrontClient, product_id: str, intent: str = "RELATED"
 ) -> list[m.ProductCard]:
@@ -81,6 +164,7 @@ def recommendations(
     return [reshape.product_card(p) for p in data.get("productRecommendations") or []]
 
 
+@_checked
 def search(
     client: StorefrontClient,
     query: str,
@@ -103,6 +187,7 @@ def search(
     return reshape.paginated(client.execute("Search", variables)["search"], reshape.product_card)
 
 
+@_checked
 def predictive_search(client: StorefrontClient, query: str, limit: int = 6) -> m.PredictiveResults:
     raw = client.execute("PredictiveSearch", {"query": query, "limit": limit})["predictiveSearch"]
     raw = raw or {}
@@ -114,10 +199,12 @@ def predictive_search(client: StorefrontClient, query: str, limit: int = 6) -> m
     )
 
 
+@_checked
 def page(client: StorefrontClient, handle: str) -> m.Page | None:
     return reshape.page(client.execute("PageByHandle", {"handle": handle})["page"])
 
 
+@_checked
 def variants(client: StorefrontClient, ids: Sequence[str]) -> dict[str, m.Variant]:
     """Variants by id; unknown ids are simply absent from the result."""
     data = client.execute("Variants", {"ids": list(ids)[:MAX_PAGE_SIZE]})
@@ -125,6 +212,7 @@ def variants(client: StorefrontClient, ids: Sequence[str]) -> dict[str, m.Varian
     return {v.id: v for v in found if v}
 
 
+@_checked
 def metaobjects(
     client: StorefrontClient, type_: str, *, first: int = 50, after: str | None = None
 ) -> m.Paginated[m.Metaobject]:
@@ -135,6 +223,7 @@ def metaobjects(
 # The Cart API -------------------------------------------------------------
 
 
+@_checked
 def cart(client: StorefrontClient, cart_id: str) -> m.Cart | None:
     return reshape.cart(client.execute("Cart", {"id": cart_id})["cart"])
 
@@ -145,6 +234,7 @@ def _cart_mutation(client: StorefrontClient, name: str, variables: dict) -> m.Ca
     return reshape.cart_result(data[field])
 
 
+@_checked
 def cart_create(
     client: StorefrontClient,
     *,
@@ -164,16 +254,19 @@ def cart_create(
     return _cart_mutation(client, "CartCreate", {"input": cart_input})
 
 
+@_checked
 def cart_lines_add(client: StorefrontClient, cart_id: str, lines: Sequence[dict]) -> m.CartResult:
     return _cart_mutation(client, "CartLinesAdd", {"cartId": cart_id, "lines": list(lines)})
 
 
+@_checked
 def cart_lines_update(
     client: StorefrontClient, cart_id: str, lines: Sequence[dict]
 ) -> m.CartResult:
     return _cart_mutation(client, "CartLinesUpdate", {"cartId": cart_id, "lines": list(lines)})
 
 
+@_checked
 def cart_lines_remove(
     client: StorefrontClient, cart_id: str, line_ids: Sequence[str]
 ) -> m.CartResult:
@@ -181,6 +274,7 @@ def cart_lines_remove(
     return _cart_mutation(client, "CartLinesRemove", variables)
 
 
+@_checked
 def cart_discount_codes_update(
     client: StorefrontClient, cart_id: str, codes: Sequence[str]
 ) -> m.CartResult:
@@ -189,6 +283,7 @@ def cart_discount_codes_update(
     return _cart_mutation(client, "CartDiscountCodesUpdate", variables)
 
 
+@_checked
 def cart_attributes_update(
     client: StorefrontClient, cart_id: str, attributes: dict[str, str]
 ) -> m.CartResult:
@@ -197,10 +292,12 @@ def cart_attributes_update(
     return _cart_mutation(client, "CartAttributesUpdate", {"cartId": cart_id, "attributes": pairs})
 
 
+@_checked
 def cart_note_update(client: StorefrontClient, cart_id: str, note: str) -> m.CartResult:
     return _cart_mutation(client, "CartNoteUpdate", {"cartId": cart_id, "note": note})
 
 
+@_checked
 def cart_buyer_identity_update(
     client: StorefrontClient, cart_id: str, buyer_identity: dict[str, Any]
 ) -> m.CartResult:

@@ -269,3 +269,30 @@ class CartResult:
     cart: Cart | None
     user_errors: list[UserError]
     warnings: list[CartWarning]
+
+
+@dataclass(frozen=True)
+class CollectionTeaser:
+    """A collection with its first few products, as a home page shows it."""
+
+    collection: Collection
+    products: list[ProductCard]
+
+
+@dataclass(frozen=True)
+class HomePage:
+    featured: CollectionTeaser | None
+    collections: list[CollectionTeaser]
+
+
+@dataclass(frozen=True)
+class Policy:
+    handle: str
+    title: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    handle: str
+    updated_at: str | None

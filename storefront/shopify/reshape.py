@@ -308,3 +308,24 @@ def cart_result(payload: Raw | None) -> m.CartResult:
             for w in payload.get("warnings") or []
         ],
     )
+
+
+def collection_teaser(raw: Raw | None) -> m.CollectionTeaser | None:
+    if not raw:
+        return None
+    return m.CollectionTeaser(
+        collection=collection(raw), products=[product_card(p) for p in nodes(raw["products"])]
+    )
+
+
+POLICY_FIELDS = ("privacyPolicy", "refundPolicy", "shippingPolicy", "termsOfService")
+
+
+def policy(raw: Raw | None) -> m.Policy | None:
+    if not raw:
+        return None
+    return m.Policy(handle=raw["handle"], title=raw["title"], body_html=raw.get("body") or "")
+
+
+def sitemap_entry(raw: Raw) -> m.SitemapEntry:
+    return m.SitemapEntry(handle=raw["handle"], updated_at=raw.get("updatedAt"))

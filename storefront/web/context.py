@@ -34,4 +34,14 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        return {"demo_shop": app.config.get("DEMO_SHOP", False)}
+        # Imported here: these modules import this one.
+        from storefront.web import cart_cookie, layout
+
+        frame = layout.layout()
+        return {
+            "demo_shop": app.config.get("DEMO_SHOP", False),
+            "shop": frame.shop,
+            "main_menu": frame.main_menu,
+            "footer_menu": frame.footer_menu,
+            "cart_count": cart_cookie.count(),
+        }

@@ -39,6 +39,20 @@ def variables_for(name: str, shop) -> dict:
     cases = {
         "Layout": lambda: {"mainMenu": "main-menu", "footerMenu": "footer"},
         "Collections": lambda: {"first": 10},
+        "HomePage": lambda: {
+            "featured": collection.handle,
+            "featuredCount": 8,
+            "perCollection": 4,
+            "c1": collection.handle,
+            "with1": True,
+        },
+        "ShopPolicies": lambda: {},
+        "SitemapEntries": lambda: {
+            "first": 250,
+            "withProducts": True,
+            "withCollections": True,
+            "withPages": True,
+        },
         "CollectionPage": lambda: {
             "handle": collection.handle,
             "first": 4,

@@ -1,0 +1,202 @@
+"""The shopper's cart through Shopify's Cart API, with messages a shopper can read.
+
+A cart exists only once something is added: page views read it, never make
+it. Every change returns an `Outcome`: the cart as it now is (never lost on
+a refusal: the previous cart is read back) and what to tell the shopper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from storefront.shopify import api
+from storefront.shopify import models as m
+from storefront.shopify.client import StorefrontClient
+
+MAX_QUANTITY = 999
+MAX_NOTE = 5000
+MAX_CODE = 255
+
+# Shopify cart ids look like gid://shopify/Cart/<token>?key=<key>; anything else
+# in a cookie is garbage and means "no cart" without asking Shopify.
+_CART_ID = re.compile(r"gid://shopify/Cart/[A-Za-z0-9-]{1,128}(\?key=[A-Za-z0-9]{1,128})?")
+_VARIANT_ID = re.compile(r"(?:gid://shopify/ProductVariant/)?([0-9]{1,20})")
+_LINE_ID = re.compile(r"gid://shopify/CartLine/[A-Za-z0-9-]{1,128}(\?cart=[A-Za-z0-9-]{1,128})?")
+
+# Why a discount code does not apply, in the shopper's words (Shopify's
+# CartWarningCode values); anything else gets the general sentence.
+CODE_REASONS = {
+    "DISCOUNT_NOT_FOUND": "This code doesn't exist.",
+    "DISCOUNT_CURRENTLY_INACTIVE": "This code isn't active right now.",
+    "DISCOUNT_USAGE_LIMIT_REACHED": "This code has reached its usage limit.",
+    "DISCOUNT_NO_ENTITLED_LINE_ITEMS": "None of the items in your cart qualify for this code.",
+    "DISCOUNT_PURCHASE_NOT_IN_RANGE": "Your cart doesn't reach this code's minimum yet.",
+    "DISCOUNT_CUSTOMER_NOT_ELIGIBLE": "This code isn't available to you.",
+}
+GENERAL_REASON = "This code doesn't apply to your cart."
+
+LINE_MESSAGES = {
+    "MERCHANDISE_OUT_OF_STOCK": "Sorry, that item is sold out.",
+    "INVALID_MERCHANDISE_LINE": "That item isn't available. Please choose another option.",
+    "MERCHANDISE_NOT_FOUND": "That item isn't available. Please choose another option.",
+    "INVALID": "That quantity isn't valid.",
+}
+
+
+class BadCartInput(ValueError):
+    """A form field no page of ours would send (the message says which)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    cart: m.Cart | None
+    errors: list[str] = field(default_factory=list)  # the change was refused
+    notices: list[str] = field(default_factory=list)  # done, with something to know
+    code_reasons: dict[str, str] = field(default_factory=dict)  # code -> why it doesn't apply
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def cart_id_or_none(value: str | None) -> str | None:
+    return value if value and _CART_ID.fullmatch(value) else None
+
+
+def variant_gid(value: str | None) -> str:
+    match = _VARIANT_ID.fullmatch((value or "").strip())
+    if not match:
+        raise BadCartInput("That product option isn't valid.")
+    return f"gid://shopify/ProductVariant/{match.group(1)}"
+
+
+def line_gid(value: str | None) -> str:
+    if not value or not _LINE_ID.fullmatch(value):
+        raise BadCartInput("That cart line isn't valid.")
+    return value
+
+
+def quantity(value: str | None, *, minimum: int = 1) -> int:
+    try:
+        number = int((value or "").strip() or "1")
+    except ValueError:
+        raise BadCartInput("The quantity must be a whole number.") from None
+    if not minimum <= number <= MAX_QUANTITY:
+        raise BadCartInput(f"The quantity must be between {minimum} and {MAX_QUANTITY}.")
+    return number
+
+
+def discount_code(value: str | None) -> str:
+    code = (value or "").strip()
+    if not code or len(code) > MAX_CODE or any(ord(c) < 32 for c in code):
+        raise BadCartInput("Please enter a discount code.")
+    return code
+
+
+def read(client: StorefrontClient, cart_id: str | None) -> m.Cart | None:
+    """The cart, or None for no cart, a garbage id, or one Shopify no longer knows."""
+    cart_id = cart_id_or_none(cart_id)
+    return api.cart(client, cart_id) if cart_id else None
+
+
+def add(
+    client: StorefrontClient,
+    cart_id: str | None,
+    lines: Sequence[tuple[str, int]],
+    *,
+    codes: Sequence[str] = (),
+    attributes: dict[str, str] | None = None,
+) -> Outcome:
+    """Add (variant gid, quantity) lines, creating the cart if there is none yet.
+
+    `codes` and `attributes` are applied when the cart is created (a pending
+    discount from a /discount link, the creator's attribution).
+    """
+    inputs = [{"merchandiseId": variant, "quantity": qty} for variant, qty in lines]
+    current = read(client, cart_id)
+    if current is None:
+        result = api.cart_create(client, lines=inputs, discount_codes=codes, attributes=attributes)
+    else:
+        result = api.cart_lines_add(client, current.id, inputs)
+    return _outcome(client, result, current)
+
+
+def update(client: StorefrontClient, cart_id: str, line_id: str, qty: int) -> Outcome:
+    return _change(client, cart_id, api.cart_lines_update, [{"id": line_id, "quantity": qty}])
+
+
+def remove(client: StorefrontClient, cart_id: str, line_id: str) -> Outcome:
+    return _change(client, cart_id, api.cart_lines_remove, [line_id])
+
+
+def set_note(client: StorefrontClient, cart_id: str, note: str) -> Outcome:
+    if len(note) > MAX_NOTE:
+        raise BadCartInput(f"The note can be at most {MAX_NOTE} characters.")
+    return _change(client, cart_id, api.cart_note_update, note)
+
+
+def apply_code(client: StorefrontClient, cart_id: str, code: str) -> Outcome:
+    """Add a code to those already on the cart (Shopify replaces the whole list)."""
+    current = read(client, cart_id)
+    if current is None:
+        return Outcome(None, errors=["Your cart is empty."])
+    codes = [c.code for c in current.discount_codes if c.code.casefold() != code.casefold()]
+    result = api.cart_discount_codes_update(client, current.id, [*codes, code])
+    return _outcome(client, result, current)
+
+
+def remove_code(client: StorefrontClient, cart_id: str, code: str) -> Outcome:
+    current = read(client, cart_id)
+    if current is None:
+        return Outcome(None, errors=["Your cart is empty."])
+    codes = [c.code for c in current.discount_codes if c.code.casefold() != code.casefold()]
+    result = api.cart_discount_codes_update(client, current.id, codes)
+    return _outcome(client, result, current)
+
+
+def _change(client: StorefrontClient, cart_id: str, mutation, argument) -> Outcome:
+    current_id = cart_id_or_none(cart_id)
+    if current_id is None:
+        return Outcome(None, errors=["Your cart is empty."])
+    return _outcome(client, mutation(client, current_id, argument), None, current_id)
+
+
+def _outcome(
+    client: StorefrontClient,
+    result: m.CartResult,
+    before: m.Cart | None,
+    cart_id: str | None = None,
+) -> Outcome:
+    errors = [LINE_MESSAGES.get(e.code or "", e.message) for e in result.user_errors]
+    cart = result.cart
+    if cart is None and errors:
+        # Refused: the cart is as it was; show it as it is.
+        cart = before or (read(client, cart_id) if cart_id else None)
+    notices, reasons = [], {}
+    for warning in result.warnings:
+        if warning.code.startswith("DISCOUNT_"):
+            code = _code_named_in(warning, cart)
+            if code:
+                reasons[code.casefold()] = CODE_REASONS.get(warning.code, GENERAL_REASON)
+        elif warning.code == "MERCHANDISE_OUT_OF_STOCK":
+            errors.append(LINE_MESSAGES[warning.code])
+        else:
+            notices.append(warning.message)
+    return Outcome(cart, errors, notices, reasons)
+
+
+def _code_named_in(warning: m.CartWarning, cart: m.Cart | None) -> str | None:
+    """The discount code a warning is about (Shopify names it in the message)."""
+    for code in cart.discount_codes if cart else []:
+        if not code.applicable and code.code.casefold() in warning.message.casefold():
+            return code.code
+    return None
+
+
+def code_reason(code: m.DiscountCode, reasons: dict[str, str]) -> str | None:
+    """Why a code on the cart does not apply, or None when it does."""
+    if code.applicable:
+        return None
+    return reasons.get(code.code.casefold(), GENERAL_REASON)

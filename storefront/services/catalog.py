@@ -1,0 +1,176 @@
+"""Catalog pages: home, collections, products, search, content pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storefront.shopify import api
+from storefront.shopify import models as m
+from storefront.shopify.client import StorefrontClient
+
+PAGE_SIZE = 12
+
+# The `sort_by` values of Shopify's own themes, mapped to the Storefront API's
+# (sort key, reverse); the first is the default.
+COLLECTION_SORTS = {
+    "manual": ("Featured", "COLLECTION_DEFAULT", False),
+    "best-selling": ("Best selling", "BEST_SELLING", False),
+    "price-ascending": ("Price, low to high", "PRICE", False),
+    "price-descending": ("Price, high to low", "PRICE", True),
+    "created-descending": ("Newest", "CREATED", True),
+    "title-ascending": ("Alphabetically, A-Z", "TITLE", False),
+}
+
+# A Storefront cursor is opaque but never long or exotic; anything else is a
+# mangled link, refused before it reaches Shopify.
+_CURSOR = re.compile(r"[A-Za-z0-9+/=_:-]{1,512}")
+
+
+class BadPageLink(ValueError):
+    """A pagination or sort parameter that no link of ours produces."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which slice of a list the shopper asked for."""
+
+    after: str | None = None
+    before: str | None = None
+
+    @classmethod
+    def parse(cls, after: str | None, before: str | None) -> Window:
+        for cursor in (after, before):
+            if cursor is not None and not _CURSOR.fullmatch(cursor):
+                raise BadPageLink("this page link is not valid")
+        if after and before:
+            raise BadPageLink("a page link cannot go both ways")
+        return cls(after or None, before or None)
+
+    def arguments(self, size: int = PAGE_SIZE) -> dict:
+        if self.before:
+            return {"last": size, "before": self.before}
+        return {"first": size, "after": self.after}
+
+
+def home(
+    client: StorefrontClient, featured: str, collections: Sequence[str]
+) -> m.HomePage:
+    return api.home_page(client, featured, list(collections))
+
+
+def collection(
+    client: StorefrontClient, handle: str, window: Window, sort: str, in_stock: bool
+) -> m.CollectionPage | None:
+    if sort not in COLLECTION_SORTS:
+        raise BadPageLink(f"unknown sort order {sort!r}")
+    _, sort_key, reverse = COLLECTION_SORTS[sort]
+    filters = [{"available": True}] if in_stock else []
+    return api.collection_page(
+        client, handle, **window.arguments(), sort_key=sort_key, reverse=reverse, filters=filters
+    )
+
+
+def collections(client: StorefrontClient, window: Window) -> m.Paginated[m.Collection]:
+    return api.collections(client, **window.arguments(24))
+
+
+@dataclass(frozen=True)
+class OptionChoice:
+    """One value of one option on a product page, and where choosing it leads."""
+
+    value: m.OptionValue
+    selected: bool
+    variant: m.Variant | None  # the variant it leads to; None when that combination is not made
+
+    @property
+    def exists(self) -> bool:
+        return self.variant is not None
+
+    @property
+    def available(self) -> bool:
+        return self.variant is not None and self.variant.available
+
+
+@dataclass(frozen=True)
+class ProductView:
+    product: m.Product
+    variant: m.Variant
+    options: list[tuple[str, list[OptionChoice]]]
+
+
+def product(client: StorefrontClient, handle: str, variant_id: str | None) -> ProductView | None:
+    found = api.product(client, handle)
+    if found is None or not found.variants:
+        return None
+    chosen = _variant_by_id(found, variant_id) or found.selected_variant or found.variants[0]
+    return ProductView(found, chosen, _option_choices(found, chosen))
+
+
+def _variant_by_id(product: m.Product, variant_id: str | None) -> m.Variant | None:
+    if not variant_id:
+        return None
+    wanted = {variant_id, f"gid://shopify/ProductVariant/{variant_id}"}
+    return next((v for v in product.variants if v.id in wanted), None)
+
+
+def _option_choices(product: m.Product, chosen: m.Variant):
+    """For each option value: the variant reached by changing just that option.
+
+    Links to these variants make selection work without JavaScript, and a
+    combination that is not made shows as unavailable instead of leading nowhere.
+    """
+    by_options = {tuple(sorted(v.options.items())): v for v in product.variants}
+    groups = []
+    for option in product.options:
+        choices = []
+        for value in option.values:
+            wanted = {**chosen.options, option.name: value.name}
+            variant = by_options.get(tuple(sorted(wanted.items())))
+            selected = chosen.options.get(option.name) == value.name
+            choices.append(OptionChoice(value, selected, variant))
+        groups.append((option.name, choices))
+    return groups
+
+
+def variant_for_options(view: ProductView, chosen: dict[str, str]) -> m.Variant | None:
+    """The variant with exactly these option values (from a no-JavaScript form)."""
+    wanted = {**view.variant.options, **chosen}
+    return next((v for v in view.product.variants if v.options == wanted), None)
+
+
+def recommendations(client: StorefrontClient, product_id: str) -> list[m.ProductCard]:
+    return api.recommendations(client, product_id)[:4]
+
+
+_TERM = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def search_terms(text: str) -> str:
+    """The shopper's words, each quoted, for Shopify's search syntax.
+
+    Quoting every word keeps `OR`, `NOT`, `-`, `field:value`, `*` and stray
+    quotes from widening or redirecting the search: they become words, or
+    vanish when they hold no letters or digits. Words stay ANDed, as Shopify
+    does with plain terms.
+    """
+    return " ".join(f'"{word}"' for word in _TERM.findall(text)[:20])
+
+
+def search(client: StorefrontClient, text: str, window: Window) -> m.Paginated[m.ProductCard]:
+    return api.search(client, search_terms(text), **window.arguments())
+
+
+def suggest(client: StorefrontClient, text: str) -> m.PredictiveResults | None:
+    """Type-ahead results; predictive search takes plain words, not search syntax."""
+    words = " ".join(_TERM.findall(text)[:10])
+    return api.predictive_search(client, words, limit=6) if words else None
+
+
+def page(client: StorefrontClient, handle: str) -> m.Page | None:
+    return api.page(client, handle)
+
+
+def policy(client: StorefrontClient, handle: str) -> m.Policy | None:
+    return next((p for p in api.policies(client) if p.handle == handle), None)

@@ -1,0 +1,77 @@
+"""Jinja themes with inheritance, and their fingerprinted static files.
+
+`init_app(app)` loads the theme named by THEME from THEMES_DIR (default
+`themes/`), points Jinja at its templates and its parents', and serves its
+static files under `/assets/`. Templates get two globals: `theme` (name,
+title, merged `settings`) and `asset_url(path)`.
+
+A child theme's template replaces its parent's of the same name; one it lacks
+comes from the parent. To extend the parent's version of the same template,
+prefix the parent's folder name: `{% extends "base:product.html" %}`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
+
+from storefront.config import PROJECT_ROOT, ConfigError
+from storefront.theming.assets import Assets, asset_url
+from storefront.theming.assets import bp as assets_bp
+from storefront.theming.themes import Theme, ThemeError, load_theme
+
+__all__ = [
+    "Theme",
+    "ThemeError",
+    "asset_url",
+    "current_theme",
+    "init_app",
+    "load_theme",
+    "template_loader",
+    "themes_dir",
+]
+
+
+def themes_dir(app: Flask) -> Path:
+    """The folder holding the app's themes."""
+    return Path(app.config.get("THEMES_DIR") or PROJECT_ROOT / "themes")
+
+
+def template_loader(theme: Theme) -> BaseLoader:
+    """Child-first lookup through the chain, plus `<theme>:<template>` for one theme's own."""
+    return ChoiceLoader(
+        [
+            PrefixLoader(
+                {t.name: FileSystemLoader(t.path / "templates") for t in theme.chain},
+                delimiter=":",
+            ),
+            *(FileSystemLoader(folder) for folder in theme.template_dirs),
+        ]
+    )
+
+
+def current_theme(app: Flask) -> Theme:
+    return app.extensions["theme"]
+
+
+def init_app(app: Flask) -> Theme:
+    """Load app.config["THEME"] and wire its templates, assets route, globals and CLI."""
+    name = app.config["THEME"]
+    try:
+        theme = load_theme(name, themes_dir(app))
+    except ThemeError as error:
+        raise ConfigError(f"THEME={name!r}: {error}") from None
+
+    app.jinja_loader = template_loader(theme)
+    app.extensions["theme"] = theme
+    app.extensions["theme_assets"] = Assets(theme)
+    app.jinja_env.globals.update(theme=theme, asset_url=asset_url)
+    app.register_blueprint(assets_bp)
+
+    # Imported here: the CLI builds apps itself, so a top-level import would be a cycle.
+    from storefront.theme_cli import theme_cli
+
+    app.cli.add_command(theme_cli)
+    return theme

@@ -1,0 +1,213 @@
+"""The cart page, cart changes from forms and fetch, checkout and Shopify's cart links.
+
+Every change answers a plain form with 303 back to where the shopper was,
+and a fetch (Accept: application/json) with JSON. A refused change keeps the
+cart as it was and says why.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from storefront.services import cart as carts
+from storefront.shopify.errors import StorefrontError
+from storefront.web import cart_cookie
+from storefront.web.context import storefront
+from storefront.web.filters import money
+from storefront.web.redirects import same_origin_path
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("cart", __name__)
+
+PENDING_CODE_COOKIE = "discount_code"  # from a /discount link before there is a cart
+UNAVAILABLE = "We couldn't reach the shop to update your cart. Please try again in a moment."
+_PERMALINK = re.compile(r"[0-9]{1,20}:[0-9]{1,3}(,[0-9]{1,20}:[0-9]{1,3}){0,49}")
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _back() -> str:
+    return same_origin_path(request.form.get("return_to"), default=url_for("cart.show"))
+
+
+def _remember_reasons(outcome: carts.Outcome) -> None:
+    if outcome.code_reasons:
+        session["code_reasons"] = {**session.get("code_reasons", {}), **outcome.code_reasons}
+
+
+def _respond(outcome: carts.Outcome, back: str):
+    _remember_reasons(outcome)
+    if _wants_json():
+        response = jsonify(_cart_json(outcome))
+        response.status_code = 200 if outcome.ok else 422
+    else:
+        for message in outcome.errors:
+            flash(message, "error")
+        for message in outcome.notices:
+            flash(message, "notice")
+        response = redirect(back, 303)
+    return cart_cookie.remember(response, outcome.cart)
+
+
+def _cart_json(outcome: carts.Outcome) -> dict:
+    cart = outcome.cart
+    return {
+        "ok": outcome.ok,
+        "errors": outcome.errors,
+        "notices": outcome.notices,
+        "cart": None if cart is None else {
+            "count": cart.total_quantity,
+            "subtotal": money(cart.subtotal),
+            "total": money(cart.total),
+            "lines": [
+                {"id": ln.id, "variant_id": ln.variant.id, "title": ln.product.title,
+                 "variant": ln.variant.title, "quantity": ln.quantity, "total": money(ln.total)}
+                for ln in cart.lines
+            ],
+        },
+    }
+
+
+def _refuse(message: str, status: int = 400):
+    if _wants_json():
+        return jsonify({"ok": False, "errors": [message]}), status
+    return render_template("errors/400.html", message=message), status
+
+
+def _unavailable(error: StorefrontError):
+    log.warning("cart change failed: %s", error)
+    if _wants_json():
+        return jsonify({"ok": False, "errors": [UNAVAILABLE]}), 503, {"Retry-After": "10"}
+    flash(UNAVAILABLE, "error")
+    return redirect(_back(), 303)
+
+
+@bp.errorhandler(carts.BadCartInput)
+def _bad_input(error: carts.BadCartInput):
+    return _refuse(str(error))
+
+
+@bp.errorhandler(StorefrontError)
+def _storefront_down(error: StorefrontError):
+    return _unavailable(error)
+
+
+@bp.get("/cart")
+def show():
+    cart = carts.read(storefront(), cart_cookie.cart_id())
+    reasons = session.get("code_reasons", {}) if cart else {}
+    response = make_response(render_template(
+        "cart.html", cart=cart, code_reason=lambda code: carts.code_reason(code, reasons)
+    ))
+    response.headers["Cache-Control"] = "no-store"
+    return cart_cookie.remember(response, cart)
+
+
+@bp.post("/cart/add")
+def add():
+    variant = carts.variant_gid(request.form.get("variant_id"))
+    quantity = carts.quantity(request.form.get("quantity"))
+    pending = request.cookies.get(PENDING_CODE_COOKIE)
+    codes = [carts.discount_code(pending)] if pending and len(pending) <= carts.MAX_CODE else []
+    outcome = carts.add(storefront(), cart_cookie.cart_id(), [(variant, quantity)], codes=codes)
+    response = _respond(outcome, _back())
+    if outcome.cart is not None and pending:
+        response.delete_cookie(PENDING_CODE_COOKIE)
+    return response
+
+
+@bp.post("/cart/update")
+def update():
+    line = carts.line_gid(request.form.get("line_id"))
+    quantity = carts.quantity(request.form.get("quantity"), minimum=0)
+    return _respond(carts.update(storefront(), cart_cookie.cart_id(), line, quantity), _back())
+
+
+@bp.post("/cart/remove")
+def remove():
+    line = carts.line_gid(request.form.get("line_id"))
+    return _respond(carts.remove(storefront(), cart_cookie.cart_id(), line), _back())
+
+
+@bp.post("/cart/discounts")
+def apply_code():
+    code = carts.discount_code(request.form.get("code"))
+    outcome = carts.apply_code(storefront(), cart_cookie.cart_id(), code)
+    return _respond(outcome, _back())
+
+
+@bp.post("/cart/discounts/remove")
+def remove_code():
+    code = carts.discount_code(request.form.get("code"))
+    return _respond(carts.remove_code(storefront(), cart_cookie.cart_id(), code), _back())
+
+
+@bp.post("/cart/note")
+def note():
+    text = request.form.get("note", "")
+    return _respond(carts.set_note(storefront(), cart_cookie.cart_id(), text), _back())
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+def checkout():
+    """Hand over to Shopify's checkout for a freshly read cart."""
+    cart = carts.read(storefront(), cart_cookie.cart_id())
+    if cart is None or not cart.lines:
+        return cart_cookie.remember(redirect(url_for("cart.show"), 303), cart)
+    return cart_cookie.remember(redirect(cart.checkout_url, 303), cart)
+
+
+@bp.get("/discount/<code>")
+def discount_link(code: str):
+    """Shopify's shareable discount link: apply the code, then go on to `redirect`."""
+    code = carts.discount_code(code)
+    back = same_origin_path(request.args.get("redirect"), default="/")
+    cart_id = cart_cookie.cart_id()
+    if cart_id is None:
+        # No cart yet, and a link must not create one: keep the code for the first add.
+        response = redirect(back, 303)
+        response.set_cookie(
+            PENDING_CODE_COOKIE, code, max_age=cart_cookie.MAX_AGE, httponly=True,
+            samesite="Lax", secure=request.is_secure,
+        )
+        flash(f"The code {code} will be applied to your cart.", "notice")
+        return response
+    outcome = carts.apply_code(storefront(), cart_id, code)
+    return _respond(outcome, back)
+
+
+@bp.get("/cart/<path:items>")
+def permalink(items: str):
+    """Shopify's cart permalink: a new cart with these lines, straight to checkout."""
+    if not _PERMALINK.fullmatch(items):
+        return _refuse("This cart link isn't valid: it should list variant:quantity pairs.")
+    lines = []
+    for pair in items.split(","):
+        variant, quantity = pair.split(":")
+        if int(quantity) < 1:
+            return _refuse("This cart link isn't valid: every quantity must be at least 1.")
+        lines.append((carts.variant_gid(variant), int(quantity)))
+    code = request.args.get("discount")
+    codes = [carts.discount_code(code)] if code else []
+    outcome = carts.add(storefront(), None, lines, codes=codes)
+    if not outcome.ok or outcome.cart is None or not outcome.cart.lines:
+        reason = " ".join(outcome.errors) or "None of its items are available."
+        return _refuse(f"This cart link can't be used. {reason}", 422)
+    return cart_cookie.remember(redirect(outcome.cart.checkout_url, 303), outcome.cart)

@@ -1,0 +1,152 @@
+"""Catalog pages: home, collections, products, search, content pages and policies.
+
+Each view asks for its page's data in one Storefront request; a missing
+entity is the branded 404. Optional sections (recommendations) never fail
+the page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from storefront.services import catalog
+from storefront.shopify.errors import StorefrontError
+from storefront.web.context import storefront
+from storefront.web.filters import image_url, money, numeric_id
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("store", __name__)
+
+DEFAULT_HOME = {"featured": "frontpage", "collections": ["new-arrivals", "apparel", "home"]}
+
+
+def _home_settings() -> dict:
+    """Which collections the home page shows: the theme's `home` settings."""
+    theme = current_app.extensions.get("theme")
+    settings = getattr(theme, "settings", None) or {}
+    return {**DEFAULT_HOME, **dict(settings.get("home") or {})}
+
+
+def _window() -> catalog.Window:
+    return catalog.Window.parse(request.args.get("after"), request.args.get("before"))
+
+
+@bp.errorhandler(catalog.BadPageLink)
+def _bad_link(error: catalog.BadPageLink):
+    return render_template("errors/400.html", message=f"Sorry, {error}."), 400
+
+
+@bp.get("/")
+def home():
+    settings = _home_settings()
+    page = catalog.home(storefront(), settings["featured"], settings["collections"])
+    return render_template("index.html", home=page)
+
+
+@bp.get("/collections")
+def collections():
+    found = catalog.collections(storefront(), _window())
+    return render_template("collections.html", collections=found)
+
+
+@bp.get("/collections/<handle>")
+def collection(handle: str):
+    sort = request.args.get("sort_by", "manual")
+    in_stock = request.args.get("available") == "1"
+    page = catalog.collection(storefront(), handle, _window(), sort, in_stock)
+    if page is None:
+        abort(404)
+    return render_template(
+        "collection.html",
+        collection=page.collection,
+        products=page.products,
+        sort=sort,
+        sorts={key: label for key, (label, _, _) in catalog.COLLECTION_SORTS.items()},
+        in_stock=in_stock,
+    )
+
+
+@bp.get("/products/<handle>")
+def product(handle: str):
+    client = storefront()
+    view = catalog.product(client, handle, request.args.get("variant"))
+    if view is None:
+        abort(404)
+    chosen = {k[7:-1]: v for k, v in request.args.items() if k.startswith("option[")}
+    if chosen:
+        # The no-JavaScript option form: go to the variant those options name.
+        variant = catalog.variant_for_options(view, chosen)
+        if variant is not None:
+            return redirect(_variant_url(handle, variant.id), 303)
+    try:
+        recommended = catalog.recommendations(client, view.product.id)
+    except StorefrontError as error:
+        log.info("recommendations left out of %s: %s", handle, error)
+        recommended = []
+    return render_template(
+        "product.html", product=view.product, variant=view.variant, options=view.options,
+        recommendations=recommended,
+    )
+
+
+def _variant_url(handle: str, variant_id: str) -> str:
+    return url_for("store.product", handle=handle, variant=numeric_id(variant_id))
+
+
+@bp.get("/search")
+def search():
+    text = request.args.get("q", "")[:200]
+    results = catalog.search(storefront(), text, _window()) if catalog.search_terms(text) else None
+    return render_template("search.html", query=text, results=results)
+
+
+@bp.get("/search/suggest")
+def suggest():
+    """Type-ahead: a few products, collections and pages as JSON."""
+    found = catalog.suggest(storefront(), request.args.get("q", "")[:100])
+    if found is None:
+        return jsonify({"products": [], "collections": [], "pages": []})
+    return jsonify({
+        "products": [
+            {"title": p.title, "url": f"/products/{p.handle}", "price": money(p.price.min),
+             "image": image_url(p.image, 120), "available": p.available}
+            for p in found.products
+        ],
+        "collections": [
+            {"title": c["title"], "url": f"/collections/{c['handle']}"} for c in found.collections
+        ],
+        "pages": [{"title": p["title"], "url": f"/pages/{p['handle']}"} for p in found.pages],
+    })
+
+
+@bp.get("/pages/<handle>")
+def page(handle: str):
+    found = catalog.page(storefront(), handle)
+    if found is None:
+        abort(404)
+    return render_template("page.html", page=found)
+
+
+@bp.get("/policies/<handle>")
+def policy(handle: str):
+    found = catalog.policy(storefront(), handle)
+    if found is None:
+        abort(404)
+    return render_template("policy.html", policy=found)
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}

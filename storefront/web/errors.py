@@ -1,0 +1,56 @@
+"""Branded error pages: 400, 404, 405, 500, and 503 while Shopify is unreachable."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from storefront.shopify.errors import StorefrontError
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER = "30"
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" or request.path.endswith(".json")
+
+
+def _page(template: str, status: int, message: str | None = None, headers=None):
+    if _wants_json():
+        return jsonify({"ok": False, "errors": [message or "error"]}), status, headers or {}
+    try:
+        body = render_template(template, message=message)
+    except Exception:  # the theme itself is broken: still answer, plainly
+        log.exception("error page %s failed to render", template)
+        body = f"<!doctype html><title>Error {status}</title><h1>Error {status}</h1>"
+    return body, status, headers or {}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        message = "This form has expired. Please go back, reload the page and try again."
+        return _page("errors/400.html", 400, message)
+
+    @app.errorhandler(StorefrontError)
+    def shop_unavailable(error: StorefrontError):
+        log.error("storefront request failed on %s: %s", request.path, error)
+        return _page("errors/503.html", 503, headers={"Retry-After": RETRY_AFTER})
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        template = "errors/404.html" if status == 404 else "errors/400.html"
+        if status >= 500:
+            template = "errors/500.html"
+        return _page(template, status, error.description if status == 400 else None)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unhandled error on %s", request.path)
+        return _page("errors/500.html", 500)

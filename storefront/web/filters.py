@@ -1,0 +1,122 @@
+"""Jinja filters and globals every theme can use (documented in themes/README.md)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+
+from babel.core import Locale, UnknownLocaleError
+from babel.numbers import format_currency
+from flask import Flask, current_app, request
+
+from storefront.shopify import models as m
+
+
+def shopper_locale() -> str:
+    """The locale money and numbers are written in: the configured language and country."""
+    language = current_app.config["SHOPIFY_LANGUAGE"].lower().replace("-", "_")
+    tag = f"{language}_{current_app.config['SHOPIFY_COUNTRY']}"
+    try:
+        return str(Locale.parse(tag))
+    except (ValueError, UnknownLocaleError):
+        return "en_US"
+
+
+def money(value: m.Money | None) -> str:
+    """`$38.00` for Money(38, USD) in en_US; '' for None."""
+    if value is None:
+        return ""
+    return format_currency(Decimal(value.amount), value.currency_code, locale=shopper_locale())
+
+
+def image_url(image: m.Image | None, width: int | None = None) -> str:
+    """The image's URL, asking Shopify's CDN for `width` pixels when given."""
+    if image is None:
+        return ""
+    if not width:
+        return image.url
+    parts = urlsplit(image.url)
+    query = f"{parts.query}&" if parts.query else ""
+    return urlunsplit(parts._replace(query=query + urlencode({"width": int(width)})))
+
+
+def local_url(url: str | None, shop: m.Shop | None = None) -> str:
+    """A menu link: absolute URLs on the shop's own domain become paths on this site."""
+    if not url:
+        return "#"
+    parts = urlsplit(url)
+    own_hosts = {request.host.split(":")[0]}
+    if shop is not None:
+        own_hosts.add(shop.domain_host)
+        own_hosts.add(urlsplit(shop.domain_url).hostname or "")
+    if parts.scheme in ("http", "https") and parts.hostname in own_hosts:
+        return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    if parts.scheme in ("http", "https", "mailto", "tel") or url.startswith("/"):
+        return url
+    return "#"  # javascript: and other schemes never become links
+
+
+def numeric_id(gid: str | None) -> str:
+    """The number at the end of a Shopify gid (`gid://shopify/ProductVariant/42` -> `42`)."""
+    return (gid or "").rsplit("/", 1)[-1].split("?", 1)[0]
+
+
+def url_with(**changes) -> str:
+    """The current URL with query parameters changed (None removes one)."""
+    args = request.args.to_dict(flat=True)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    query = urlencode(sorted(args.items()))
+    return request.path + (f"?{query}" if query else "")
+
+
+def absolute_url(url: str) -> str:
+    """`url` made absolute on this site (for canonical links, Open Graph, sitemaps)."""
+    return urljoin(request.host_url, url)
+
+
+def canonical_url() -> str:
+    """This page's URL without its query: variants, sorting and tracking are not new pages."""
+    return request.base_url
+
+
+def product_json_ld(product: m.Product) -> dict:
+    """schema.org Product data; the template writes it with `tojson`, which escapes it."""
+    url = canonical_url()
+    offers = [
+        {
+            "@type": "Offer",
+            "name": v.title,
+            "sku": v.sku or "",
+            "price": str(v.price.amount),
+            "priceCurrency": v.price.currency_code,
+            "availability": "https://schema.org/"
+            + ("InStock" if v.available else "OutOfStock"),
+            "url": f"{url}?variant={numeric_id(v.id)}",
+        }
+        for v in product.variants
+    ]
+    return {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.title,
+        "description": product.description,
+        "brand": {"@type": "Brand", "name": product.vendor},
+        "url": url,
+        "image": [absolute_url(image_url(i, 1200)) for i in product.images[:5]],
+        "offers": offers,
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(absolute_url)
+    app.add_template_global(canonical_url)
+    app.add_template_global(product_json_ld)
+    app.add_template_filter(money)
+    app.add_template_filter(image_url)
+    app.add_template_filter(local_url)
+    app.add_template_filter(numeric_id)
+    app.add_template_global(url_with)

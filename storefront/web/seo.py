@@ -1,0 +1,74 @@
+"""/sitemap.xml (an index of sitemap pages) and /robots.txt."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from storefront.cache import SITEMAP_SECONDS, cache
+from storefront.shopify import api
+from storefront.shopify import models as m
+from storefront.web.context import storefront
+
+bp = Blueprint("seo", __name__)
+
+KINDS = {"products": "store.product", "collections": "store.collection", "pages": "store.page"}
+PER_SITEMAP = 5000  # well under the protocol's 50,000 URLs per file
+MAX_WALK = 400  # pages of 250 handles: 100,000 entries of each kind at most
+
+
+def _entries(kind: str) -> list[m.SitemapEntry]:
+    """Every handle of a kind, walked 250 at a time and cached."""
+    cfg = current_app.config
+    key = f"sitemap:{cfg['SHOPIFY_API_VERSION']}:{cfg['SHOPIFY_COUNTRY']}:{kind}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    entries, after = [], None
+    for _ in range(MAX_WALK):
+        page = api.sitemap_entries(storefront(), kind, after)
+        entries.extend(page.items)
+        if not page.page_info.has_next_page:
+            break
+        after = page.page_info.end_cursor
+    cache.set(key, entries, timeout=SITEMAP_SECONDS)
+    return entries
+
+
+@bp.get("/sitemap.xml")
+def index():
+    sitemaps = []
+    for kind in KINDS:
+        pages = max(1, -(-len(_entries(kind)) // PER_SITEMAP))
+        sitemaps += [url_for("seo.part", kind=kind, number=n, _external=True)
+                     for n in range(1, pages + 1)]
+    body = render_template("sitemap_index.xml", sitemaps=sitemaps)
+    return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@bp.get("/sitemap-<kind>-<int:number>.xml")
+def part(kind: str, number: int):
+    if kind not in KINDS or number < 1:
+        abort(404)
+    entries = _entries(kind)[(number - 1) * PER_SITEMAP : number * PER_SITEMAP]
+    if not entries and number > 1:
+        abort(404)
+    urls = [
+        (url_for(KINDS[kind], handle=e.handle, _external=True), (e.updated_at or "")[:10])
+        for e in entries
+    ]
+    body = render_template("sitemap.xml", urls=urls)
+    return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@bp.get("/robots.txt")
+def robots():
+    lines = [
+        "User-agent: *",
+        "Disallow: /cart",
+        "Disallow: /checkout",
+        "Disallow: /search",
+        "Disallow: /discount/",
+        "Disallow: /demo-shop/",
+        f"Sitemap: {request.host_url}sitemap.xml",
+    ]
+    return "\n".join(lines) + "\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
