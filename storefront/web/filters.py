@@ -29,6 +29,11 @@ def money(value: m.Money | None) -> str:
     return format_currency(Decimal(value.amount), value.currency_code, locale=shopper_locale())
 
 
+def amount(value: m.Money) -> str:
+    """The plain number of a price with its cents (`38.00`), for meta tags and data."""
+    return f"{Decimal(value.amount):.2f}"
+
+
 def image_url(image: m.Image | None, width: int | None = None) -> str:
     """The image's URL, asking Shopify's CDN for `width` pixels when given."""
     if image is None:
@@ -91,7 +96,7 @@ def product_json_ld(product: m.Product) -> dict:
             "@type": "Offer",
             "name": v.title,
             "sku": v.sku or "",
-            "price": str(v.price.amount),
+            "price": amount(v.price),
             "priceCurrency": v.price.currency_code,
             "availability": "https://schema.org/"
             + ("InStock" if v.available else "OutOfStock"),
@@ -111,11 +116,22 @@ def product_json_ld(product: m.Product) -> dict:
     }
 
 
+def titled(title: str) -> str:
+    """A page title ending with the shop's name, unless Shopify's SEO title has it already."""
+    from storefront.web.layout import layout
+
+    name = layout().shop.name
+    # `+` keeps a Markup title Markup (escaping the name), so nothing is escaped twice.
+    return title if name.casefold() in title.casefold() else title + " | " + name
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(titled)
     app.add_template_filter(absolute_url)
     app.add_template_global(canonical_url)
     app.add_template_global(product_json_ld)
     app.add_template_filter(money)
+    app.add_template_filter(amount)
     app.add_template_filter(image_url)
     app.add_template_filter(local_url)
     app.add_template_filter(numeric_id)

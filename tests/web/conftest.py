@@ -1,0 +1,60 @@
+"""The storefront app on the in-process demo shop, with what reached the Storefront API."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from storefront import create_app
+
+
+class Recorder:
+    """Wraps the transport and keeps (operation name, variables) of every request."""
+
+    def __init__(self, transport) -> None:
+        self.sent: list[tuple[str, dict]] = []
+        self._execute = transport.execute
+        transport.execute = self
+
+    def __call__(self, request, *args, **kwargs):
+        self.sent.append((request.operation_name, dict(request.variable_values or {})))
+        return self._execute(request, *args, **kwargs)
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.sent]
+
+    def clear(self) -> None:
+        self.sent.clear()
+
+
+@pytest.fixture
+def app(tmp_path):
+    return create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3")})
+
+
+@pytest.fixture
+def sent(app) -> Recorder:
+    return Recorder(app.extensions["storefront"].transport)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+def csrf_token(client) -> str:
+    page = client.get("/cart").get_data(as_text=True)
+    return _TOKEN.search(page).group(1)
+
+
+def post(client, url: str, data: dict | None = None, **kwargs):
+    """A form post with the CSRF token, as the store's own forms send it."""
+    return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
