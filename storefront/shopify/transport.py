@@ -73,8 +73,13 @@ class HTTPTransport(Transport):
                     # Shopify may set cookies; one shopper's must never travel
                     # with another shopper's request.
                     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+                    # pool_block: threads beyond pool_size wait for a connection
+                    # instead of opening throwaway ones, so the count is bounded.
                     adapter = HTTPAdapter(
-                        pool_connections=1, pool_maxsize=self.pool_size, max_retries=0
+                        pool_connections=1,
+                        pool_maxsize=self.pool_size,
+                        pool_block=True,
+                        max_retries=0,
                     )
                     session.mount("http://", adapter)
                     session.mount("https://", adapter)

@@ -173,7 +173,9 @@ def test_deprecation_header_is_logged(upstream, caplog):
 
 
 def test_one_client_serves_many_threads_at_once(upstream):
-    client = make_client(upstream.url, pool_size=4)
+    # A generous read timeout: on a loaded machine a slow reply must not turn
+    # into a retry, which would change the counts below.
+    client = make_client(upstream.url, pool_size=4, read_timeout=10)
     fault(upstream, "ok", times=0)
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda _: client.execute("Collections", {"first": 1}), range(40)))
@@ -181,4 +183,4 @@ def test_one_client_serves_many_threads_at_once(upstream):
     seen = received(upstream)
     assert seen["counts"] == {"Collections": 40}
     # Connections come from a bounded pool and are reused, not one per request.
-    assert seen["connections"] <= 8
+    assert seen["connections"] <= 4
