@@ -140,8 +140,8 @@ def variant_for_options(view: ProductView, chosen: dict[str, str]) -> m.Variant 
     return next((v for v in view.product.variants if v.options == wanted), None)
 
 
-def recommendations(client: StorefrontClient, product_id: str) -> list[m.ProductCard]:
-    return api.recommendations(client, product_id)[:4]
+def recommendations(client: StorefrontClient, handle: str) -> list[m.ProductCard]:
+    return api.recommendations(client, handle=handle)[:4]
 
 
 _TERM = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")

@@ -158,9 +158,15 @@ def product(
 
 @_checked
 def recommendations(
-    client: StorefrontClient, product_id: str, intent: str = "RELATED"
+    client: StorefrontClient,
+    product_id: str | None = None,
+    *,
+    handle: str | None = None,
+    intent: str = "RELATED",
 ) -> list[m.ProductCard]:
-    data = client.execute("ProductRecommendations", {"productId": product_id, "intent": intent})
+    """Products to show with one product, named by id or by handle."""
+    variables = {"productId": product_id, "productHandle": handle, "intent": intent}
+    data = client.execute("ProductRecommendations", variables)
     return [reshape.product_card(p) for p in data.get("productRecommendations") or []]
 
 

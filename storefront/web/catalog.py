@@ -80,8 +80,7 @@ def collection(handle: str):
 
 @bp.get("/products/<handle>")
 def product(handle: str):
-    client = storefront()
-    view = catalog.product(client, handle, request.args.get("variant"))
+    view = catalog.product(storefront(), handle, request.args.get("variant"))
     if view is None:
         abort(404)
     chosen = {k[7:-1]: v for k, v in request.args.items() if k.startswith("option[")}
@@ -90,15 +89,24 @@ def product(handle: str):
         variant = catalog.variant_for_options(view, chosen)
         if variant is not None:
             return redirect(_variant_url(handle, variant.id), 303)
+    return render_template(
+        "product.html", product=view.product, variant=view.variant, options=view.options
+    )
+
+
+@bp.get("/products/<handle>/recommendations")
+def recommendations(handle: str):
+    """The optional "you may also like" section, fetched by the product page's script.
+
+    Kept out of the page's own request (one Storefront request per page view,
+    as Shopify's themes do); when it fails the section is simply empty.
+    """
     try:
-        recommended = catalog.recommendations(client, view.product.id)
+        found = catalog.recommendations(storefront(), handle)
     except StorefrontError as error:
         log.info("recommendations left out of %s: %s", handle, error)
-        recommended = []
-    return render_template(
-        "product.html", product=view.product, variant=view.variant, options=view.options,
-        recommendations=recommended,
-    )
+        found = []
+    return render_template("_recommendations.html", recommendations=found)
 
 
 def _variant_url(handle: str, variant_id: str) -> str:

@@ -101,9 +101,22 @@ def test_product_page(client, sent):
     page = text(reply)
     assert "Organic Cotton Tee" in page and "$38.00" in page
     assert "Size" in page and "Color" in page
-    assert "You may also like" in page
+    assert 'data-recommendations="/products/organic-cotton-tee/recommendations"' in page
     assert '<link rel="canonical" href="http://localhost/products/organic-cotton-tee">' in page
-    assert sorted(sent.names()) == ["Layout", "ProductPage", "ProductRecommendations"]
+    assert sorted(sent.names()) == ["Layout", "ProductPage"]  # one request for the page
+
+
+def test_recommendations_are_an_optional_section(client, sent):
+    reply = client.get("/products/organic-cotton-tee/recommendations")
+    assert reply.status_code == 200
+    section = text(reply)
+    assert "You may also like" in section and "<html" not in section
+    assert "/products/organic-cotton-tee\"" not in section  # never the product itself
+    assert (
+        "ProductRecommendations",
+        {"productId": None, "productHandle": "organic-cotton-tee", "intent": "RELATED",
+         "country": "US", "language": "EN"},
+    ) in sent.sent
 
 
 def test_variant_selection_by_options_without_javascript(client):
@@ -150,8 +163,9 @@ def test_recommendations_failing_does_not_fail_the_page(client, app, monkeypatch
         raise Unavailable("recommendations are down")
 
     monkeypatch.setattr(catalog.api, "recommendations", down)
-    reply = client.get("/products/organic-cotton-tee")
-    assert reply.status_code == 200 and "You may also like" not in text(reply)
+    assert client.get("/products/organic-cotton-tee").status_code == 200
+    section = client.get("/products/organic-cotton-tee/recommendations")
+    assert section.status_code == 200 and "You may also like" not in text(section)
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,17 @@
     });
   });
 
+  // Optional sections (product recommendations) load after the page; if they
+  // fail, the page simply goes without them.
+  document.querySelectorAll("[data-recommendations]").forEach(function (slot) {
+    fetch(slot.dataset.recommendations, { headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        var parsed = new DOMParser().parseFromString(html, "text/html");
+        slot.replaceChildren.apply(slot, Array.from(parsed.body.childNodes));
+      }).catch(function () {});
+  });
+
   // Type-ahead suggestions under the header search field.
   var input = document.querySelector("[data-suggest]");
   if (!input) { return; }
