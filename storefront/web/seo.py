@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from storefront.cache import SITEMAP_SECONDS, cache
 from storefront.shopify import api
 from storefront.shopify import models as m
+from storefront.theming import asset_url
 from storefront.web.context import storefront
 
 bp = Blueprint("seo", __name__)
@@ -58,6 +59,12 @@ def part(kind: str, number: int):
     ]
     body = render_template("sitemap.xml", urls=urls)
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on their own; send them to the theme's icon."""
+    return redirect(asset_url("favicon.svg"), 302)
 
 
 @bp.get("/robots.txt")
