@@ -140,4 +140,20 @@ DISCOUNTS = [
      "status": "inactive"},
     {"code": "LAUNCHPARTY", "title": "Launch party", "type": "percentage", "value": "30",
      "status": "usage_limit_reached"},
+    # The demo creators' codes (creators/*.toml). The shop keeps a paused or
+    # archived creator's code active: the storefront decides not to apply it.
+    {"code": "MAYA15", "title": "Maya Rivers: 15% off", "type": "percentage", "value": "15",
+     "status": "active"},
+    {"code": "LEO5", "title": "Leo Park: $5 off", "type": "fixed_amount", "value": "5.00",
+     "status": "active"},
+    {"code": "JUNE10", "title": "June Okafor: 10% off", "type": "percentage", "value": "10",
+     "status": "active"},
+    {"code": "SAMWRITES", "title": "Sam Ito: 20% off stationery", "type": "percentage",
+     "value": "20", "status": "active", "entitledCollections": ["stationery"]},
+    {"code": "AVA12", "title": "Ava Chen: 12% off", "type": "percentage", "value": "12",
+     "status": "active"},
+    {"code": "ROSA15", "title": "Rosa Diaz: 15% off", "type": "percentage", "value": "15",
+     "status": "active"},
+    {"code": "KIT10", "title": "Kit Morgan: 10% off", "type": "percentage", "value": "10",
+     "status": "active"},
 ]
