@@ -18,8 +18,9 @@ from flask import Flask
 from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from storefront.config import PROJECT_ROOT, ConfigError
-from storefront.theming.assets import Assets, asset_url
+from storefront.theming.assets import asset_url
 from storefront.theming.assets import bp as assets_bp
+from storefront.theming.switch import Themes, render, use
 from storefront.theming.themes import Theme, ThemeError, load_theme
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "current_theme",
     "init_app",
     "load_theme",
+    "render",
+    "use",
     "template_loader",
     "themes_dir",
 ]
@@ -66,7 +69,7 @@ def init_app(app: Flask) -> Theme:
 
     app.jinja_loader = template_loader(theme)
     app.extensions["theme"] = theme
-    app.extensions["theme_assets"] = Assets(theme)
+    app.extensions["themes"] = Themes(app, theme, themes_dir(app))
     app.jinja_env.globals.update(theme=theme, asset_url=asset_url)
     app.register_blueprint(assets_bp)
 

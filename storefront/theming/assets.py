@@ -94,7 +94,17 @@ def split_hash(filename: str) -> tuple[str, str | None]:
 
 
 def current_assets() -> Assets:
-    return current_app.extensions["theme_assets"]
+    """The assets of this request's theme (a creator's theme may differ from THEME)."""
+    from storefront.theming.switch import active
+
+    return active().assets
+
+
+def _all_assets() -> list[Assets]:
+    from storefront.theming.switch import themes
+
+    mine = current_assets()
+    return [mine, *(item.assets for item in themes().loaded() if item.assets is not mine)]
 
 
 def asset_url(path: str) -> str:
@@ -116,16 +126,36 @@ def asset_url(path: str) -> str:
 bp = Blueprint("assets", __name__)
 
 
-def serve(filename: str) -> Response:
-    assets = current_assets()
+def _lookup(filename: str) -> tuple[Assets, str, str | None, Path] | None:
+    """The theme, plain path, requested digest and file a fingerprinted name means.
+
+    A page in a creator's theme links that theme's files, so every theme in use
+    is searched; the one whose file has the requested digest wins.
+    """
     fresh = current_app.debug
     path, digest = split_hash(filename)
-    file = assets.find(path)
-    if file is None and digest is not None:
-        # A real file whose name merely looks fingerprinted.
-        path, digest, file = filename, None, assets.find(filename)
-    if file is None:
+    candidates = []
+    for assets in _all_assets():
+        file = assets.find(path)
+        if file is None and digest is not None:
+            # A real file whose name merely looks fingerprinted.
+            plain = assets.find(filename)
+            if plain is not None:
+                candidates.append((assets, filename, None, plain))
+            continue
+        if file is not None:
+            if digest is not None and assets.digest(file, fresh=fresh) == digest:
+                return assets, path, digest, file
+            candidates.append((assets, path, digest, file))
+    return candidates[0] if candidates else None
+
+
+def serve(filename: str) -> Response:
+    fresh = current_app.debug
+    found = _lookup(filename)
+    if found is None:
         abort(404)
+    assets, path, digest, file = found
     current = assets.digest(file, fresh=fresh)
     if digest != current:
         response = redirect(url_for("assets.file", filename=with_hash(path, current)), 302)

@@ -16,7 +16,6 @@ from flask import (
     jsonify,
     make_response,
     redirect,
-    render_template,
     request,
     session,
     url_for,
@@ -24,6 +23,7 @@ from flask import (
 
 from storefront.services import cart as carts
 from storefront.shopify.errors import StorefrontError
+from storefront.theming import render
 from storefront.web import cart_cookie
 from storefront.web.context import storefront
 from storefront.web.filters import money
@@ -88,7 +88,7 @@ def _cart_json(outcome: carts.Outcome) -> dict:
 def _refuse(message: str, status: int = 400):
     if _wants_json():
         return jsonify({"ok": False, "errors": [message]}), status
-    return render_template("errors/400.html", message=message), status
+    return render("errors/400.html", message=message), status
 
 
 def _unavailable(error: StorefrontError):
@@ -113,7 +113,7 @@ def _storefront_down(error: StorefrontError):
 def show():
     cart = carts.read(storefront(), cart_cookie.cart_id())
     reasons = session.get("code_reasons", {}) if cart else {}
-    response = make_response(render_template(
+    response = make_response(render(
         "cart.html", cart=cart, code_reason=lambda code: carts.code_reason(code, reasons)
     ))
     response.headers["Cache-Control"] = "no-store"

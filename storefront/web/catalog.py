@@ -15,13 +15,13 @@ from flask import (
     current_app,
     jsonify,
     redirect,
-    render_template,
     request,
     url_for,
 )
 
 from storefront.services import catalog
 from storefront.shopify.errors import StorefrontError
+from storefront.theming import render
 from storefront.web.context import storefront
 from storefront.web.filters import image_url, money, numeric_id
 
@@ -45,20 +45,20 @@ def _window() -> catalog.Window:
 
 @bp.errorhandler(catalog.BadPageLink)
 def _bad_link(error: catalog.BadPageLink):
-    return render_template("errors/400.html", message=f"Sorry, {error}."), 400
+    return render("errors/400.html", message=f"Sorry, {error}."), 400
 
 
 @bp.get("/")
 def home():
     settings = _home_settings()
     page = catalog.home(storefront(), settings["featured"], settings["collections"])
-    return render_template("index.html", home=page)
+    return render("index.html", home=page)
 
 
 @bp.get("/collections")
 def collections():
     found = catalog.collections(storefront(), _window())
-    return render_template("collections.html", collections=found)
+    return render("collections.html", collections=found)
 
 
 @bp.get("/collections/<handle>")
@@ -68,7 +68,7 @@ def collection(handle: str):
     page = catalog.collection(storefront(), handle, _window(), sort, in_stock)
     if page is None:
         abort(404)
-    return render_template(
+    return render(
         "collection.html",
         collection=page.collection,
         products=page.products,
@@ -89,7 +89,7 @@ def product(handle: str):
         variant = catalog.variant_for_options(view, chosen)
         if variant is not None:
             return redirect(_variant_url(handle, variant.id), 303)
-    return render_template(
+    return render(
         "product.html", product=view.product, variant=view.variant, options=view.options
     )
 
@@ -106,7 +106,7 @@ def recommendations(handle: str):
     except StorefrontError as error:
         log.info("recommendations left out of %s: %s", handle, error)
         found = []
-    return render_template("_recommendations.html", recommendations=found)
+    return render("_recommendations.html", recommendations=found)
 
 
 def _variant_url(handle: str, variant_id: str) -> str:
@@ -117,7 +117,7 @@ def _variant_url(handle: str, variant_id: str) -> str:
 def search():
     text = request.args.get("q", "")[:200]
     results = catalog.search(storefront(), text, _window()) if catalog.search_terms(text) else None
-    return render_template("search.html", query=text, results=results)
+    return render("search.html", query=text, results=results)
 
 
 @bp.get("/search/suggest")
@@ -144,7 +144,7 @@ def page(handle: str):
     found = catalog.page(storefront(), handle)
     if found is None:
         abort(404)
-    return render_template("page.html", page=found)
+    return render("page.html", page=found)
 
 
 @bp.get("/policies/<handle>")
@@ -152,7 +152,7 @@ def policy(handle: str):
     found = catalog.policy(storefront(), handle)
     if found is None:
         abort(404)
-    return render_template("policy.html", policy=found)
+    return render("policy.html", policy=found)
 
 
 @bp.get("/healthz")

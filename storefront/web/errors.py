@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from storefront.shopify.errors import StorefrontError
+from storefront.theming import render
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ def _page(template: str, status: int, message: str | None = None, headers=None):
     if _wants_json():
         return jsonify({"ok": False, "errors": [message or "error"]}), status, headers or {}
     try:
-        body = render_template(template, message=message)
+        body = render(template, message=message)
     except Exception:  # the theme itself is broken: still answer, plainly
         log.exception("error page %s failed to render", template)
         body = f"<!doctype html><title>Error {status}</title><h1>Error {status}</h1>"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 
 from storefront.cache import SITEMAP_SECONDS, cache
 from storefront.shopify import api
 from storefront.shopify import models as m
-from storefront.theming import asset_url
+from storefront.theming import asset_url, render
 from storefront.web.context import storefront
 
 bp = Blueprint("seo", __name__)
@@ -42,7 +42,7 @@ def index():
         pages = max(1, -(-len(_entries(kind)) // PER_SITEMAP))
         sitemaps += [url_for("seo.part", kind=kind, number=n, _external=True)
                      for n in range(1, pages + 1)]
-    body = render_template("sitemap_index.xml", sitemaps=sitemaps)
+    body = render("sitemap_index.xml", sitemaps=sitemaps)
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
 
 
@@ -57,7 +57,7 @@ def part(kind: str, number: int):
         (url_for(KINDS[kind], handle=e.handle, _external=True), (e.updated_at or "")[:10])
         for e in entries
     ]
-    body = render_template("sitemap.xml", urls=urls)
+    body = render("sitemap.xml", urls=urls)
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
 
 
