@@ -34,7 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         count = values["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from storefront import web
+    from storefront import creators, web
     from storefront.web import context
 
     app.extensions["storefront"] = StorefrontClient(
@@ -42,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         context={"country": values["SHOPIFY_COUNTRY"], "language": values["SHOPIFY_LANGUAGE"]},
         buyer_ip=context.buyer_ip,
     )
+    creators.init_app(app)
     web.init_app(app)
 
     from storefront.demo_shop.cli import demo_shop_cli

@@ -8,7 +8,7 @@ a refusal: the previous cart is read back) and what to tell the shopper.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from storefront.shopify import api
@@ -200,3 +200,40 @@ def code_reason(code: m.DiscountCode, reasons: dict[str, str]) -> str | None:
     if code.applicable:
         return None
     return reasons.get(code.code.casefold(), GENERAL_REASON)
+
+
+# The creator's discount and attribution -------------------------------------
+
+
+def align_creator(
+    client: StorefrontClient,
+    cart: m.Cart,
+    wanted: dict[str, str],
+    code: str | None,
+    code_of: Callable[[str], str | None],
+) -> m.Cart:
+    """Bring a cart's creator attributes and code in line with the credited creator.
+
+    `wanted` holds the attribution attributes (empty when no creator is
+    credited), `code` the creator's discount code, and `code_of` gives a
+    previously credited handle's code, so a switch swaps codes. The
+    shopper's own codes and attributes are kept: Shopify replaces whole
+    lists, so both are rebuilt from what the cart holds. Only what differs
+    is sent.
+    """
+    from storefront.attribution import ATTRIBUTE_KEYS
+
+    current = {k: v for k, v in cart.attributes.items() if k in ATTRIBUTE_KEYS}
+    previous = (code_of(current["_creator"]) if current.get("_creator") else None) or ""
+    if current != wanted:
+        others = {k: v or "" for k, v in cart.attributes.items() if k not in ATTRIBUTE_KEYS}
+        result = api.cart_attributes_update(client, cart.id, {**others, **wanted})
+        cart = result.cart or cart
+
+    creator_codes = {c.casefold() for c in (previous, code or "") if c}
+    shopper = [c.code for c in cart.discount_codes if c.code.casefold() not in creator_codes]
+    codes = shopper + ([code] if code else [])
+    if [c.casefold() for c in codes] != [c.code.casefold() for c in cart.discount_codes]:
+        result = api.cart_discount_codes_update(client, cart.id, codes)
+        cart = result.cart or cart
+    return cart

@@ -11,7 +11,7 @@ csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
-    from storefront.web import cart, catalog, context, errors, filters, seo
+    from storefront.web import cart, catalog, context, creators, errors, filters, referral, seo
 
     # Every POST carries a CSRF token (forms: a hidden field; fetch: the
     # X-CSRFToken header). The token lives in Flask's signed session cookie.
@@ -20,8 +20,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     csrf.init_app(app)
     cache.init_app(app)
+    referral.init_app(app)
     context.init_app(app)
+    app.context_processor(creators.creator_context)
     filters.init_app(app)
     errors.init_app(app)
-    for blueprint in (catalog.bp, cart.bp, seo.bp):
+    for blueprint in (catalog.bp, cart.bp, seo.bp, creators.bp):
         app.register_blueprint(blueprint)

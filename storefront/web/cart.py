@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
+    g,
     jsonify,
     make_response,
     redirect,
@@ -24,7 +27,7 @@ from flask import (
 from storefront.services import cart as carts
 from storefront.shopify.errors import StorefrontError
 from storefront.theming import render
-from storefront.web import cart_cookie
+from storefront.web import cart_cookie, referral
 from storefront.web.context import storefront
 from storefront.web.filters import money
 from storefront.web.redirects import same_origin_path
@@ -36,6 +39,26 @@ bp = Blueprint("cart", __name__)
 PENDING_CODE_COOKIE = "discount_code"  # from a /discount link before there is a cart
 UNAVAILABLE = "We couldn't reach the shop to update your cart. Please try again in a moment."
 _PERMALINK = re.compile(r"[0-9]{1,20}:[0-9]{1,3}(,[0-9]{1,20}:[0-9]{1,3}){0,49}")
+
+
+def _creator_code() -> str | None:
+    creator = g.get("creator")
+    return creator.discount.code if creator is not None and creator.discount else None
+
+
+def _code_of(handle: str) -> str | None:
+    """The discount code of a creator a cart was credited to (any status)."""
+    creator = current_app.extensions["creators"].get(handle)
+    return creator.discount.code if creator is not None and creator.discount else None
+
+
+def _aligned(cart):
+    """The cart with the credited creator's code and attributes (or none of them)."""
+    if cart is None:
+        return None
+    return carts.align_creator(
+        storefront(), cart, referral.cart_attributes(), _creator_code(), _code_of
+    )
 
 
 def _wants_json() -> bool:
@@ -111,7 +134,7 @@ def _storefront_down(error: StorefrontError):
 
 @bp.get("/cart")
 def show():
-    cart = carts.read(storefront(), cart_cookie.cart_id())
+    cart = _aligned(carts.read(storefront(), cart_cookie.cart_id()))
     reasons = session.get("code_reasons", {}) if cart else {}
     response = make_response(render(
         "cart.html", cart=cart, code_reason=lambda code: carts.code_reason(code, reasons)
@@ -126,7 +149,14 @@ def add():
     quantity = carts.quantity(request.form.get("quantity"))
     pending = request.cookies.get(PENDING_CODE_COOKIE)
     codes = [carts.discount_code(pending)] if pending and len(pending) <= carts.MAX_CODE else []
-    outcome = carts.add(storefront(), cart_cookie.cart_id(), [(variant, quantity)], codes=codes)
+    if _creator_code():
+        codes.append(_creator_code())
+    outcome = carts.add(
+        storefront(), cart_cookie.cart_id(), [(variant, quantity)],
+        codes=codes, attributes=referral.cart_attributes(),
+    )
+    if outcome.cart is not None:
+        outcome = replace(outcome, cart=_aligned(outcome.cart))
     response = _respond(outcome, _back())
     if outcome.cart is not None and pending:
         response.delete_cookie(PENDING_CODE_COOKIE)
@@ -171,6 +201,7 @@ def checkout():
     cart = carts.read(storefront(), cart_cookie.cart_id())
     if cart is None or not cart.lines:
         return cart_cookie.remember(redirect(url_for("cart.show"), 303), cart)
+    cart = _aligned(cart)
     return cart_cookie.remember(redirect(cart.checkout_url, 303), cart)
 
 
@@ -206,7 +237,10 @@ def permalink(items: str):
         lines.append((carts.variant_gid(variant), int(quantity)))
     code = request.args.get("discount")
     codes = [carts.discount_code(code)] if code else []
-    outcome = carts.add(storefront(), None, lines, codes=codes)
+    if _creator_code():
+        codes.append(_creator_code())
+    attributes = referral.cart_attributes()
+    outcome = carts.add(storefront(), None, lines, codes=codes, attributes=attributes)
     if not outcome.ok or outcome.cart is None or not outcome.cart.lines:
         reason = " ".join(outcome.errors) or "None of its items are available."
         return _refuse(f"This cart link can't be used. {reason}", 422)

@@ -13,6 +13,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     jsonify,
     redirect,
     request,
@@ -48,11 +49,20 @@ def _bad_link(error: catalog.BadPageLink):
     return render("errors/400.html", message=f"Sorry, {error}."), 400
 
 
+def home_collections() -> tuple[str, list[str]]:
+    """The featured collection and the teasers: the creator's, or the theme's."""
+    creator = g.get("creator")
+    if creator is not None and creator.collections:
+        handles = [ref.handle for ref in creator.collections]
+        return handles[0], handles[1:]
+    settings = _home_settings()
+    return settings["featured"], list(settings["collections"])
+
+
 @bp.get("/")
 def home():
-    settings = _home_settings()
-    page = catalog.home(storefront(), settings["featured"], settings["collections"])
-    return render("index.html", home=page)
+    featured, teasers = home_collections()
+    return render("index.html", home=catalog.home(storefront(), featured, teasers))
 
 
 @bp.get("/collections")
