@@ -104,7 +104,7 @@ def _all_assets() -> list[Assets]:
     from storefront.theming.switch import themes
 
     mine = current_assets()
-    return [mine, *(item.assets for item in themes().loaded() if item.assets is not mine)]
+    return [mine, *(item.assets for item in themes().every() if item.assets is not mine)]
 
 
 def asset_url(path: str) -> str:

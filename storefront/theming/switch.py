@@ -76,6 +76,13 @@ class Themes:
     def loaded(self) -> list[Loaded]:
         return [item for item in self._loaded.values() if item is not None]
 
+    def every(self) -> list[Loaded]:
+        """Every usable theme of the themes folder (an asset request may come to a
+        worker that has not rendered with that theme yet)."""
+        for folder in sorted(self.themes_dir.glob("*/theme.toml")):
+            self.get(folder.parent.name)
+        return self.loaded()
+
 
 def themes(app: Flask | None = None) -> Themes:
     return (app or current_app).extensions["themes"]

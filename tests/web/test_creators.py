@@ -252,3 +252,19 @@ def test_a_creator_code_that_does_not_apply_is_explained_and_checkout_still_work
     cart = text(client.get("/cart"))
     assert "SAMWRITES" in cart and "not applied" in cart
     assert codes_of(checkout_page(client)) == {"SAMWRITES": False}
+
+
+def test_a_creator_themes_assets_are_served_by_any_worker(app, tmp_path):
+    """The page and its stylesheet may be served by different workers."""
+    client = app.test_client()
+    client.get("/@leo")
+    css = re.search(r'href="(/assets/atelier\.[0-9a-f]{10}\.css)"', text(client.get("/"))).group(1)
+    fresh = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "other.sqlite3")}).test_client()
+    reply = fresh.get(css)
+    assert reply.status_code == 200 and "atelier" in text(reply)
+
+
+def test_a_creator_hero_wins_over_the_theme_hero(client):
+    client.get("/@leo")
+    page = text(client.get("/"))
+    assert "hero--creator" in page and "atelier-hero" not in page
