@@ -48,6 +48,13 @@ def _positive_float(value: str) -> float:
     return number
 
 
+def _non_negative_float(value: str) -> float:
+    number = float(value)
+    if not number >= 0:
+        raise ValueError("must be 0 or more")
+    return number
+
+
 def _int_between(low: int, high: int):
     def parse(value: str) -> int:
         number = int(value)
@@ -115,6 +122,8 @@ SETTINGS = [
             "X-Forwarded-For", _int_between(0, 10)),
     Setting("SECRET_KEY", None, "a long random string that signs cookies"),
     Setting("CREATORS_DIR", "creators", "the folder of creator files"),
+    Setting("CREATORS_RELOAD_SECONDS", 2.0, "how often creator files are checked for changes "
+            "(0: only at start and on SIGHUP)", _non_negative_float),
     Setting("THEME", "base", "the name of a folder in themes/",
             _matching(r"[a-z0-9][a-z0-9_-]*", "a theme folder name like base")),
     Setting("THEMES_DIR", None, "the folder holding the themes (default: themes/ in the project)"),

@@ -1,0 +1,217 @@
+"""`flask creators check | list | new | import`: the creator files from the command line.
+
+Each command reads CREATORS_DIR (and THEMES_DIR) of the app; `check` and
+`import` exit 1 when something needs fixing, so they can gate a deploy.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from storefront.creators import importer, rules
+from storefront.creators.model import STATUSES, Creator
+from storefront.creators.registry import Registry
+from storefront.creators.starter import default_name, starter_file
+from storefront.creators.validate import check_data, label_of, scan_context
+
+creators_cli = AppGroup("creators", help="Creator files: check, list, start and import them.")
+
+
+def _directory() -> Path:
+    return Path(current_app.config["CREATORS_DIR"])
+
+
+def _themes_dir() -> Path | None:
+    themes = current_app.config.get("THEMES_DIR")
+    return Path(themes) if themes else None
+
+
+def _registry() -> Registry:
+    """The app's registry (loaded when the app was made), or a fresh one."""
+    registry = current_app.extensions.get("creators")
+    if registry is None:
+        registry = Registry(_directory(), _themes_dir(), log_problems=False)
+        registry.load()
+    return registry
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+@creators_cli.command("check")
+@click.argument(
+    "directory",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+def check_command(directory: Path | None) -> None:
+    """Check every creator file (default: CREATORS_DIR); exit 1 on any problem."""
+    folder = (directory or _directory()).resolve()
+    registry = Registry(folder, _themes_dir(), log_problems=False)
+    registry.load()
+    problems = registry.problems
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        files = len({problem.split(": ", 1)[0] for problem in problems})
+        click.echo(f"{_plural(len(problems), 'problem')} in {_plural(files, 'file')}")
+        sys.exit(1)
+    click.echo(f"{_plural(len(registry), 'creator')} OK")
+
+
+@creators_cli.command("list")
+@click.option("--status", type=click.Choice(STATUSES), help="Only creators with this status.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(("table", "csv", "json")),
+    default="table",
+    show_default=True,
+)
+def list_command(status: str | None, output: str) -> None:
+    """List the valid creators: handle, name, status, code, aliases."""
+    registry = _registry()
+    rows = [_row(c) for c in registry if status is None or c.status == status]
+    if output == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif output == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(_row_fields()), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "aliases": "|".join(row["aliases"])} for row in rows)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        _echo_table([{**row, "aliases": ", ".join(row["aliases"])} for row in rows])
+    if registry.problems:
+        skipped = len({problem.split(": ", 1)[0] for problem in registry.problems})
+        click.echo(
+            f"({_plural(skipped, 'file')} skipped: see `flask creators check`)", err=True
+        )
+
+
+def _row_fields() -> tuple[str, ...]:
+    return ("handle", "name", "status", "code", "aliases")
+
+
+def _row(creator: Creator) -> dict[str, Any]:
+    return {
+        "handle": creator.handle,
+        "name": creator.name,
+        "status": creator.status,
+        "code": creator.discount.code if creator.discount else "",
+        "aliases": list(creator.aliases),
+    }
+
+
+def _echo_table(rows: list[dict[str, str]]) -> None:
+    fields = _row_fields()
+    widths = {f: max([len(f), *(len(row[f]) for row in rows)]) for f in fields}
+    click.echo("  ".join(f.ljust(widths[f]) for f in fields).rstrip())
+    for row in rows:
+        click.echo("  ".join(row[f].ljust(widths[f]) for f in fields).rstrip())
+
+
+@creators_cli.command("new")
+@click.argument("handle")
+@click.option("--name", help="Their display name (default: from the handle).")
+def new_command(handle: str, name: str | None) -> None:
+    """Start creators/<HANDLE>.toml with every key shown and explained."""
+    directory = _directory()
+    if (problem := rules.handle_problem(handle)) is not None:
+        _fail(f"{handle!r} is not a handle: {problem}")
+    path = directory / f"{handle}.toml"
+    label = label_of(directory, path.name)
+    if path.exists():
+        _fail(f"{label} already exists; edit it instead")
+    owner = _registry().get(handle)
+    if owner is not None:
+        _fail(f"{handle!r} is already an alias of {label_of(directory, owner.handle + '.toml')}")
+    text = starter_file(handle, name or default_name(handle))
+    _, problems = check_data(handle, tomllib.loads(text), scan_context(directory, _themes_dir()))
+    if problems:
+        _fail("\n".join(f"{label}: {problem}" for problem in problems))
+    try:
+        with open(path, "x", encoding="utf-8") as stream:
+            stream.write(text)
+    except FileExistsError:
+        _fail(f"{label} already exists; edit it instead")
+    click.echo(f"Created {label}: fill it in, then run `flask creators check`.")
+
+
+@creators_cli.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--apply", "apply_", is_flag=True, help="Write the changes (default: dry run).")
+@click.option("--overwrite", is_flag=True, help="Replace values edited in the files by hand.")
+def import_command(csv_file: Path, apply_: bool, overwrite: bool) -> None:
+    """Add and update creators from an affiliate platform's CSV export.
+
+    Columns (header row, any case): handle, name, status, discount_code,
+    discount_label, bio, instagram, tiktok, youtube, website, aliases (a|b).
+    """
+    directory = _directory()
+    try:
+        plan = importer.plan_import(csv_file, directory, _themes_dir(), overwrite=overwrite)
+    except importer.CSVError as exc:
+        _fail(str(exc))
+    if plan.ignored_columns:
+        click.echo(f"Ignored columns: {', '.join(plan.ignored_columns)}")
+    for row in plan.rows:
+        for line in _describe(row, directory):
+            click.echo(line)
+    summary = (
+        f"{plan.count('add')} to add, {plan.count('change')} to change, "
+        f"{plan.count('unchanged')} unchanged, {plan.count('invalid')} invalid, "
+        f"{_plural(plan.conflict_count, 'conflict')}"
+    )
+    if not apply_:
+        click.echo(f"Dry run: {summary}. Nothing written; run again with --apply to write.")
+    else:
+        written = importer.apply_import(plan, directory)
+        click.echo(f"{summary}. Wrote {_plural(len(written), 'file')}.")
+    if plan.count("invalid"):
+        sys.exit(1)
+
+
+def _describe(row: importer.RowPlan, directory: Path) -> list[str]:
+    where = f"row {row.row}"
+    label = label_of(directory, f"{row.handle}.toml")
+    if row.action == "invalid":
+        return [f"invalid {where}: {problem}" for problem in row.problems]
+    lines = []
+    if row.action == "add":
+        lines.append(f"add {label} ({where}): {', '.join(c.key for c in row.changes)}")
+    elif row.action == "change":
+        lines.append(f"change {label} ({where}):")
+        lines.extend(f"  {c.key}: {_show(c.old)} -> {_show(c.new)}" for c in row.changes)
+    else:
+        lines.append(f"unchanged {label} ({where})")
+    lines.extend(
+        f"  conflict {c.key}: the file has {_show(c.old)}, the CSV {_show(c.new)}; "
+        "kept the file's (--overwrite replaces it)"
+        for c in row.conflicts
+    )
+    return lines
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return "[" + ", ".join(repr(item) for item in value) + "]"
+    return repr(value)

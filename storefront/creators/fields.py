@@ -1,0 +1,289 @@
+"""The keys of a creator file, each read with its own rules (see creators/README.md).
+
+`Checker` walks one parsed file (or one imported CSV row), notes every problem
+under its dotted key (`hero.image: ...`) and carries on, so one run reports
+them all; storefront.creators.validate puts the file name in front.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from types import MappingProxyType
+from typing import Any
+
+from storefront.creators import rules
+from storefront.creators.model import STATUSES, CollectionRef, Creator, Discount, Hero
+
+TOP_KEYS = (
+    "name", "status", "aliases", "avatar", "bio", "theme",
+    "hero", "discount", "collections", "notes", "theme_settings", "social",
+)
+HERO_KEYS = ("title", "subtitle", "image", "cta_label", "cta_url")
+DISCOUNT_KEYS = ("code", "label")
+COLLECTION_KEYS = ("handle", "title")
+THEME_SETTING_KEYS = ("accent", "accent_text", "background", "text")
+SOCIAL_PLATFORMS = ("instagram", "tiktok", "youtube", "x", "pinterest", "website")
+NAME_MAX = 80
+BIO_MAX = 1000
+NOTE_MAX = 500
+CODE_MAX = 255
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a file is checked against besides itself: the media files and themes on disk."""
+
+    media_files: frozenset[str] = frozenset()
+    themes: frozenset[str] = frozenset()
+    media_label: str = "creators/media/"
+    themes_label: str = "themes/"
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, datetime | date | time):
+        return "a date or time"
+    return type(value).__name__
+
+
+class Checker:
+    """Reads one creator's tables, noting each problem and carrying on."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.problems: list[str] = []
+
+    def add(self, path: str, text: str) -> None:
+        self.problems.append(f"{path}: {text}")
+
+    def known_keys(
+        self, table: Mapping[str, Any], allowed: tuple[str, ...], prefix: str = ""
+    ) -> None:
+        for key in table:
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            if close:
+                hint = f" (did you mean '{prefix}{close[0]}'?)"
+            elif prefix:
+                hint = f" (use {_either(allowed)})"
+            else:
+                hint = ""
+            self.problems.append(f"unknown key '{prefix}{key}'{hint}")
+
+    def string(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        max_len: int | None = None,
+    ) -> str | None:
+        """The string at `key` as written, or None when absent or wrong (noted)."""
+        if key not in table:
+            if required:
+                self.problems.append(f"missing required key '{path}'")
+            return None
+        value = table[key]
+        if not isinstance(value, str):
+            self.add(path, f"must be a string, not {_kind(value)}")
+            return None
+        if required and not value.strip():
+            self.add(path, "must not be empty")
+            return None
+        if max_len is not None and len(value) > max_len:
+            self.add(path, f"must be at most {max_len} characters, not {len(value)}")
+            return None
+        return value
+
+    def prose(self, table: Mapping[str, Any], key: str, path: str, **kwargs: Any) -> str | None:
+        """Text for people: stripped, and None when empty."""
+        value = self.string(table, key, path, **kwargs)
+        return (value.strip() or None) if value is not None else None
+
+    def table(self, data: Mapping[str, Any], key: str, how: str) -> dict[str, Any] | None:
+        if key not in data:
+            return None
+        value = data[key]
+        if not isinstance(value, dict):
+            self.add(key, f"must be a table ({how}), not {_kind(value)}")
+            return None
+        return value
+
+    def image(self, table: Mapping[str, Any], key: str, path: str) -> str | None:
+        value = self.string(table, key, path)
+        if value is None:
+            return None
+        context = self.context
+        if (problem := rules.image_problem(value, context.media_files, context.media_label)):
+            self.add(path, problem)
+            return None
+        return rules.image_url(value)
+
+    def url(self, table: Mapping[str, Any], key: str, path: str, *, path_ok: bool) -> str | None:
+        value = self.string(table, key, path)
+        if value is None:
+            return None
+        if (problem := rules.url_problem(value, path_ok=path_ok)) is not None:
+            self.add(path, problem)
+            return None
+        return value
+
+    def creator(self, handle: str, data: Mapping[str, Any]) -> Creator:
+        self.known_keys(data, TOP_KEYS)
+        status = self.string(data, "status", "status")
+        if status is not None and status not in STATUSES:
+            self.add("status", f"must be {_either(STATUSES)}, not {status!r}")
+        return Creator(
+            handle=handle,
+            name=self.prose(data, "name", "name", required=True, max_len=NAME_MAX) or "",
+            status=status or "active",
+            aliases=self.aliases(handle, data),
+            avatar=self.image(data, "avatar", "avatar"),
+            bio=self.prose(data, "bio", "bio", max_len=BIO_MAX),
+            theme=self.theme(data),
+            hero=self.hero(data),
+            discount=self.discount(data),
+            collections=self.collections(data),
+            notes=self.notes(data),
+            theme_settings=self.theme_settings(data),
+            social=self.social(data),
+        )
+
+    def aliases(self, handle: str, data: Mapping[str, Any]) -> tuple[str, ...]:
+        value = data.get("aliases", [])
+        if not isinstance(value, list):
+            self.add("aliases", f"must be a list of handles, not {_kind(value)}")
+            return ()
+        aliases: list[str] = []
+        for alias in value:
+            if not isinstance(alias, str):
+                self.add("aliases", f"must be a list of handles; {alias!r} is {_kind(alias)}")
+            elif (problem := rules.handle_problem(alias)) is not None:
+                self.add("aliases", f"{alias!r} is not a handle: {problem}")
+            elif alias == handle:
+                self.add("aliases", f"{alias!r} is this creator's own handle")
+            elif alias in aliases:
+                self.add("aliases", f"{alias!r} is listed twice")
+            else:
+                aliases.append(alias)
+        return tuple(aliases)
+
+    def theme(self, data: Mapping[str, Any]) -> str | None:
+        theme = self.string(data, "theme", "theme")
+        if theme is None:
+            return None
+        label = self.context.themes_label
+        if not rules.THEME_NAME.fullmatch(theme):
+            self.add("theme", f"{theme!r} is not a theme name (a folder of {label})")
+        elif theme not in self.context.themes:
+            self.add("theme", f"no theme {theme!r} in {label} (a folder with theme.toml)")
+        else:
+            return theme
+        return None
+
+    def hero(self, data: Mapping[str, Any]) -> Hero | None:
+        hero = self.table(data, "hero", "[hero]")
+        if hero is None:
+            return None
+        self.known_keys(hero, HERO_KEYS, "hero.")
+        return Hero(
+            title=self.prose(hero, "title", "hero.title", required=True) or "",
+            subtitle=self.prose(hero, "subtitle", "hero.subtitle"),
+            image=self.image(hero, "image", "hero.image"),
+            cta_label=self.prose(hero, "cta_label", "hero.cta_label"),
+            cta_url=self.url(hero, "cta_url", "hero.cta_url", path_ok=True),
+        )
+
+    def discount(self, data: Mapping[str, Any]) -> Discount | None:
+        discount = self.table(data, "discount", "[discount]")
+        if discount is None:
+            return None
+        self.known_keys(discount, DISCOUNT_KEYS, "discount.")
+        code = self.string(discount, "code", "discount.code", required=True, max_len=CODE_MAX)
+        if code is not None and rules.has_space_or_control(code):
+            self.add("discount.code", f"{code!r} must not contain spaces or control characters")
+        return Discount(code=code or "", label=self.prose(discount, "label", "discount.label"))
+
+    def collections(self, data: Mapping[str, Any]) -> tuple[CollectionRef, ...]:
+        value = data.get("collections", [])
+        if not isinstance(value, list):
+            self.add("collections", f"must be tables ([[collections]]), not {_kind(value)}")
+            return ()
+        found: list[CollectionRef] = []
+        for number, item in enumerate(value, start=1):
+            path = f"collections[{number}]"
+            if not isinstance(item, dict):
+                kind = _kind(item)
+                self.add(path, f"must be a table ([[collections]] with a handle), not {kind}")
+                continue
+            self.known_keys(item, COLLECTION_KEYS, f"{path}.")
+            handle = self.string(item, "handle", f"{path}.handle", required=True)
+            title = self.prose(item, "title", f"{path}.title")
+            if handle is None:
+                continue
+            if not rules.is_shopify_handle(handle):
+                rule = rules.SHOPIFY_HANDLE_RULE
+                self.add(f"{path}.handle", f"{handle!r} is not a Shopify handle: {rule}")
+            elif any(ref.handle == handle for ref in found):
+                self.add(f"{path}.handle", f"{handle!r} is listed twice")
+            else:
+                found.append(CollectionRef(handle=handle, title=title))
+        return tuple(found)
+
+    def notes(self, data: Mapping[str, Any]) -> Mapping[str, str]:
+        notes = self.table(data, "notes", "[notes]") or {}
+        found: dict[str, str] = {}
+        for product in notes:
+            if not rules.is_shopify_handle(product):
+                rule = rules.SHOPIFY_HANDLE_RULE
+                self.add("notes", f"{product!r} is not a Shopify product handle: {rule}")
+                continue
+            text = self.prose(notes, product, f"notes.{product}", required=True, max_len=NOTE_MAX)
+            if text is not None:
+                found[product] = text
+        return MappingProxyType(found)
+
+    def theme_settings(self, data: Mapping[str, Any]) -> Mapping[str, str]:
+        settings = self.table(data, "theme_settings", "[theme_settings]") or {}
+        self.known_keys(settings, THEME_SETTING_KEYS, "theme_settings.")
+        found: dict[str, str] = {}
+        for key in THEME_SETTING_KEYS:
+            value = self.string(settings, key, f"theme_settings.{key}")
+            if value is None:
+                continue
+            if rules.is_color(value):
+                found[key] = value
+            else:
+                self.add(f"theme_settings.{key}", f"{value!r} is not a colour: use #rgb or #rrggbb")
+        return MappingProxyType(found)
+
+    def social(self, data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        social = self.table(data, "social", "[social]") or {}
+        self.known_keys(social, SOCIAL_PLATFORMS, "social.")
+        links = []
+        for platform in social:
+            if platform in SOCIAL_PLATFORMS:
+                url = self.url(social, platform, f"social.{platform}", path_ok=False)
+                if url is not None:
+                    links.append((platform, url))
+        return tuple(links)
+
+
+def _either(choices: tuple[str, ...]) -> str:
+    return ", ".join(choices[:-1]) + " or " + choices[-1]

@@ -1,0 +1,86 @@
+"""What a valid creator file becomes: small frozen records that views and templates read.
+
+Everything here has passed validation (storefront.creators.validate): image
+fields are URLs ready for `<img src>`, and mappings are read-only, so one
+Creator can be shared by every request and thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
+from typing import Any
+
+STATUSES = ("active", "paused", "archived")
+
+
+def _empty() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Hero:
+    title: str
+    subtitle: str | None = None
+    image: str | None = None  # a URL: /creator-media/<file> or https://...
+    cta_label: str | None = None
+    cta_url: str | None = None  # https://... or a same-site path like /collections/sale
+
+
+@dataclass(frozen=True, slots=True)
+class Discount:
+    code: str
+    label: str | None = None  # what shoppers read, e.g. "15% off everything"
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionRef:
+    handle: str  # a Shopify collection handle
+    title: str | None = None  # the creator's own title for it, else the shop's
+
+
+@dataclass(frozen=True, slots=True)
+class Creator:
+    """One creator, as `creators/<handle>.toml` describes them."""
+
+    handle: str
+    name: str
+    status: str = "active"
+    aliases: tuple[str, ...] = ()
+    avatar: str | None = None  # a URL, like Hero.image
+    bio: str | None = None
+    theme: str | None = None  # a folder of themes/, or None for the shop's theme
+    hero: Hero | None = None
+    discount: Discount | None = None
+    collections: tuple[CollectionRef, ...] = ()
+    notes: Mapping[str, str] = field(default_factory=_empty)  # product handle -> note
+    theme_settings: Mapping[str, str] = field(default_factory=_empty)  # e.g. accent -> "#c0392b"
+    social: tuple[tuple[str, str], ...] = ()  # (platform, https URL), in file order
+
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        # Read-only mappings don't pickle; a cache (e.g. Redis) may need to.
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["notes"] = dict(self.notes)
+        values["theme_settings"] = dict(self.theme_settings)
+        return _unpickle_creator, (values,)
+
+    def __hash__(self) -> int:
+        # The mappings can't be hashed; equal creators share handle and name all the same.
+        return hash((self.handle, self.name))
+
+    @property
+    def is_active(self) -> bool:
+        """Only active creators dress the store; paused and archived ones don't."""
+        return self.status == "active"
+
+    @property
+    def picks(self) -> tuple[str, ...]:
+        """Handles of the products the creator wrote a note on, in file order."""
+        return tuple(self.notes)
+
+
+def _unpickle_creator(values: dict[str, Any]) -> Creator:
+    values["notes"] = MappingProxyType(values["notes"])
+    values["theme_settings"] = MappingProxyType(values["theme_settings"])
+    return Creator(**values)

@@ -1,0 +1,79 @@
+"""The commented file `flask creators new` writes: every key, the optional ones commented out."""
+
+from __future__ import annotations
+
+import tomlkit
+
+TEMPLATE = """\
+# Creator {handle} ({name}).
+# Their links: /@{handle} (landing page), /@{handle}/<any store path>, or ?ref={handle}.
+# The file name is the handle. Every key is described in creators/README.md;
+# check your edits with `flask creators check`.
+
+# Shown on the landing page and beside their picks (at most 80 characters).
+name = {name_toml}
+
+# active: their links dress the store and bring their code to checkout.
+# paused or archived: their links still lead to the store, as the brand's own.
+status = "active"
+
+# Old handles that keep working and redirect here, e.g. after a rename.
+# aliases = ["old-handle"]
+
+# An https:// URL, or a file name in creators/media/ (.svg .png .jpg .jpeg .webp).
+# avatar = "{handle}.png"
+
+# A few sentences about them (at most 1000 characters).
+# bio = ""
+
+# A theme (a folder of themes/) for their pages instead of the shop's own.
+# theme = "atelier"
+
+# The banner of their landing page; title is required when [hero] is there.
+# image is like avatar; cta_url is an https:// URL or a path on this store.
+# [hero]
+# title = "Picked by {name}"
+# subtitle = ""
+# image = "{handle}-hero.jpg"
+# cta_label = "Shop my picks"
+# cta_url = "/collections/new-arrivals"
+
+# Their discount code, applied at checkout to their shoppers (it must exist in Shopify),
+# and the label shoppers read.
+# [discount]
+# code = "{code}"
+# label = "10% off everything"
+
+# Collections on their landing page, in this order: a Shopify collection handle each,
+# and optionally their own title for it (the shop's otherwise).
+# [[collections]]
+# handle = "new-arrivals"
+# title = "New and loved"
+
+# Their note on a product, shown on its page: product handle = "note" (at most 500 characters).
+# [notes]
+# organic-cotton-tee = "The one I wear every day."
+
+# Brand colours over the theme's (#rgb or #rrggbb): accent, accent_text, background, text.
+# [theme_settings]
+# accent = "#c0392b"
+
+# Their profiles, https:// only: instagram, tiktok, youtube, x, pinterest, website.
+# [social]
+# instagram = "https://www.instagram.com/{handle}"
+"""
+
+
+def default_name(handle: str) -> str:
+    """A readable name from a handle: maya-rivers -> Maya Rivers."""
+    return " ".join(part.capitalize() for part in handle.replace("_", "-").split("-") if part)
+
+
+def starter_file(handle: str, name: str) -> str:
+    code = "".join(ch for ch in handle.upper() if ch.isalnum())[:20] + "10"
+    return TEMPLATE.format(
+        handle=handle,
+        name=name.replace("\n", " "),
+        name_toml=tomlkit.string(name).as_string(),
+        code=code,
+    )

@@ -1,0 +1,46 @@
+"""Creator tests write throwaway creators/ folders; these helpers write files and apps."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from flask import Flask
+
+from storefront import creators
+from storefront.creators.validate import check_file, label_of, scan_context
+
+MEDIA = ("maya.svg", "maya-hero.svg")
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n'
+
+
+def make_folder(parent: Path, name: str = "creators") -> Path:
+    """An empty creators folder (named `creators`, as messages name it) with media/."""
+    folder = parent / name
+    (folder / "media").mkdir(parents=True)
+    for file in MEDIA:
+        (folder / "media" / file).write_text(SVG)
+    return folder
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write `folder`/`name` (dedented); `name` without a suffix gets .toml."""
+    path = folder / (name if "." in name else f"{name}.toml")
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def problems_of(folder: Path, name: str, text: str) -> list[str]:
+    """The messages of one file, checked on its own."""
+    path = write(folder, name, text)
+    creator, problems = check_file(path, scan_context(folder), label_of(folder, path.name))
+    assert (creator is None) == bool(problems)
+    return problems
+
+
+def make_app(folder: Path, **config) -> Flask:
+    """A bare Flask app with the creators extension (no watcher unless asked for)."""
+    app = Flask("creators_test")
+    app.config.update({"CREATORS_DIR": str(folder), "CREATORS_RELOAD_SECONDS": 0, **config})
+    creators.init_app(app)
+    return app

@@ -1,0 +1,97 @@
+"""The demo creators in creators/: valid, built on the demo catalog, each showing a feature."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from storefront.config import PROJECT_ROOT
+from storefront.creators.registry import Registry
+
+FOLDER = PROJECT_ROOT / "creators"
+CATALOG = PROJECT_ROOT / "storefront" / "demo_shop" / "catalog" / "catalog.json"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    registry = Registry(FOLDER)
+    registry.load()
+    assert registry.problems == []
+    return registry
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    data = json.loads(CATALOG.read_text())
+    return {
+        "products": {product["handle"] for product in data["products"]},
+        "collections": {collection["handle"] for collection in data["collections"]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("handle", "name", "status", "code", "label"),
+    [
+        ("maya", "Maya Rivers", "active", "MAYA15", "15% off everything"),
+        ("leo", "Leo Park", "active", "LEO5", "$5 off your order"),
+        ("june", "June Okafor", "active", "JUNE10", "10% off everything"),
+        ("sam", "Sam Ito", "active", "SAMWRITES", "20% off stationery"),
+        ("ava", "Ava Chen", "active", "AVA12", "12% off everything"),
+        ("rosa", "Rosa Diaz", "paused", "ROSA15", "15% off everything"),
+        ("kit", "Kit Morgan", "archived", "KIT10", "10% off everything"),
+    ],
+)
+def test_demo_creator(demo, handle, name, status, code, label):
+    creator = demo.get(handle)
+    assert (creator.name, creator.status) == (name, status)
+    assert (creator.discount.code, creator.discount.label) == (code, label)
+
+
+def test_maya(demo):
+    maya = demo.get("maya")
+    assert [c.handle for c in maya.collections] == ["apparel", "accessories"]
+    assert maya.picks == ("organic-cotton-tee", "linen-shirt", "chore-jacket", "linen-scarf")
+    assert maya.hero.image == "/creator-media/maya-hero.svg"
+    assert maya.avatar == "/creator-media/maya.svg"
+    assert [platform for platform, _ in maya.social] == ["instagram", "tiktok"]
+
+
+def test_leo_has_a_theme_and_a_brand_colour(demo):
+    leo = demo.get("leo")
+    assert leo.theme == "atelier"
+    assert dict(leo.theme_settings) == {"accent": "#c46a2b"}
+    assert [c.handle for c in leo.collections] == ["bags", "drinkware"]
+    assert leo.picks == ("waxed-backpack", "travel-tumbler", "enamel-camp-mug")
+
+
+def test_june_ava_and_sam(demo):
+    assert [c.handle for c in demo.get("june").collections] == ["home", "drinkware"]
+    assert demo.get("june").picks == ("linen-throw", "ceramic-vase", "stoneware-mug")
+    assert demo.get("ava").picks == ("oat-hand-cream", "cedar-soap")
+    sam = demo.get("sam")
+    assert sam.aliases == ("samito", "sam-writes")
+    assert demo.get("samito") is sam and demo.get("sam-writes") is sam
+    assert [c.handle for c in sam.collections] == ["stationery"]
+    assert sam.picks == ("dot-grid-notebook", "brass-pen")
+
+
+def test_only_the_active_ones_are_active(demo):
+    assert [c.handle for c in demo if c.is_active] == ["ava", "june", "leo", "maya", "sam"]
+
+
+def test_built_on_the_demo_catalog(demo, catalog):
+    for creator in demo:
+        assert {c.handle for c in creator.collections} <= catalog["collections"], creator.handle
+        assert set(creator.picks) <= catalog["products"], creator.handle
+
+
+def test_media_are_small_svgs(demo):
+    for creator in demo:
+        for url in (creator.avatar, creator.hero.image if creator.hero else None):
+            if url is not None:
+                assert url.startswith("/creator-media/")
+    for path in (FOLDER / "media").iterdir():
+        assert path.suffix == ".svg"
+        assert path.stat().st_size < 2048, path.name
+        assert path.read_text().startswith("<svg xmlns=")
