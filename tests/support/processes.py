@@ -25,6 +25,18 @@ class Server:
     process: subprocess.Popen
     url: str
     output: list[str] = field(default_factory=list)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def wait_for(self, pattern: str, count: int = 1, timeout: float = 30) -> None:
+        """Block until `pattern` has appeared `count` times in the output."""
+        wanted = re.compile(pattern)
+
+        def seen() -> bool:
+            return sum(1 for line in self.output if wanted.search(line)) >= count
+
+        with self.changed:
+            if not self.changed.wait_for(seen, timeout):
+                raise TimeoutError(f"{pattern!r} x{count} not seen:\n{self.log()}")
 
     def stop(self) -> None:
         """Stop the process and everything it started (it leads its own session)."""
@@ -53,12 +65,15 @@ def start(args: Sequence[str], *, env: dict[str, str] | None = None, timeout: fl
         start_new_session=True,  # so stop() reaches children, e.g. gunicorn under make
     )
     output: list[str] = []
+    changed = threading.Condition()
     found = threading.Event()
     url: list[str] = []
 
     def read() -> None:
         for line in process.stdout:
-            output.append(line)
+            with changed:
+                output.append(line)
+                changed.notify_all()
             match = LISTENING.search(line)
             if match and not found.is_set():
                 url.append(match.group(1))
@@ -70,7 +85,7 @@ def start(args: Sequence[str], *, env: dict[str, str] | None = None, timeout: fl
         process.kill()
         process.wait()
         raise RuntimeError(f"{args[0]} did not start:\n{''.join(output)}")
-    return Server(process=process, url=url[0], output=output)
+    return Server(process=process, url=url[0], output=output, changed=changed)
 
 
 def gunicorn(app: str, *, env: dict[str, str] | None = None, extra: Sequence[str] = ()) -> Server:

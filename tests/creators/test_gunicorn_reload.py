@@ -1,0 +1,39 @@
+"""Under gunicorn, SIGHUP brings new creator files in without dropping the server."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+
+import requests
+
+from storefront.config import PROJECT_ROOT
+from tests.support import processes
+
+NEW_CREATOR = 'name = "Nia Brooks"\n[discount]\ncode = "WELCOME10"\nlabel = "10% off"\n'
+
+
+def test_sighup_loads_added_and_removed_creators(tmp_path):
+    creators = tmp_path / "creators"
+    shutil.copytree(PROJECT_ROOT / "creators", creators)
+    server = processes.gunicorn("wsgi:app", env={
+        "CREATORS_DIR": str(creators),
+        "CREATORS_RELOAD_SECONDS": "0",  # no watcher: only the signal can bring changes in
+        "DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
+        "WEB_CONCURRENCY": "2",
+    })
+    try:
+        server.wait_for("Booting worker", 2)
+        assert requests.get(server.url + "/@nia", timeout=10).status_code == 404
+        (creators / "nia.toml").write_text(NEW_CREATOR)
+        (creators / "ava.toml").unlink()
+        server.process.send_signal(signal.SIGHUP)
+        server.wait_for("Booting worker", 4)  # two fresh workers...
+        server.wait_for("Worker exiting", 2)  # ...and the old two gone, gracefully
+        for _ in range(4):  # whichever worker answers
+            assert requests.get(server.url + "/@nia", timeout=10).status_code == 200
+            assert requests.get(server.url + "/@ava", timeout=10).status_code == 404
+        assert server.process.poll() is None
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log()
