@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from storefront.cache import cache
+from storefront import caching
 
 csrf = CSRFProtect()
 
@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     csrf.init_app(app)
-    cache.init_app(app)
+    caching.init_app(app)
     referral.init_app(app)
     context.init_app(app)
     app.context_processor(creators.creator_context)

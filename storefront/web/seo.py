@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 
-from storefront.cache import SITEMAP_SECONDS, cache
+from storefront.caching import store
+from storefront.caching.policies import SITEMAP_SECONDS
 from storefront.shopify import api
 from storefront.shopify import models as m
 from storefront.theming import asset_url, render
@@ -20,8 +21,9 @@ MAX_WALK = 400  # pages of 250 handles: 100,000 entries of each kind at most
 def _entries(kind: str) -> list[m.SitemapEntry]:
     """Every handle of a kind, walked 250 at a time and cached."""
     cfg = current_app.config
-    key = f"sitemap:{cfg['SHOPIFY_API_VERSION']}:{cfg['SHOPIFY_COUNTRY']}:{kind}"
-    found = cache.get(key)
+    generation = store.generations(("catalog",))[0]
+    key = f"sitemap:{cfg['SHOPIFY_API_VERSION']}:{cfg['SHOPIFY_COUNTRY']}:{kind}:{generation}"
+    found = store.get(key)
     if found is not None:
         return found
     entries, after = [], None
@@ -31,7 +33,7 @@ def _entries(kind: str) -> list[m.SitemapEntry]:
         if not page.page_info.has_next_page:
             break
         after = page.page_info.end_cursor
-    cache.set(key, entries, timeout=SITEMAP_SECONDS)
+    store.set(key, entries, timeout=SITEMAP_SECONDS)
     return entries
 
 

@@ -1,0 +1,21 @@
+"""Caching: Storefront data, rendered pages, and the shared store beneath them.
+
+flask-caching provides the backend (SimpleCache for one process; Redis or the
+file system when several workers or instances share it). Everything goes
+through `store`, which survives a backend that is down: pages then render
+without the cache instead of failing.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_caching import Cache
+
+from storefront.caching.store import SafeStore
+
+cache = Cache()
+store = SafeStore(cache)
+
+
+def init_app(app: Flask) -> None:
+    cache.init_app(app)

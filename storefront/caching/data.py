@@ -1,0 +1,110 @@
+"""Storefront data through the cache: the same `execute` as the client, asked less.
+
+An entry is keyed by API version, operation, variables (with the @inContext
+country and language) and the generations of its tags, and holds the reply
+and when it was fetched. Only queries named in `policies.OPERATIONS` are
+cached; carts and mutations always go to Shopify, and a failed reply raises
+before anything is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from storefront.caching import policies
+from storefront.caching.store import SafeStore
+from storefront.shopify.client import StorefrontClient
+from storefront.shopify.errors import ShopUnavailable, Throttled, Unavailable
+
+log = logging.getLogger(__name__)
+
+# Failures where yesterday's data beats an error page. A rejected query or a
+# revoked token is our problem to fix, not a reason to hide it.
+SERVE_STALE_ON = (Unavailable, Throttled, ShopUnavailable)
+
+
+@dataclass(frozen=True)
+class Entry:
+    data: dict[str, Any]
+    fetched_at: float
+    generations: tuple[int, ...]
+
+
+class CachingClient:
+    """Wraps a StorefrontClient; answers cached queries from the store."""
+
+    def __init__(
+        self,
+        client: StorefrontClient,
+        store: SafeStore,
+        api_version: str,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.api_version = api_version
+        self.clock = clock
+        self.stats = {"hit": 0, "stale": 0, "miss": 0, "refresh": 0, "error_served": 0}
+
+    @property
+    def transport(self):
+        return self.client.transport
+
+    @property
+    def operations(self):
+        return self.client.operations
+
+    def key(self, name: str, variables: Mapping[str, Any] | None) -> str:
+        context = {k: v for k, v in self.client.context.items()
+                   if k in self.client.operations[name].variables}
+        material = json.dumps(
+            [self.api_version, name, {**context, **(variables or {})}],
+            sort_keys=True, default=str, separators=(",", ":"),
+        )
+        return "sf:" + hashlib.sha256(material.encode()).hexdigest()
+
+    def execute(self, name: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        policy = policies.OPERATIONS.get(name)
+        if policy is None or self.client.operations[name].is_mutation:
+            return self.client.execute(name, variables)
+        key = self.key(name, variables)
+        generations = self.store.generations(policy.tags)
+        entry = self.store.get(key)
+        age = self.clock() - entry.fetched_at if isinstance(entry, Entry) else None
+        current = age is not None and entry.generations == generations
+
+        if current and age < policy.fresh:
+            self.stats["hit"] += 1
+            return entry.data
+        if current and age < policy.fresh + policy.stale:
+            # Stale: one request (across every process sharing the store)
+            # refreshes it; the others keep serving the stale data meanwhile.
+            if not self.store.add(f"lock:{key}", 1, timeout=policies.LOCK_SECONDS):
+                self.stats["stale"] += 1
+                return entry.data
+            try:
+                self.stats["refresh"] += 1
+                return self._fetch(name, variables, key, policy, generations, fallback=entry)
+            finally:
+                self.store.delete(f"lock:{key}")
+        self.stats["miss"] += 1
+        fallback = entry if age is not None and age < policy.error else None
+        return self._fetch(name, variables, key, policy, generations, fallback=fallback)
+
+    def _fetch(self, name, variables, key, policy, generations, fallback: Entry | None):
+        try:
+            data = self.client.execute(name, variables)
+        except SERVE_STALE_ON as error:
+            if fallback is None or self.clock() - fallback.fetched_at >= policy.error:
+                raise
+            self.stats["error_served"] += 1
+            log.warning("serving cached %s after %s", name, error.kind)
+            return fallback.data
+        self.store.set(key, Entry(data, self.clock(), generations), timeout=policy.error)
+        return data

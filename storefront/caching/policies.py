@@ -1,0 +1,50 @@
+"""How long each kind of Storefront data may be served: every lifetime, in one place.
+
+`fresh`: served without asking Shopify. Then, for `stale` more seconds, still
+served while one request refreshes it (stale-while-revalidate). Up to `error`
+seconds old, it is served when Shopify fails (stale-if-error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Policy:
+    fresh: int
+    stale: int
+    error: int
+    tags: tuple[str, ...]  # what a webhook purge of that tag invalidates
+
+
+DAY = 86400
+
+# Shop, brand, menus, pages and policies change rarely and no webhook of ours
+# announces them: a long life, refreshed in the background.
+SHOP = Policy(fresh=300, stale=3600, error=DAY, tags=("shop",))
+# Catalog data: products, collections, search. Webhooks purge it on change.
+CATALOG = Policy(fresh=120, stale=900, error=DAY, tags=("catalog",))
+
+OPERATIONS = {
+    "Layout": SHOP,
+    "ShopPolicies": SHOP,
+    "PageByHandle": SHOP,
+    "HomePage": CATALOG,
+    "Collections": CATALOG,
+    "CollectionPage": CATALOG,
+    "ProductPage": CATALOG,
+    "ProductRecommendations": CATALOG,
+    "Search": CATALOG,
+    "PredictiveSearch": CATALOG,
+    "SitemapEntries": CATALOG,
+    "Metaobjects": SHOP,
+}
+# Everything else (Cart, Variants for carts, every mutation) is never cached.
+
+# Rendered pages depend on both; they are kept as long as catalog data is fresh.
+PAGE = Policy(fresh=120, stale=0, error=0, tags=("catalog", "shop"))
+
+SITEMAP_SECONDS = 3600  # the walked list of handles behind /sitemap.xml
+LOCK_SECONDS = 20  # a refresh that takes longer lets another request try
+WEBHOOK_EVENT_SECONDS = 2 * DAY  # Shopify retries a webhook for up to 48 hours

@@ -1,0 +1,197 @@
+"""The Storefront data cache: keys, what is never cached, stale-while-revalidate,
+stale-if-error, purges, and a backend that is down."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from flask import Flask
+from flask_caching import Cache
+
+from storefront.caching import policies
+from storefront.caching.data import CachingClient
+from storefront.caching.store import SafeStore
+from storefront.shopify.documents import load_operations
+from storefront.shopify.errors import Rejected, Unavailable
+
+OPERATIONS = load_operations()
+
+
+class FakeShopify:
+    """Stands in for StorefrontClient: counts calls, can fail or block."""
+
+    def __init__(self, context=None) -> None:
+        self.operations = OPERATIONS
+        self.context = context or {"country": "US", "language": "EN"}
+        self.calls: list[tuple[str, dict]] = []
+        self.fail: Exception | None = None
+        self.gate: threading.Event | None = None
+        self.entered = threading.Event()
+        self.version = 0
+        self._lock = threading.Lock()
+
+    def execute(self, name, variables=None):
+        with self._lock:
+            self.calls.append((name, dict(variables or {})))
+        if self.gate is not None:
+            self.entered.set()
+            self.gate.wait(10)
+        if self.fail is not None:
+            raise self.fail
+        return {"answer": f"{name} v{self.version}"}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def store():
+    app = Flask(__name__)
+    app.config.update(CACHE_TYPE="SimpleCache", CACHE_DEFAULT_TIMEOUT=300)
+    cache = Cache(app)
+    with app.app_context():
+        yield SafeStore(cache)
+
+
+@pytest.fixture
+def shopify():
+    return FakeShopify()
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def cached(shopify, store, clock):
+    return CachingClient(shopify, store, "2026-04", clock=clock)
+
+
+FRESH = policies.CATALOG.fresh
+STALE = policies.CATALOG.stale
+
+
+def test_a_fresh_entry_is_served_without_asking_shopify(cached, shopify):
+    first = cached.execute("ProductPage", {"handle": "tee", "selectedOptions": []})
+    second = cached.execute("ProductPage", {"handle": "tee", "selectedOptions": []})
+    assert first == second and len(shopify.calls) == 1
+
+
+def test_keys_differ_by_variables_context_and_version(shopify, store, clock):
+    a = CachingClient(shopify, store, "2026-04", clock=clock)
+    keys = {
+        a.key("ProductPage", {"handle": "tee", "selectedOptions": []}),
+        a.key("ProductPage", {"handle": "mug", "selectedOptions": []}),
+        CachingClient(shopify, store, "2026-07", clock=clock).key(
+            "ProductPage", {"handle": "tee", "selectedOptions": []}),
+        CachingClient(FakeShopify({"country": "CA", "language": "EN"}), store, "2026-04",
+                      clock=clock).key("ProductPage", {"handle": "tee", "selectedOptions": []}),
+        CachingClient(FakeShopify({"country": "US", "language": "FR"}), store, "2026-04",
+                      clock=clock).key("ProductPage", {"handle": "tee", "selectedOptions": []}),
+    }
+    assert len(keys) == 5
+    # The same question in another order is the same key.
+    assert a.key("HomePage", {"featured": "x", "perCollection": 4}) == a.key(
+        "HomePage", {"perCollection": 4, "featured": "x"})
+
+
+@pytest.mark.parametrize("name", ["Cart", "Variants", "CartCreate", "CartLinesAdd"])
+def test_carts_and_mutations_are_never_cached(cached, shopify, name):
+    cached.execute(name, {"id": "gid://shopify/Cart/x?key=y"})
+    cached.execute(name, {"id": "gid://shopify/Cart/x?key=y"})
+    assert len(shopify.calls) == 2
+
+
+def test_error_replies_are_never_cached(cached, shopify):
+    shopify.fail = Rejected("bad query")
+    with pytest.raises(Rejected):
+        cached.execute("Collections", {"first": 3})
+    shopify.fail = None
+    assert cached.execute("Collections", {"first": 3}) == {"answer": "Collections v0"}
+    assert len(shopify.calls) == 2
+
+
+def test_stale_while_revalidate_refreshes(cached, shopify, clock):
+    cached.execute("Collections", {"first": 3})
+    shopify.version = 1
+    clock.now += FRESH + 1
+    assert cached.execute("Collections", {"first": 3}) == {"answer": "Collections v1"}
+    assert cached.execute("Collections", {"first": 3}) == {"answer": "Collections v1"}
+    assert len(shopify.calls) == 2
+
+
+def test_many_concurrent_requests_for_an_expired_key_reach_shopify_once(cached, shopify, clock):
+    cached.execute("HomePage", {"featured": "frontpage"})
+    clock.now += FRESH + 1
+    shopify.version, shopify.gate = 1, threading.Event()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        refresher = pool.submit(cached.execute, "HomePage", {"featured": "frontpage"})
+        assert shopify.entered.wait(10)  # the refresh is inside Shopify, holding the lock
+        others = [pool.submit(cached.execute, "HomePage", {"featured": "frontpage"})
+                  for _ in range(40)]
+        stale = [f.result(timeout=10) for f in others]
+        shopify.gate.set()
+        assert refresher.result(timeout=10) == {"answer": "HomePage v1"}
+    assert stale == [{"answer": "HomePage v0"}] * 40
+    assert len(shopify.calls) == 2  # the first fill, and one refresh
+
+
+def test_stale_if_error_serves_the_last_good_data_for_up_to_a_day(cached, shopify, clock):
+    cached.execute("CollectionPage", {"handle": "apparel"})
+    shopify.fail = Unavailable("down")
+    clock.now += FRESH + STALE + 3600  # past stale: must ask, and Shopify fails
+    assert cached.execute("CollectionPage", {"handle": "apparel"}) == {
+        "answer": "CollectionPage v0"
+    }
+    clock.now += policies.DAY
+    with pytest.raises(Unavailable):
+        cached.execute("CollectionPage", {"handle": "apparel"})
+
+
+def test_rejected_is_not_hidden_by_stale_data(cached, shopify, clock):
+    cached.execute("CollectionPage", {"handle": "apparel"})
+    clock.now += FRESH + STALE + 1
+    shopify.fail = Rejected("bad")
+    with pytest.raises(Rejected):
+        cached.execute("CollectionPage", {"handle": "apparel"})
+
+
+def test_a_purge_makes_the_next_request_fetch_but_stale_if_error_still_helps(
+    cached, shopify, store
+):
+    cached.execute("ProductPage", {"handle": "tee"})
+    layout = cached.execute("Layout", {"mainMenu": "m", "footerMenu": "f"})
+    store.purge("catalog")
+    shopify.version = 1
+    assert cached.execute("ProductPage", {"handle": "tee"}) == {"answer": "ProductPage v1"}
+    assert cached.execute("Layout", {"mainMenu": "m", "footerMenu": "f"}) == layout  # not purged
+    store.purge("catalog")
+    shopify.fail = Unavailable("down")
+    assert cached.execute("ProductPage", {"handle": "tee"}) == {"answer": "ProductPage v1"}
+
+
+class BrokenBackend:
+    """A cache backend that fails like a stopped Redis."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("Connection refused")
+
+        return fail
+
+
+def test_a_backend_that_is_down_means_no_cache_not_errors(shopify, clock, caplog):
+    cached = CachingClient(shopify, SafeStore(BrokenBackend()), "2026-04", clock=clock)
+    for _ in range(5):
+        assert cached.execute("Collections", {"first": 3}) == {"answer": "Collections v0"}
+    assert len(shopify.calls) == 5
+    complaints = [r for r in caplog.records if "cache" in r.getMessage()]
+    assert len(complaints) == 1  # logged once, not per call
