@@ -112,6 +112,8 @@ SETTINGS = [
     Setting("SHOPIFY_API_VERSION", "2026-04", "a Storefront API version like 2026-04",
             _matching(r"\d{4}-(01|04|07|10)|unstable", "a quarterly version like 2026-04")),
     Setting("SHOPIFY_WEBHOOK_SECRET", None, "the app's webhook signing secret"),
+    Setting("SHOPIFY_WEBHOOK_SECRET_PREVIOUS", None,
+            "the previous webhook secret, also accepted while you rotate it"),
     Setting("SHOPIFY_CONNECT_TIMEOUT", 3.0, "seconds to connect to Shopify", _positive_float),
     Setting("SHOPIFY_READ_TIMEOUT", 8.0, "seconds to wait for Shopify's reply", _positive_float),
     Setting("SHOPIFY_COUNTRY", "US", "the buyer country for prices (ISO 3166 alpha-2)",

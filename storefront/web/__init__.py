@@ -11,7 +11,17 @@ csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
-    from storefront.web import cart, catalog, context, creators, errors, filters, referral, seo
+    from storefront.web import (
+        cart,
+        catalog,
+        context,
+        creators,
+        errors,
+        filters,
+        referral,
+        seo,
+        webhooks,
+    )
 
     # Every POST carries a CSRF token (forms: a hidden field; fetch: the
     # X-CSRFToken header). The token lives in Flask's signed session cookie.
@@ -19,11 +29,41 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     csrf.init_app(app)
+    # Shared (cached) pages carry a marker where the token goes; see caching.pages.
+    # (Flask-WTF offers it both as a global and from a context processor; ours,
+    # registered later, wins.)
+    from storefront.caching.pages import csrf_token
+
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
     caching.init_app(app)
     referral.init_app(app)
     context.init_app(app)
     app.context_processor(creators.creator_context)
     filters.init_app(app)
     errors.init_app(app)
-    for blueprint in (catalog.bp, cart.bp, seo.bp, creators.bp):
+    # Shopify signs webhooks with an HMAC; they carry no CSRF token.
+    csrf.exempt(webhooks.bp)
+    for blueprint in (catalog.bp, cart.bp, seo.bp, creators.bp, webhooks.bp):
         app.register_blueprint(blueprint)
+    app.after_request(http_caching)
+
+
+def http_caching(response):
+    """HTTP caching rules for every response.
+
+    HTML is personal (creator, cart count, CSRF token), so shared caches must
+    never store it (`private`) and browsers revalidate it (`no-cache`) with an
+    ETag, getting 304 when nothing changed. Views that must never be stored at
+    all (cart, checkout, every POST) say `no-store` themselves.
+    """
+    from flask import request
+
+    if request.method != "GET" and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    elif response.mimetype == "text/html" and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "private, no-cache"
+        if response.status_code == 200 and not response.direct_passthrough:
+            response.add_etag()
+            response.make_conditional(request)
+    return response

@@ -122,6 +122,13 @@ def _unavailable(error: StorefrontError):
     return redirect(_back(), 303)
 
 
+@bp.after_request
+def _never_stored(response):
+    """Carts are one shopper's: no browser or proxy may keep these replies."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.errorhandler(carts.BadCartInput)
 def _bad_input(error: carts.BadCartInput):
     return _refuse(str(error))

@@ -20,9 +20,11 @@ from flask import (
     url_for,
 )
 
+from storefront.caching import pages
 from storefront.services import catalog
 from storefront.shopify.errors import StorefrontError
 from storefront.theming import render
+from storefront.web import cart_cookie
 from storefront.web.context import storefront
 from storefront.web.filters import image_url, money, numeric_id
 
@@ -38,6 +40,11 @@ def _home_settings() -> dict:
     theme = current_app.extensions.get("theme")
     settings = getattr(theme, "settings", None) or {}
     return {**DEFAULT_HOME, **dict(settings.get("home") or {})}
+
+
+def shared(build) -> str:
+    """A page the same for every visitor of the same creator: from the page cache."""
+    return pages.cached(build, cart_cookie.count)
 
 
 def _window() -> catalog.Window:
@@ -61,47 +68,64 @@ def home_collections() -> tuple[str, list[str]]:
 
 @bp.get("/")
 def home():
-    featured, teasers = home_collections()
-    return render("index.html", home=catalog.home(storefront(), featured, teasers))
+    def build():
+        featured, teasers = home_collections()
+        return render("index.html", home=catalog.home(storefront(), featured, teasers))
+
+    return shared(build)
 
 
 @bp.get("/collections")
 def collections():
-    found = catalog.collections(storefront(), _window())
-    return render("collections.html", collections=found)
+    window = _window()
+    return shared(lambda: render(
+        "collections.html", collections=catalog.collections(storefront(), window)
+    ))
 
 
 @bp.get("/collections/<handle>")
 def collection(handle: str):
     sort = request.args.get("sort_by", "manual")
     in_stock = request.args.get("available") == "1"
-    page = catalog.collection(storefront(), handle, _window(), sort, in_stock)
-    if page is None:
-        abort(404)
-    return render(
-        "collection.html",
-        collection=page.collection,
-        products=page.products,
-        sort=sort,
-        sorts={key: label for key, (label, _, _) in catalog.COLLECTION_SORTS.items()},
-        in_stock=in_stock,
-    )
+    window = _window()
+
+    def build():
+        page = catalog.collection(storefront(), handle, window, sort, in_stock)
+        if page is None:
+            abort(404)
+        return render(
+            "collection.html",
+            collection=page.collection,
+            products=page.products,
+            sort=sort,
+            sorts={key: label for key, (label, _, _) in catalog.COLLECTION_SORTS.items()},
+            in_stock=in_stock,
+        )
+
+    return shared(build)
 
 
 @bp.get("/products/<handle>")
 def product(handle: str):
-    view = catalog.product(storefront(), handle, request.args.get("variant"))
-    if view is None:
-        abort(404)
     chosen = {k[7:-1]: v for k, v in request.args.items() if k.startswith("option[")}
+
+    def build():
+        view = catalog.product(storefront(), handle, request.args.get("variant"))
+        if view is None:
+            abort(404)
+        return render(
+            "product.html", product=view.product, variant=view.variant, options=view.options
+        )
+
     if chosen:
         # The no-JavaScript option form: go to the variant those options name.
+        view = catalog.product(storefront(), handle, request.args.get("variant"))
+        if view is None:
+            abort(404)
         variant = catalog.variant_for_options(view, chosen)
         if variant is not None:
             return redirect(_variant_url(handle, variant.id), 303)
-    return render(
-        "product.html", product=view.product, variant=view.variant, options=view.options
-    )
+    return shared(build)
 
 
 @bp.get("/products/<handle>/recommendations")
@@ -111,12 +135,16 @@ def recommendations(handle: str):
     Kept out of the page's own request (one Storefront request per page view,
     as Shopify's themes do); when it fails the section is simply empty.
     """
-    try:
-        found = catalog.recommendations(storefront(), handle)
-    except StorefrontError as error:
-        log.info("recommendations left out of %s: %s", handle, error)
-        found = []
-    return render("_recommendations.html", recommendations=found)
+    def build():
+        try:
+            found = catalog.recommendations(storefront(), handle)
+        except StorefrontError as error:
+            log.info("recommendations left out of %s: %s", handle, error)
+            g.degraded = True  # an empty section is not worth keeping
+            found = []
+        return render("_recommendations.html", recommendations=found)
+
+    return shared(build)
 
 
 def _variant_url(handle: str, variant_id: str) -> str:
@@ -126,8 +154,14 @@ def _variant_url(handle: str, variant_id: str) -> str:
 @bp.get("/search")
 def search():
     text = request.args.get("q", "")[:200]
-    results = catalog.search(storefront(), text, _window()) if catalog.search_terms(text) else None
-    return render("search.html", query=text, results=results)
+    window = _window()
+
+    def build():
+        terms = catalog.search_terms(text)
+        results = catalog.search(storefront(), text, window) if terms else None
+        return render("search.html", query=text, results=results)
+
+    return shared(build)
 
 
 @bp.get("/search/suggest")
@@ -151,18 +185,24 @@ def suggest():
 
 @bp.get("/pages/<handle>")
 def page(handle: str):
-    found = catalog.page(storefront(), handle)
-    if found is None:
-        abort(404)
-    return render("page.html", page=found)
+    def build():
+        found = catalog.page(storefront(), handle)
+        if found is None:
+            abort(404)
+        return render("page.html", page=found)
+
+    return shared(build)
 
 
 @bp.get("/policies/<handle>")
 def policy(handle: str):
-    found = catalog.policy(storefront(), handle)
-    if found is None:
-        abort(404)
-    return render("policy.html", policy=found)
+    def build():
+        found = catalog.policy(storefront(), handle)
+        if found is None:
+            abort(404)
+        return render("policy.html", policy=found)
+
+    return shared(build)
 
 
 @bp.get("/healthz")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, make_response, redirect, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 
 from storefront.services import catalog
 from storefront.theming import render
 from storefront.web import referral
-from storefront.web.catalog import home_collections
+from storefront.web.catalog import home_collections, shared
 from storefront.web.context import storefront
 from storefront.web.redirects import same_origin_path
 
@@ -37,10 +37,13 @@ def landing(handle: str):
         # A paused or archived creator's link shows the brand's store, crediting no one.
         return redirect("/" + _query(), 302)
     referral.follow(creator)
-    featured, teasers = home_collections()
-    page = catalog.home(storefront(), featured, teasers)
-    response = make_response(render("creator.html", home=page, landing=creator))
-    return response
+
+    def build():
+        featured, teasers = home_collections()
+        page = catalog.home(storefront(), featured, teasers)
+        return render("creator.html", home=page, landing=creator)
+
+    return shared(build)
 
 
 # merge_slashes=False: `/@x//evil.example` must reach the view (and be refused),

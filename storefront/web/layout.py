@@ -40,4 +40,5 @@ def _load() -> m.Layout:
         return api.layout(storefront(), cfg["MAIN_MENU"], cfg["FOOTER_MENU"])
     except StorefrontError as error:
         log.warning("layout unavailable, using a plain frame: %s", error)
+        g.degraded = True  # keeps this page out of the page cache
         return _fallback()

@@ -1,0 +1,80 @@
+"""Whole rendered pages, shared by every visitor of the same creator.
+
+A page is keyed by host, path, query (tracking parameters dropped, the rest
+sorted), credited creator, theme, API version and the catalog and shop
+generations. It is rendered with markers where per-visitor values go (the
+cart count and the CSRF token) and those are filled in on every response, so
+a cached page never carries one visitor's token or cart to another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+
+from flask import current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+
+from storefront.caching import policies, store
+
+TRACKING = re.compile(r"utm_[a-z_]+|gclid|fbclid|ref")
+CSRF_MARK = "__sf-csrf-token__"
+CART_COUNT_MARK = "__sf-cart-count__"
+
+
+def key() -> str:
+    from storefront.theming.switch import active
+
+    query = sorted(
+        (k, v) for k, v in request.args.items(multi=True) if not TRACKING.fullmatch(k)
+    )
+    creator = g.get("creator")
+    material = json.dumps([
+        request.host.lower(),
+        request.path,
+        query,
+        creator.handle if creator is not None else None,
+        active().theme.name,
+        current_app.config["SHOPIFY_API_VERSION"],
+        store.generations(policies.PAGE.tags),
+    ], separators=(",", ":"))
+    return "page:" + hashlib.sha256(material.encode()).hexdigest()
+
+
+def rendering_shared() -> bool:
+    """True while a page is being rendered for the cache (per-visitor parts are markers)."""
+    return bool(g.get("render_shared"))
+
+
+def csrf_token() -> str:
+    """The template's `csrf_token()`: a marker in shared pages, the real token otherwise."""
+    return CSRF_MARK if rendering_shared() else generate_csrf()
+
+
+def cached(build: Callable[[], str], count: Callable[[], int]) -> str:
+    """The page `build` renders, from the cache when another visitor already had it.
+
+    `count` gives this visitor's cart count. Pages with flashed messages are
+    this visitor's alone: rendered directly and not stored.
+    """
+    if request.method != "GET" or session.get("_flashes"):
+        return build()
+    page_key = key()
+    body = store.get(page_key)
+    if not isinstance(body, str):
+        g.render_shared, g.degraded = True, False
+        try:
+            body = build()
+        finally:
+            g.render_shared = False
+        if not g.get("degraded"):  # a plain frame from an outage is not worth keeping
+            store.set(page_key, body, timeout=policies.PAGE.fresh)
+    return fill(body, count())
+
+
+def fill(body: str, cart_count: int) -> str:
+    if CSRF_MARK in body:
+        body = body.replace(CSRF_MARK, generate_csrf())
+    return body.replace(CART_COUNT_MARK, str(cart_count))
