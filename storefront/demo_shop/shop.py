@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse, validate
@@ -33,13 +35,36 @@ class DemoShop:
         self.catalog: Catalog = load_catalog(catalog_path)
         self.carts: CartStore = carts if carts is not None else MemoryCartStore()
         self.base_url = base_url.rstrip("/")
-        self.operations = CartOperations(self.catalog, self.carts)
+        self._use(self.catalog)
+
+    def _use(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.operations = CartOperations(catalog, self.carts)
+        # One assignment: a request in flight keeps the context it started with.
         self._context = ShopContext(
-            catalog=self.catalog,
-            search=SearchIndex(self.catalog),
+            catalog=catalog,
+            search=SearchIndex(catalog),
             carts=self.operations,
             base_url=self.base_url,
         )
+
+    def edit_product(self, handle: str, *, title: str) -> bool:
+        """A merchant's edit in the Shopify admin: the product's title changes.
+
+        What the storefront shows next depends on its caches and on Shopify's
+        webhook telling it; tests use this to check that chain. False when
+        there is no such product.
+        """
+        product = self.catalog.product(handle)
+        if product is None:
+            return False
+        changed = replace(product, title=title)
+        index = dict(self.catalog._index)
+        index[("product", handle)] = changed
+        index[("product#", product.id)] = changed
+        products = tuple(changed if p is product else p for p in self.catalog.products)
+        self._use(replace(self.catalog, products=products, _index=MappingProxyType(index)))
+        return True
 
     def execute(
         self,
