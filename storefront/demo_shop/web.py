@@ -3,15 +3,19 @@
 `blueprint(shop)` is mounted in the storefront when it runs on the demo shop
 (images and the checkout page its carts point to). `create_http_app()` is the
 standalone server: the same blueprint plus `POST /api/<version>/graphql.json`,
-answering any HTTP client the way Shopify's Storefront API does.
+answering any HTTP client the way Shopify's Storefront API does, and
+`GET /_stats` (`POST /_stats/reset`): how many GraphQL requests it received, by
+operation, so a benchmark can tell how many Storefront requests a page view costs.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 import uuid
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -136,10 +140,43 @@ def _graphql_request() -> tuple[str, dict | None, str | None] | None:
     return query, variables, name
 
 
+class RequestStats:
+    """GraphQL requests received, in total and by operation name; safe across threads."""
+
+    UNNAMED = "(unnamed)"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_operation: Counter[str] = Counter()
+
+    def count(self, operation_name: str | None) -> None:
+        with self._lock:
+            self._by_operation[operation_name or self.UNNAMED] += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            by_operation = dict(self._by_operation)
+        return {"graphql_requests": sum(by_operation.values()), "by_operation": by_operation}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._by_operation.clear()
+
+
+def _operation_name() -> str | None:
+    """The operationName a GraphQL POST names, if its body is JSON and names one."""
+    if request.mimetype == "application/graphql":
+        return None
+    body = request.get_json(force=True, silent=True)  # cached: parsed once per request
+    name = body.get("operationName") if isinstance(body, dict) else None
+    return name if isinstance(name, str) else None
+
+
 def create_http_app(shop: DemoShop, token: str, latency_ms: int = 0) -> Flask:
     """The demo shop as its own server, answering like Shopify's Storefront API."""
     app = Flask(__name__)
     app.register_blueprint(blueprint(shop))
+    stats = RequestStats()
 
     @app.route("/api/<version>/graphql.json", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def graphql_endpoint(version: str) -> Response:
@@ -147,6 +184,8 @@ def create_http_app(shop: DemoShop, token: str, latency_ms: int = 0) -> Flask:
             return _json({"errors": "Not Found"}, 404)
         if request.method != "POST":
             return _json({"errors": "Method Not Allowed"}, 405, Allow="POST")
+        # Every POST counts, even one refused below: it is a request the client made.
+        stats.count(_operation_name())
         if not any(request.headers.get(h) == token for h in TOKEN_HEADERS):
             return _json({"errors": INVALID_TOKEN}, 401)
         parsed = _graphql_request()
@@ -157,6 +196,17 @@ def create_http_app(shop: DemoShop, token: str, latency_ms: int = 0) -> Flask:
         query, variables, operation_name = parsed
         return _json(shop.execute(query, variables, operation_name).formatted)
 
+    # What a benchmark reads: Storefront requests per page view = the change in
+    # graphql_requests over a run / the page views the run made.
+    @app.get("/_stats")
+    def graphql_stats() -> Response:
+        return _json(stats.snapshot())
+
+    @app.post("/_stats/reset")
+    def reset_graphql_stats() -> Response:
+        stats.reset()
+        return _json(stats.snapshot())
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         return _json({"errors": error.name}, error.code or 500)
@@ -165,5 +215,17 @@ def create_http_app(shop: DemoShop, token: str, latency_ms: int = 0) -> Flask:
     def request_id(response: Response) -> Response:
         response.headers["X-Request-Id"] = str(uuid.uuid4())
         return response
+
+    # A merchant's edit in the Shopify admin, for tests of caches and webhooks:
+    # the product changes here, and the storefront learns of it from a webhook.
+    @app.post("/_admin/products/<handle>")
+    def edit_product(handle: str) -> Response:
+        body = request.get_json(force=True, silent=True)
+        title = body.get("title") if isinstance(body, dict) else None
+        if not isinstance(title, str) or not 0 < len(title) <= 255:
+            return _json({"errors": "give a title of 1 to 255 characters"}, 400)
+        if not shop.edit_product(handle, title=title):
+            return _json({"errors": f"no product {handle!r}"}, 404)
+        return _json({"ok": True, "handle": handle, "title": title})
 
     return app

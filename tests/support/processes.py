@@ -52,8 +52,18 @@ class Server:
         return "".join(self.output)
 
 
-def start(args: Sequence[str], *, env: dict[str, str] | None = None, timeout: float = 60) -> Server:
-    """Run `args` from the repository root; return once it prints its listening URL."""
+def start(
+    args: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    ready: re.Pattern | None = None,
+) -> Server:
+    """Run `args` from the repository root; return once it prints its listening URL.
+
+    A server that prints no URL (redis-server) names its own `ready` line;
+    its `url` is then empty.
+    """
     process = subprocess.Popen(
         list(args),
         cwd=ROOT,
@@ -74,9 +84,9 @@ def start(args: Sequence[str], *, env: dict[str, str] | None = None, timeout: fl
             with changed:
                 output.append(line)
                 changed.notify_all()
-            match = LISTENING.search(line)
+            match = (ready or LISTENING).search(line)
             if match and not found.is_set():
-                url.append(match.group(1))
+                url.append(match.group(1) if ready is None else "")
                 found.set()
         found.set()  # the process ended: stop waiting
 
@@ -92,3 +102,17 @@ def gunicorn(app: str, *, env: dict[str, str] | None = None, extra: Sequence[str
     """The storefront (or any WSGI app) under the shipped gunicorn configuration."""
     args = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", "127.0.0.1:0", *extra, app]
     return start(args, env=env)
+
+
+REDIS_READY = re.compile(r"Ready to accept connections")
+
+
+def redis_server(port: int) -> Server:
+    """A private redis-server on `port`, keeping nothing on disk."""
+    import shutil
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise FileNotFoundError("redis-server is not installed (apt-get install redis-server)")
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    return start(args, ready=REDIS_READY)
