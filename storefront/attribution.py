@@ -20,6 +20,7 @@ SALT = "storefront.referral.v1"
 CAMPAIGN_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
                  "gclid", "fbclid")
 MAX_PARAM = 200  # characters kept of one campaign parameter
+VERIFIED_CACHE = 10_000  # cookie values whose signature was checked, per process
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class Signer:
         # itsdangerous signs with the last key and accepts all of them.
         self._serializer = URLSafeTimedSerializer(list(reversed(secret_keys)), salt=SALT)
         self.window = window_days * 86400
+        # A shopper sends the same cookie on every page view: remember values
+        # whose signature already checked out, so it is verified once per process.
+        self._verified: dict[str, tuple[Referral, float]] = {}
 
     def dumps(self, referral: Referral) -> str:
         return self._serializer.dumps({
@@ -85,18 +89,29 @@ class Signer:
         """The referral in a cookie, or None when it is missing, tampered with or expired."""
         if not value or len(value) > 4096:
             return None
+        now = now if now is not None else time.time()
+        known = self._verified.get(value)
+        if known is not None:
+            referral, signed_at = known
+            return referral if self._current(referral, signed_at, now) else None
         try:
-            raw = self._serializer.loads(value, max_age=self.window)
+            raw, signed = self._serializer.loads(value, max_age=self.window, return_timestamp=True)
             first = Touch(str(raw["f"][0]), int(raw["f"][1]))
             last = Touch(str(raw["l"][0]), int(raw["l"][1]))
             campaign = {k: str(v) for k, v in dict(raw.get("c") or {}).items()
                         if k in CAMPAIGN_KEYS}
         except (BadSignature, KeyError, IndexError, TypeError, ValueError):
             return None
-        now = now if now is not None else time.time()
-        if now - last.at > self.window or last.at > now + 300:
-            return None
-        return Referral(first, last, campaign)
+        referral = Referral(first, last, campaign)
+        if len(self._verified) >= VERIFIED_CACHE:
+            self._verified.clear()  # crude but bounded; refilled by the next requests
+        self._verified[value] = (referral, signed.timestamp())
+        return referral if self._current(referral, signed.timestamp(), now) else None
+
+    def _current(self, referral: Referral, signed_at: float, now: float) -> bool:
+        """Within the window, counted from the last touch and from the signature."""
+        last = referral.last.at
+        return now - last <= self.window and last <= now + 300 and now - signed_at <= self.window
 
 
 def cart_attributes(referral: Referral | None, model: str) -> dict[str, str]:
