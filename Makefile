@@ -35,3 +35,10 @@ clean:
 # Rewrite the demo catalog (catalog.json and its SVG images) from tools/demo_catalog.
 demo-catalog:
 	$(PYTHON) -m tools.demo_catalog.build
+
+# The benchmark: the storefront under wrk next to a bare Flask app, on the demo
+# shop with 100 ms per API request (bench/; results in bench-results/).
+# `make bench BENCH_ARGS="--quick"`, or `--sweep`, `--cache redis`, `--only NAME`.
+.PHONY: bench
+bench: $(VENV)/.test
+	$(BIN)/python -m bench $(BENCH_ARGS)

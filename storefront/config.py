@@ -136,6 +136,8 @@ SETTINGS = [
     Setting("CACHE_DIR", None, "the folder for FileSystemCache"),
     Setting("CACHE_DEFAULT_TIMEOUT", 300, "seconds", _int_between(0, 31_536_000)),
     Setting("CACHE_KEY_PREFIX", "storefront:", "prefix of every cache key"),
+    Setting("CACHE_THRESHOLD", 5000, "entries a SimpleCache or FileSystemCache keeps "
+            "(pages of many creators need room)", _int_between(100, 10_000_000)),
     Setting("ATTRIBUTION_WINDOW_DAYS", 30, "days a referral counts", _int_between(1, 365)),
     Setting("ATTRIBUTION_MODEL", "last_click", "last_click or first_click",
             _one_of("last_click", "first_click")),

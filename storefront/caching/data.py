@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,19 @@ log = logging.getLogger(__name__)
 # Failures where yesterday's data beats an error page. A rejected query or a
 # revoked token is our problem to fix, not a reason to hide it.
 SERVE_STALE_ON = (Unavailable, Throttled, ShopUnavailable)
+
+
+class _Flight:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.result: dict[str, Any] | None = None
+        self.error: BaseException | None = None
+
+    def wait(self) -> dict[str, Any]:
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+        return self.result
 
 
 @dataclass(frozen=True)
@@ -50,7 +64,12 @@ class CachingClient:
         self.store = store
         self.api_version = api_version
         self.clock = clock
-        self.stats = {"hit": 0, "stale": 0, "miss": 0, "refresh": 0, "error_served": 0}
+        self.stats = {"hit": 0, "stale": 0, "miss": 0, "refresh": 0, "error_served": 0,
+                      "joined": 0}
+        # Fetches in flight in this process, by key: concurrent misses for one
+        # key (a fresh worker's first requests) wait for one fetch, not N.
+        self._flights: dict[str, _Flight] = {}
+        self._flights_lock = threading.Lock()
 
     @property
     def transport(self):
@@ -98,6 +117,27 @@ class CachingClient:
         return self._fetch(name, variables, key, policy, generations, fallback=fallback)
 
     def _fetch(self, name, variables, key, policy, generations, fallback: Entry | None):
+        """One fetch per key per process at a time; latecomers share its answer."""
+        with self._flights_lock:
+            flight = self._flights.get(key)
+            leader = flight is None
+            if leader:
+                flight = self._flights[key] = _Flight()
+        if not leader:
+            self.stats["joined"] += 1
+            return flight.wait()
+        try:
+            flight.result = self._fetch_now(name, variables, key, policy, generations, fallback)
+            return flight.result
+        except BaseException as error:
+            flight.error = error
+            raise
+        finally:
+            with self._flights_lock:
+                del self._flights[key]
+            flight.done.set()
+
+    def _fetch_now(self, name, variables, key, policy, generations, fallback: Entry | None):
         try:
             data = self.client.execute(name, variables)
         except SERVE_STALE_ON as error:

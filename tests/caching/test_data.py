@@ -195,3 +195,29 @@ def test_a_backend_that_is_down_means_no_cache_not_errors(shopify, clock, caplog
     assert len(shopify.calls) == 5
     complaints = [r for r in caplog.records if "cache" in r.getMessage()]
     assert len(complaints) == 1  # logged once, not per call
+
+
+def test_concurrent_misses_in_one_process_share_one_fetch(cached, shopify):
+    shopify.gate = threading.Event()
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        first = pool.submit(cached.execute, "ProductPage", {"handle": "tee"})
+        assert shopify.entered.wait(10)
+        others = [pool.submit(cached.execute, "ProductPage", {"handle": "tee"}) for _ in range(11)]
+        shopify.gate.set()
+        answers = [first.result(10)] + [f.result(10) for f in others]
+    assert answers == [{"answer": "ProductPage v0"}] * 12
+    assert len(shopify.calls) == 1
+
+
+def test_a_failed_shared_fetch_fails_everyone_waiting_and_is_not_cached(cached, shopify):
+    shopify.gate, shopify.fail = threading.Event(), Unavailable("down")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        first = pool.submit(cached.execute, "ProductPage", {"handle": "tee"})
+        assert shopify.entered.wait(10)
+        other = pool.submit(cached.execute, "ProductPage", {"handle": "tee"})
+        shopify.gate.set()
+        for future in (first, other):
+            with pytest.raises(Unavailable):
+                future.result(10)
+    shopify.fail, shopify.gate = None, None
+    assert cached.execute("ProductPage", {"handle": "tee"}) == {"answer": "ProductPage v0"}

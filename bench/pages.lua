@@ -1,0 +1,61 @@
+-- wrk script: cycle through (path, cookie) pairs and report the run as JSON.
+--
+--   wrk ... -s bench/pages.lua http://127.0.0.1:8000 -- <targets file> <threads>
+--
+-- The targets file has one "path<TAB>cookie" line per page (the cookie may be
+-- empty). Every thread walks the whole list, starting at its own offset so the
+-- threads do not ask for the same page at the same moment.
+
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("thread_number", #threads)
+end
+
+function init(args)
+  local file, thread_count = args[1], tonumber(args[2]) or 1
+  prepared = {}
+  for line in io.lines(file) do
+    local path, cookie = line:match("^([^\t]+)\t?(.*)$")
+    if path then
+      local headers = {}
+      if cookie ~= "" then headers["Cookie"] = cookie end
+      -- Built once here: wrk.format per request would cost wrk's CPU, which
+      -- the server under test shares on a small machine.
+      table.insert(prepared, wrk.format("GET", path, headers))
+    end
+  end
+  assert(#prepared > 0, "no targets in " .. file)
+  position = math.floor((thread_number - 1) * #prepared / thread_count)
+  non2xx = 0
+end
+
+function request()
+  position = position % #prepared + 1
+  return prepared[position]
+end
+
+-- wrk's own error count only sees statuses above 399; a redirect where a page
+-- was expected is a failure here too.
+function response(status, headers, body)
+  if status < 200 or status > 299 then
+    non2xx = non2xx + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local non2xx_total = 0
+  for _, thread in ipairs(threads) do
+    non2xx_total = non2xx_total + thread:get("non2xx")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests": %d, "duration_us": %d, "bytes": %d, "non2xx": %d, ' ..
+    '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
+    '"latency_us": {"p50": %d, "p90": %d, "p99": %d, "mean": %.1f, "max": %d}}\n',
+    summary.requests, summary.duration, summary.bytes, non2xx_total,
+    e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency.mean, latency.max))
+end

@@ -1,0 +1,78 @@
+"""The benchmark's parts that need no load: creator files, cookies, targets, the shop's counter."""
+
+from __future__ import annotations
+
+from bench import creators, scenarios
+from bench.measurement import percentile
+from storefront.attribution import Signer
+from storefront.creators.registry import Registry
+from storefront.demo_shop.shop import DemoShop
+from storefront.demo_shop.web import create_http_app
+from tests.support.processes import ROOT
+
+TOKEN = "t"
+QUERY = "query ShopName { shop { name } }"
+
+
+def test_generated_creators_pass_the_stores_checks(tmp_path):
+    catalog = creators.Catalog.load()
+    handles = creators.creators_dir(tmp_path / "creators", 60, catalog)
+
+    registry = Registry(tmp_path / "creators", ROOT / "themes", log_problems=False)
+    registry.load()
+    assert registry.problems == []
+    assert len(handles) == 60
+    assert len(registry) == 60 + len(list(creators.SHIPPED.glob("*.toml")))
+    assert registry.get("bench-00042").collections  # featured collections made it in
+
+
+def test_the_referral_cookie_is_what_the_store_signs():
+    cookie = creators.referral_cookie("k" * 40, "maya", now=1_780_000_000)
+    name, value = cookie.split("=", 1)
+    referral = Signer(["k" * 40], window_days=30).loads(value, now=1_780_000_100)
+    assert name == "referral"
+    assert referral is not None and referral.last.handle == referral.first.handle == "maya"
+
+
+def test_cold_pass_pages_are_distinct_and_unseen_elsewhere():
+    targets = scenarios.cold_targets(creators.Catalog.load())
+    paths = [t.path for t in targets]
+    assert len(paths) == len(set(paths)) > 150
+    assert "/" not in paths and f"/products/{scenarios.PRODUCT}" not in paths
+
+
+def test_only_adds_the_baselines_a_scenario_is_compared_to():
+    chosen = [s.name for s in scenarios.select(["creator-home-10k"])]
+    assert chosen == ["creator-home", "creator-home-10k"]
+
+
+def test_next_link_is_found_in_any_attribute_order():
+    page = '<a class="x" href="/search?after=A&amp;q=a" rel="next">Next</a>'
+    assert scenarios._next_link(page) == "/search?after=A&q=a"
+    assert scenarios._next_link('<a rel="prev" href="/p">Previous</a>') is None
+
+
+def test_percentile_is_nearest_rank():
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50 and percentile(values, 99) == 99
+    assert percentile([], 50) == 0.0
+
+
+def test_the_standalone_shop_counts_graphql_requests_by_operation():
+    http = create_http_app(DemoShop(), TOKEN).test_client()
+    headers = {"X-Shopify-Storefront-Access-Token": TOKEN}
+    body = {"query": QUERY, "operationName": "ShopName"}
+
+    assert http.get("/_stats").json == {"graphql_requests": 0, "by_operation": {}}
+    assert http.post("/api/2026-04/graphql.json", json=body, headers=headers).status_code == 200
+    http.post("/api/2026-04/graphql.json", json=body, headers=headers)
+    http.post("/api/2026-04/graphql.json", json={"query": QUERY}, headers=headers)
+    http.post("/api/2026-04/graphql.json", json=body)  # refused (no token), still a request
+    http.get("/api/2026-04/graphql.json")  # not a POST: not a GraphQL request
+
+    assert http.get("/_stats").json == {
+        "graphql_requests": 4,
+        "by_operation": {"ShopName": 3, "(unnamed)": 1},
+    }
+    assert http.post("/_stats/reset").json["graphql_requests"] == 0
+    assert http.get("/_stats").json["graphql_requests"] == 0
