@@ -3,8 +3,8 @@
 A page is keyed by host, path, query (tracking parameters dropped, the rest
 sorted), credited creator, theme, API version and the catalog and shop
 generations. It is rendered with markers where per-visitor values go (the
-cart count and the CSRF token) and those are filled in on every response, so
-a cached page never carries one visitor's token or cart to another.
+cart count, the CSRF token, the CSP nonce) and those are filled in on every
+response, so a cached page never carries one visitor's token or cart to another.
 """
 
 from __future__ import annotations
@@ -71,10 +71,16 @@ def cached(build: Callable[[], str], count: Callable[[], int]) -> str:
             g.render_shared = False
         if not g.get("degraded"):  # a plain frame from an outage is not worth keeping
             store.set(page_key, body, timeout=policies.PAGE.fresh)
-    return fill(body, count())
+    cart_count = count()
+    # The ETag names what the visitor sees apart from the per-response nonce and
+    # the re-signed (still valid) CSRF token: the shared page and their cart count.
+    g.page_etag = hashlib.sha256(f"{page_key}{cart_count}{body}".encode()).hexdigest()[:32]
+    return fill(body, cart_count)
 
 
 def fill(body: str, cart_count: int) -> str:
+    from storefront.web.security import NONCE_MARK, nonce
+
     if CSRF_MARK in body:
         body = body.replace(CSRF_MARK, generate_csrf())
-    return body.replace(CART_COUNT_MARK, str(cart_count))
+    return body.replace(CART_COUNT_MARK, str(cart_count)).replace(NONCE_MARK, nonce())

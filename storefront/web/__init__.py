@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         errors,
         filters,
         referral,
+        security,
         seo,
         webhooks,
     )
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.context_processor(lambda: {"csrf_token": csrf_token})
     caching.init_app(app)
+    security.init_app(app)
     referral.init_app(app)
     context.init_app(app)
     app.context_processor(creators.creator_context)
@@ -55,15 +57,16 @@ def http_caching(response):
     HTML is personal (creator, cart count, CSRF token), so shared caches must
     never store it (`private`) and browsers revalidate it (`no-cache`) with an
     ETag, getting 304 when nothing changed. Views that must never be stored at
-    all (cart, checkout, every POST) say `no-store` themselves.
+    all (cart, checkout, every POST) say `no-store` themselves. A 304 carries no
+    new CSP: the browser keeps the policy (and nonce) of the copy it reuses.
     """
-    from flask import request
+    from flask import g, request
 
     if request.method != "GET" and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "no-store"
     elif response.mimetype == "text/html" and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "private, no-cache"
-        if response.status_code == 200 and not response.direct_passthrough:
-            response.add_etag()
+        if response.status_code == 200 and g.get("page_etag"):
+            response.set_etag(g.page_etag)
             response.make_conditional(request)
     return response
