@@ -18,6 +18,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Used only with the embedded demo shop, where nothing real is at stake; a real
 # shop refuses to start without a SECRET_KEY of its own.
 DEMO_SECRET_KEY = "demo-shop-only-not-a-secret"
+MIN_SECRET_LENGTH = 32
+WEAK_KEYS = {DEMO_SECRET_KEY, "changeme", "secret", "dev", "development"}
 
 CACHE_TYPES = {
     "NullCache",
@@ -46,6 +48,12 @@ def _positive_float(value: str) -> float:
     if not number > 0:
         raise ValueError("must be greater than 0")
     return number
+
+
+def _list(value: str | list) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def _non_negative_float(value: str) -> float:
@@ -123,6 +131,10 @@ SETTINGS = [
     Setting("TRUSTED_PROXY_COUNT", 0, "how many proxies in front of the app set "
             "X-Forwarded-For", _int_between(0, 10)),
     Setting("SECRET_KEY", None, "a long random string that signs cookies"),
+    Setting("SECRET_KEY_FALLBACKS", [], "previous SECRET_KEYs, comma-separated, still "
+            "accepted while you rotate", _list),
+    Setting("TRUSTED_HOSTS", [], "host names this store answers to, comma-separated "
+            "(empty: any); other Host headers get 400", _list),
     Setting("CREATORS_DIR", "creators", "the folder of creator files"),
     Setting("CREATORS_RELOAD_SECONDS", 2.0, "how often creator files are checked for changes "
             "(0: only at start and on SIGHUP)", _non_negative_float),
@@ -184,6 +196,16 @@ def _check_together(config: dict[str, Any]) -> None:
                 "SECRET_KEY is missing: a real shop is configured, so set SECRET_KEY to a "
                 "long random string, e.g. the output of "
                 "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
+        if len(config["SECRET_KEY"]) < MIN_SECRET_LENGTH or config["SECRET_KEY"] in WEAK_KEYS:
+            raise ConfigError(
+                f"SECRET_KEY is too weak for a real shop: use at least {MIN_SECRET_LENGTH} "
+                "random characters, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
+        if config["DEBUG"]:
+            raise ConfigError(
+                "DEBUG=true with a real shop: the debugger would show code and settings to "
+                "anyone. Unset DEBUG in production."
             )
     elif not config["SECRET_KEY"]:
         config["SECRET_KEY"] = DEMO_SECRET_KEY

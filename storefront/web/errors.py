@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from storefront.shopify.errors import StorefrontError
 from storefront.theming import render
@@ -37,6 +37,13 @@ def init_app(app: Flask) -> None:
     def csrf_failed(error: CSRFError):
         message = "This form has expired. Please go back, reload the page and try again."
         return _page("errors/400.html", 400, message)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # Not rendered with the theme: every link on it would name that host.
+        return "Bad request: this store does not answer to that host name.\n", 400, {
+            "Content-Type": "text/plain; charset=utf-8"
+        }
 
     @app.errorhandler(StorefrontError)
     def shop_unavailable(error: StorefrontError):

@@ -53,3 +53,60 @@ def test_a_304_keeps_the_policy_of_the_copy_the_browser_has(client):
     again = client.get("/collections/apparel", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert "Content-Security-Policy" not in again.headers
+
+
+def test_trusted_hosts_refuse_other_host_names(tmp_path, caplog):
+    from storefront import create_app
+
+    app = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "c.sqlite3"),
+                      "TRUSTED_HOSTS": "shop.example, localhost"})
+    client = app.test_client()
+    assert client.get("/", base_url="http://shop.example").status_code == 200
+    reply = client.get("/", base_url="http://evil.example")
+    assert reply.status_code == 400 and "evil.example" not in text(reply)
+    assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"SECRET_KEY": "short"}, "SECRET_KEY is too weak"),
+        ({"SECRET_KEY": "k" * 40, "DEBUG": "true"}, "DEBUG=true with a real shop"),
+    ],
+)
+def test_a_real_shop_refuses_weak_keys_and_debug(settings, message):
+    from storefront.config import ConfigError, load
+
+    with pytest.raises(ConfigError, match=message):
+        load({"SHOPIFY_STORE_DOMAIN": "shop.myshopify.com", "SHOPIFY_STOREFRONT_TOKEN": "t",
+              **settings})
+
+
+def test_previous_secret_keys_still_verify_cookies(tmp_path):
+    from storefront import create_app
+
+    old = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "c.sqlite3"), "SECRET_KEY": "a" * 40})
+    client = old.test_client()
+    client.get("/@maya")
+    cookie = client.get_cookie("referral").value
+    rotated = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "c.sqlite3"),
+                          "SECRET_KEY": "b" * 40, "SECRET_KEY_FALLBACKS": "a" * 40})
+    fresh = rotated.test_client()
+    fresh.set_cookie("referral", cookie)
+    assert "You're shopping" in text(fresh.get("/"))
+    unrelated = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "c.sqlite3"),
+                            "SECRET_KEY": "c" * 40})
+    stranger = unrelated.test_client()
+    stranger.set_cookie("referral", cookie)
+    assert "You're shopping" not in text(stranger.get("/"))
+
+
+def test_oversized_requests_are_refused_and_the_cart_kept(client):
+    from tests.web.conftest import post
+
+    post(client, "/cart/add", {"variant_id": "1003"})
+    huge = post(client, "/cart/note", {"note": "x" * 100_000})
+    assert huge.status_code in (400, 413) and "Something's not right" in text(huge)
+    body = client.post("/webhooks/shopify", data=b"x" * (3 * 1024 * 1024))
+    assert body.status_code == 413
+    assert "Organic Cotton Tee" in text(client.get("/cart"))
