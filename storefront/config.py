@@ -200,7 +200,8 @@ def _check_together(config: dict[str, Any]) -> None:
         if len(config["SECRET_KEY"]) < MIN_SECRET_LENGTH or config["SECRET_KEY"] in WEAK_KEYS:
             raise ConfigError(
                 f"SECRET_KEY is too weak for a real shop: use at least {MIN_SECRET_LENGTH} "
-                "random characters, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`."
+                "random characters, e.g. "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`."
             )
         if config["DEBUG"]:
             raise ConfigError(

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import logging
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
 
 from storefront.caching import policies, store
 
@@ -50,6 +50,9 @@ def _signed(body: bytes, given: str) -> bool:
 
 @bp.post("/webhooks/shopify")
 def shopify():
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and (request.content_length or 0) > limit:
+        abort(413)
     body = request.get_data(cache=False)
     if not _signed(body, request.headers.get("X-Shopify-Hmac-Sha256", "")):
         return jsonify({"ok": False, "error": "bad signature"}), 401
