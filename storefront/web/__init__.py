@@ -28,9 +28,10 @@ def init_app(app: Flask) -> None:
     # X-CSRFToken header). The token lives in Flask's signed session cookie.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the session
     # Shoppers send short forms; Shopify's webhooks are the largest bodies we take.
-    app.config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
-    app.config.setdefault("MAX_FORM_MEMORY_SIZE", 64 * 1024)
-    app.config.setdefault("MAX_FORM_PARTS", 100)
+    # (Flask defines these keys already, so setdefault would not take.)
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    app.config["MAX_FORM_MEMORY_SIZE"] = 64 * 1024
+    app.config["MAX_FORM_PARTS"] = 100
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     csrf.init_app(app)
