@@ -34,7 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         count = values["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    from storefront import caching, creators, web
+    from storefront import caching, creators, observability, web
     from storefront.caching.data import CachingClient
     from storefront.web import context
 
@@ -42,11 +42,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         _transport(app),
         context={"country": values["SHOPIFY_COUNTRY"], "language": values["SHOPIFY_LANGUAGE"]},
         buyer_ip=context.buyer_ip,
+        observe=observability.storefront_call,
     )
     # Everything above the client asks through the data cache.
     app.extensions["storefront"] = CachingClient(
         client, caching.store, values["SHOPIFY_API_VERSION"]
     )
+    observability.init_app(app)
     creators.init_app(app)
     web.init_app(app)
 

@@ -63,6 +63,7 @@ def cached(build: Callable[[], str], count: Callable[[], int]) -> str:
         return build()
     page_key = key()
     body = store.get(page_key)
+    g.page_cache = "hit" if isinstance(body, str) else "miss"
     if not isinstance(body, str):
         g.render_shared, g.degraded = True, False
         try:

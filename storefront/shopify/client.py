@@ -40,6 +40,7 @@ class StorefrontClient:
         buyer_ip: Callable[[], str | None] | None = None,
         retry_delay: tuple[float, float] = (0.05, 0.3),
         sleep: Callable[[float], None] = time.sleep,
+        observe: Callable[[str, float, str], None] | None = None,
     ) -> None:
         self.transport = transport
         self.operations = dict(operations if operations is not None else load_operations())
@@ -47,6 +48,8 @@ class StorefrontClient:
         self._buyer_ip = buyer_ip or (lambda: None)
         self._retry_delay = retry_delay
         self._sleep = sleep
+        # Told of every request sent: (operation, seconds, "ok" or the error kind).
+        self._observe = observe or (lambda name, seconds, outcome: None)
         self._gql = Client(transport=transport)
 
     def execute(self, name: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -59,9 +62,13 @@ class StorefrontClient:
         )
         attempts = 1 if operation.is_mutation else 2
         for attempt in range(1, attempts + 1):
+            started = time.perf_counter()
             try:
-                return self._gql.execute(request, buyer_ip=self._buyer_ip())
+                data = self._gql.execute(request, buyer_ip=self._buyer_ip())
+                self._observe(name, time.perf_counter() - started, "ok")
+                return data
             except StorefrontError as error:
+                self._observe(name, time.perf_counter() - started, error.kind)
                 error.operation = name
                 if not error.retryable or attempt == attempts:
                     raise

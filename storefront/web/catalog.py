@@ -207,4 +207,26 @@ def policy(handle: str):
 
 @bp.get("/healthz")
 def healthz():
+    """The process answers (for the load balancer's liveness check)."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    """Ready for shoppers: creators loaded, and Shopify reachable or its data cached.
+
+    The layout query is the probe: answered from the cache when it is warm, so
+    a Shopify outage with a warm cache still counts as ready.
+    """
+    from storefront.shopify import api
+
+    creators = current_app.extensions["creators"]
+    status = {"creators": len(creators), "creator_problems": len(creators.problems)}
+    try:
+        api.layout(storefront(), current_app.config["MAIN_MENU"],
+                   current_app.config["FOOTER_MENU"])
+        status["storefront"] = "ok"
+    except StorefrontError as error:
+        status["storefront"] = error.kind
+        return {"ready": False, **status}, 503, {"Cache-Control": "no-store"}
+    return {"ready": True, **status}, 200, {"Cache-Control": "no-store"}

@@ -1,0 +1,85 @@
+"""Logs an operator can search: JSON lines with a request id, and /readyz.
+
+Every log record made while a request is served carries its `request_id`
+(taken from a sane `X-Request-Id` from the load balancer, or made here, and
+echoed in the response). Each request to the Storefront API is logged with its
+operation, duration and outcome; cached answers are counted per request and
+logged with the request's summary.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Flask, g, has_request_context, request
+from pythonjsonlogger.json import JsonFormatter
+
+log = logging.getLogger("storefront.requests")
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
+_HANDLER_MARK = "_storefront_json"
+
+
+class RequestContext(logging.Filter):
+    """Adds the request id (and path) to every record made during a request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if has_request_context():
+            record.request_id = g.get("request_id", "-")
+            record.path = request.path
+        return True
+
+
+def configure_logging(level: str) -> None:
+    """JSON lines on stderr for the app's loggers (once per process)."""
+    root = logging.getLogger()
+    if any(getattr(h, _HANDLER_MARK, False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter(
+        "{asctime}{levelname}{name}{message}", style="{",
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+    ))
+    handler.addFilter(RequestContext())
+    setattr(handler, _HANDLER_MARK, True)
+    root.addHandler(handler)
+    logging.getLogger("storefront").setLevel(level)
+
+
+def storefront_call(operation: str, seconds: float, outcome: str) -> None:
+    """Record one request to the Storefront API (called by the client)."""
+    if has_request_context():
+        g.storefront_calls = g.get("storefront_calls", 0) + 1
+        g.storefront_ms = g.get("storefront_ms", 0.0) + seconds * 1000
+    log.info("storefront request", extra={
+        "operation": operation, "duration_ms": round(seconds * 1000, 1), "outcome": outcome,
+    })
+
+
+def _start() -> None:
+    given = request.headers.get("X-Request-Id", "")
+    g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    g.started = time.perf_counter()
+
+
+def _finish(response):
+    response.headers["X-Request-Id"] = g.get("request_id", "")
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("request", extra={
+            "method": request.method, "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - g.get("started", 0)) * 1000, 2),
+            "storefront_calls": g.get("storefront_calls", 0),
+            "storefront_ms": round(g.get("storefront_ms", 0.0), 1),
+            "page_cache": g.get("page_cache", "none"),
+        })
+    return response
+
+
+def init_app(app: Flask) -> None:
+    configure_logging(app.config.get("LOG_LEVEL", "INFO"))
+    app.before_request(_start)
+    app.after_request(_finish)
