@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 from storefront import caching
 
 csrf = CSRFProtect()
+
+
+class SessionOverHttps(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, marked Secure whenever the request came over HTTPS.
+
+    (SESSION_COOKIE_SECURE is one value for the app; a store reached over HTTPS
+    behind a proxy, and over HTTP in development, needs it per request.)
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (
+            has_request_context() and request.is_secure
+        )
 
 
 def init_app(app: Flask) -> None:
@@ -32,9 +46,10 @@ def init_app(app: Flask) -> None:
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     app.config["MAX_FORM_MEMORY_SIZE"] = 64 * 1024
     app.config["MAX_FORM_PARTS"] = 100
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"  # (Flask's default is None)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
     csrf.init_app(app)
+    app.session_interface = SessionOverHttps()
     # Shared (cached) pages carry a marker where the token goes; see caching.pages.
     # (Flask-WTF offers it both as a global and from a context processor; ours,
     # registered later, wins.)

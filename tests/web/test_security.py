@@ -110,3 +110,13 @@ def test_oversized_requests_are_refused_and_the_cart_kept(client):
     body = client.post("/webhooks/shopify", data=b"x" * (3 * 1024 * 1024))
     assert body.status_code == 413
     assert "Organic Cotton Tee" in text(client.get("/cart"))
+
+
+def test_the_session_cookie_is_secure_over_https(client):
+    plain = client.get("/products/organic-cotton-tee")
+    session = next(c for c in plain.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "HttpOnly" in session and "SameSite=Lax" in session and "Secure" not in session
+    secure_client = client.application.test_client()
+    secure = secure_client.get("/products/organic-cotton-tee", base_url="https://localhost")
+    session = next(c for c in secure.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "Secure" in session
