@@ -136,6 +136,13 @@ def _bad_input(error: carts.BadCartInput):
 
 @bp.errorhandler(StorefrontError)
 def _storefront_down(error: StorefrontError):
+    if request.method == "GET":
+        # Viewing the cart (or following a link): say so here; sending the
+        # shopper back would send them round in a loop while Shopify is down.
+        log.warning("cart unavailable: %s", error)
+        if _wants_json():
+            return jsonify({"ok": False, "errors": [UNAVAILABLE]}), 503, {"Retry-After": "10"}
+        return render("errors/503.html"), 503, {"Retry-After": "10"}
     return _unavailable(error)
 
 

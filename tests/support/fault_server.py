@@ -1,6 +1,8 @@
 """A Shopify-shaped HTTP server that misbehaves on command, for client tests.
 
-Run as `python -m tests.support.fault_server`; it prints its URL. `POST /_fault`
+Run as `python -m tests.support.fault_server [--port P] [--upstream URL]`; it
+prints its URL. With `--upstream` (the demo shop over HTTP) it is a proxy that
+answers normally by forwarding to it, so pages get real data. `POST /_fault`
 with `{"mode": ..., "times": n}` makes the next n API requests fail that way
 (then it answers normally again); `GET /_requests` returns how many API
 requests arrived per operation, the headers of the last one, and how many
@@ -62,6 +64,9 @@ class State:
 
 
 STATE = State()
+UPSTREAM: list[str] = []  # the real shop behind the proxy, when there is one
+FORWARDED = ("Content-Type", "X-Shopify-Storefront-Access-Token",
+             "Shopify-Storefront-Private-Token", "Shopify-Storefront-Buyer-IP")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -120,6 +125,9 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.close()
             self.close_connection = True
             return
+        if mode == "ok" and UPSTREAM:
+            self._forward(json.dumps(body).encode())
+            return
         if mode == "ok":
             self._send(200, "application/json", json.dumps(OK), [("Set-Cookie", "shop=1")])
             return
@@ -129,8 +137,31 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, content_type, text, extra)
 
 
+    def _forward(self, data: bytes) -> None:
+        import urllib.error
+        import urllib.request
+
+        headers = {k: v for k, v in self.headers.items() if k in FORWARDED}
+        request = urllib.request.Request(UPSTREAM[0] + self.path, data=data, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                status, text = reply.status, reply.read().decode()
+        except urllib.error.HTTPError as error:
+            status, text = error.code, error.read().decode()
+        self._send(status, "application/json", text)
+
+
 def main() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--upstream")
+    args = parser.parse_args()
+    if args.upstream:
+        UPSTREAM.append(args.upstream.rstrip("/"))
+    ThreadingHTTPServer.allow_reuse_address = True  # restarted on the same port in tests
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     host, port = server.server_address
     print(f"Listening at: http://{host}:{port}", flush=True)
