@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from storefront.shopify import api
 from storefront.shopify import models as m
 from storefront.shopify.client import StorefrontClient
+from storefront.shopify.errors import Unavailable
 
 MAX_QUANTITY = 999
 MAX_NOTE = 5000
@@ -119,8 +120,30 @@ def add(
     if current is None:
         result = api.cart_create(client, lines=inputs, discount_codes=codes, attributes=attributes)
     else:
-        result = api.cart_lines_add(client, current.id, inputs)
+        result = _reconciled(client, current.id, api.cart_lines_add, inputs)
+        if isinstance(result, Outcome):
+            return result
     return _outcome(client, result, current)
+
+
+UNCONFIRMED = (
+    "We couldn't confirm that change with the shop. This is your cart as the shop has it "
+    "now: please check it before you go on."
+)
+
+
+def _reconciled(client: StorefrontClient, cart_id: str, mutation, argument):
+    """Send a cart mutation once; if no answer came back, read the cart instead.
+
+    A mutation that timed out may or may not have been applied. Sending it
+    again could add a line twice, so it never is: the cart is read, and the
+    shopper sees it as it really is.
+    """
+    try:
+        return mutation(client, cart_id, argument)
+    except Unavailable:
+        cart = api.cart(client, cart_id)  # raises again if the shop is really down
+        return Outcome(cart, notices=[UNCONFIRMED])
 
 
 def update(client: StorefrontClient, cart_id: str, line_id: str, qty: int) -> Outcome:
@@ -160,7 +183,10 @@ def _change(client: StorefrontClient, cart_id: str, mutation, argument) -> Outco
     current_id = cart_id_or_none(cart_id)
     if current_id is None:
         return Outcome(None, errors=["Your cart is empty."])
-    return _outcome(client, mutation(client, current_id, argument), None, current_id)
+    result = _reconciled(client, current_id, mutation, argument)
+    if isinstance(result, Outcome):
+        return result
+    return _outcome(client, result, None, current_id)
 
 
 def _outcome(

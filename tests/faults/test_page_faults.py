@@ -48,8 +48,9 @@ def proxy(shop):
     server.stop()
 
 
-def fault(proxy, mode: str, times: int = 1000) -> None:
-    requests.post(proxy.url + "/_fault", json={"mode": mode, "times": times}, timeout=5)
+def fault(proxy, mode: str, times: int = 1000, operation: str | None = None) -> None:
+    requests.post(proxy.url + "/_fault", json={"mode": mode, "times": times,
+                                               "operation": operation}, timeout=5)
 
 
 def make_app(proxy_url: str, tmp_path):
@@ -150,3 +151,19 @@ def test_the_upstream_killed_and_restarted_mid_run(shop, tmp_path):
         assert client.get("/collections/bags").status_code == 200
     finally:
         upstream.stop()
+
+
+def test_a_cart_change_that_timed_out_is_read_back_never_sent_twice(app, proxy):
+    client = app.test_client()
+    post(client, "/cart/add", {"variant_id": "1003", "quantity": 2})
+    token = csrf_token(client)
+    # The add is applied by the shop but answered too late for the storefront.
+    fault(proxy, "timeout", times=1, operation="CartLinesAdd")
+    reply = client.post("/cart/add", data={"csrf_token": token, "variant_id": "1003",
+                                           "quantity": 1}, follow_redirects=True)
+    assert reply.status_code == 200
+    assert "couldn&#39;t confirm that change" in text(reply)
+    counts = requests.get(proxy.url + "/_requests", timeout=5).json()["counts"]
+    assert counts.get("CartLinesAdd") == 1  # sent once, then the cart was read
+    assert requests.get(proxy.url + "/_idle", timeout=35).status_code == 200
+    assert 'value="3"' in text(client.get("/cart"))  # 2 + 1, never 2 + 1 + 1

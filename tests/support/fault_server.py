@@ -3,7 +3,8 @@
 Run as `python -m tests.support.fault_server [--port P] [--upstream URL]`; it
 prints its URL. With `--upstream` (the demo shop over HTTP) it is a proxy that
 answers normally by forwarding to it, so pages get real data. `POST /_fault`
-with `{"mode": ..., "times": n}` makes the next n API requests fail that way
+with `{"mode": ..., "times": n[, "operation": name]}` makes the next n API
+requests (of that operation only, if named) fail that way
 (then it answers normally again); `GET /_requests` returns how many API
 requests arrived per operation, the headers of the last one, and how many
 client connections carried them.
@@ -51,12 +52,17 @@ class State:
         self.lock = threading.Lock()
         self.mode = "ok"
         self.times = 0
+        self.only: str | None = None  # fail only this operation, when set
         self.counts: dict[str, int] = {}
         self.last_headers: dict[str, str] = {}
         self.peers: set[int] = set()  # client ports seen: one per kept-alive connection
+        self.in_flight = 0
+        self.idle = threading.Condition(self.lock)
 
-    def next_mode(self) -> str:
+    def next_mode(self, operation: str) -> str:
         with self.lock:
+            if self.only and operation != self.only:
+                return "ok"
             if self.times > 0:
                 self.times -= 1
                 return self.mode
@@ -87,6 +93,13 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self) -> None:
+        if self.path == "/_idle":
+            # Blocks until every API request received so far has been answered
+            # (a test's way to wait for a deliberately slow reply to land).
+            with STATE.idle:
+                done = STATE.idle.wait_for(lambda: STATE.in_flight == 0, timeout=30)
+            self._send(200 if done else 504, "application/json", "{}")
+            return
         if self.path == "/_requests":
             with STATE.lock:
                 body = {
@@ -99,11 +112,25 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, "application/json", "{}")
 
     def do_POST(self) -> None:
+        api = not self.path.startswith("/_")
+        if api:
+            with STATE.lock:
+                STATE.in_flight += 1
+        try:
+            self._post()
+        finally:
+            if api:
+                with STATE.idle:
+                    STATE.in_flight -= 1
+                    STATE.idle.notify_all()
+
+    def _post(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         body = json.loads(self.rfile.read(length) or b"{}")
         if self.path == "/_fault":
             with STATE.lock:
                 STATE.mode, STATE.times = body["mode"], body.get("times", 1)
+                STATE.only = body.get("operation")
                 STATE.counts = {}
                 STATE.peers = set()
             self._send(200, "application/json", "{}")
@@ -113,7 +140,7 @@ class Handler(BaseHTTPRequestHandler):
             STATE.counts[name] = STATE.counts.get(name, 0) + 1
             STATE.last_headers = dict(self.headers.items())
             STATE.peers.add(self.client_address[1])
-        mode = STATE.next_mode()
+        mode = STATE.next_mode(body.get("operationName") or "?")
         if mode == "timeout":
             time.sleep(3)  # longer than the client's read timeout in the tests
             mode = "ok"

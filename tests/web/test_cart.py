@@ -261,5 +261,27 @@ def test_shopify_down_during_a_cart_change_keeps_the_cart(client, app, monkeypat
 
     monkeypatch.setattr(carts.api, "cart_lines_add", down)
     reply = post(client, "/cart/add", {"variant_id": TEE_S_OAT}, follow_redirects=True)
-    assert reply.status_code == 200 and "couldn&#39;t reach the shop" in text(reply)
+    # No answer to the add: the cart is read back and shown as the shop has it.
+    assert reply.status_code == 200 and "couldn&#39;t confirm that change" in text(reply)
+    assert cart_cookie(client) == cookie
+
+
+def test_shopify_down_entirely_during_a_cart_change_says_so_and_keeps_the_cart(client,
+                                                                                monkeypatch):
+    add(client)
+    cookie = cart_cookie(client)
+    from storefront.services import cart as carts
+    from storefront.shopify.errors import Unavailable
+
+    def down(*args, **kwargs):
+        raise Unavailable("down")
+
+    token = csrf_token(client)
+    monkeypatch.setattr(carts.api, "cart_lines_add", down)
+    monkeypatch.setattr(carts.api, "cart", down)
+    reply = client.post("/cart/add", data={"csrf_token": token, "variant_id": TEE_S_OAT,
+                                           "return_to": "/products/organic-cotton-tee"})
+    assert reply.status_code == 303
+    page = text(client.get("/products/organic-cotton-tee"))
+    assert "couldn&#39;t reach the shop" in page
     assert cart_cookie(client) == cookie
