@@ -114,6 +114,11 @@ class CachingClient:
                 self.store.delete(f"lock:{key}")
         self.stats["miss"] += 1
         fallback = entry if age is not None and age < policy.error else None
+        if fallback is not None and self.store.get(f"backoff:{key}:{generations}"):
+            # Shopify failed for this key moments ago: serve the last good data
+            # without asking again, rather than hammer a shop that is down.
+            self.stats["error_served"] += 1
+            return fallback.data
         return self._fetch(name, variables, key, policy, generations, fallback=fallback)
 
     def _fetch(self, name, variables, key, policy, generations, fallback: Entry | None):
@@ -145,6 +150,8 @@ class CachingClient:
                 raise
             self.stats["error_served"] += 1
             log.warning("serving cached %s after %s", name, error.kind)
+            # (A purge changes the generations, so news of a change is tried at once.)
+            self.store.set(f"backoff:{key}:{generations}", 1, timeout=policies.BACKOFF_SECONDS)
             return fallback.data
         self.store.set(key, Entry(data, self.clock(), generations), timeout=policy.error)
         return data

@@ -46,5 +46,6 @@ OPERATIONS = {
 PAGE = Policy(fresh=120, stale=0, error=0, tags=("catalog", "shop"))
 
 SITEMAP_SECONDS = 3600  # the walked list of handles behind /sitemap.xml
+BACKOFF_SECONDS = 10  # after a failure served from cache, Shopify is not asked again this soon
 LOCK_SECONDS = 20  # a refresh that takes longer lets another request try
 WEBHOOK_EVENT_SECONDS = 2 * DAY  # Shopify retries a webhook for up to 48 hours

@@ -221,3 +221,14 @@ def test_a_failed_shared_fetch_fails_everyone_waiting_and_is_not_cached(cached, 
                 future.result(10)
     shopify.fail, shopify.gate = None, None
     assert cached.execute("ProductPage", {"handle": "tee"}) == {"answer": "ProductPage v0"}
+
+
+def test_after_a_failure_served_from_cache_shopify_is_left_alone_for_a_while(cached, shopify,
+                                                                             clock):
+    cached.execute("CollectionPage", {"handle": "apparel"})
+    clock.now += FRESH + STALE + 1
+    shopify.fail = Unavailable("down")
+    for _ in range(5):
+        assert cached.execute("CollectionPage", {"handle": "apparel"}) == {
+            "answer": "CollectionPage v0"}
+    assert len(shopify.calls) == 2  # the first fill and one failed try, not six
