@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -26,6 +27,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         + ", ".join(scenarios.BY_NAME))
     parser.add_argument("--sweep", action="store_true",
                         help="creator home under WEB_CONCURRENCY x GUNICORN_THREADS settings")
+    parser.add_argument("--outage", action="store_true",
+                        help="creator pages while the shop answers 503 for 30 s")
     parser.add_argument("--out", type=Path, default=runner.Options.out,
                         help="where results go (default bench-results/)")
     args = parser.parse_args(argv)
@@ -52,6 +55,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.cache == "redis" and (problem := missing_for_redis()):
         print(problem, file=sys.stderr)
         return 2
+    if args.outage:
+        from bench import outage
+
+        result = outage.run(args.duration or outage.OUTAGE_S)
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "outage-latest.json").write_text(json.dumps(result, indent=2) + "\n")
+        lines = outage.table(result)
+        (args.out / "outage-latest.md").write_text("\n".join(lines) + "\n")
+        print("\n".join(lines))
+        return 0 if result["non2xx"] == 0 and not any(result["errors"].values()) else 1
     duration = args.duration or (3 if args.quick else 10)
     options = runner.Options(duration_s=duration, cache=args.cache, only=args.only, out=args.out)
     try:
