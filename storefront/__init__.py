@@ -46,7 +46,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     # Everything above the client asks through the data cache.
     app.extensions["storefront"] = CachingClient(
-        client, caching.store, values["SHOPIFY_API_VERSION"]
+        client, caching.store, values["SHOPIFY_API_VERSION"],
+        observe=observability.cache_outcome,
     )
     observability.init_app(app)
     creators.init_app(app)

@@ -3,8 +3,9 @@
 Every log record made while a request is served carries its `request_id`
 (taken from a sane `X-Request-Id` from the load balancer, or made here, and
 echoed in the response). Each request to the Storefront API is logged with its
-operation, duration and outcome; cached answers are counted per request and
-logged with the request's summary.
+operation, duration and outcome; with LOG_LEVEL=DEBUG each request also gets
+a summary line: status, duration, Storefront calls and time, and whether the
+page and each piece of data came from the cache (hit, stale, miss...).
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ def storefront_call(operation: str, seconds: float, outcome: str) -> None:
     })
 
 
+def cache_outcome(outcome: str) -> None:
+    """Count one data-cache outcome (hit, stale, miss...) for this request's summary."""
+    if has_request_context():
+        counts = g.setdefault("data_cache", {})
+        counts[outcome] = counts.get(outcome, 0) + 1
+
+
 def _start() -> None:
     given = request.headers.get("X-Request-Id", "")
     g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
@@ -75,6 +83,7 @@ def _finish(response):
             "storefront_calls": g.get("storefront_calls", 0),
             "storefront_ms": round(g.get("storefront_ms", 0.0), 1),
             "page_cache": g.get("page_cache", "none"),
+            "data_cache": g.get("data_cache", {}),
         })
     return response
 

@@ -59,8 +59,11 @@ class CachingClient:
         store: SafeStore,
         api_version: str,
         clock: Callable[[], float] = time.time,
+        observe: Callable[[str], None] | None = None,
     ) -> None:
         self.client = client
+        # Told of every cached query's outcome: "hit", "stale", "miss", "refresh"...
+        self._observe = observe or (lambda outcome: None)
         self.store = store
         self.api_version = api_version
         self.clock = clock
@@ -70,6 +73,10 @@ class CachingClient:
         # key (a fresh worker's first requests) wait for one fetch, not N.
         self._flights: dict[str, _Flight] = {}
         self._flights_lock = threading.Lock()
+
+    def _count(self, outcome: str) -> None:
+        self.stats[outcome] += 1
+        self._observe(outcome)
 
     @property
     def transport(self):
@@ -99,25 +106,25 @@ class CachingClient:
         current = age is not None and entry.generations == generations
 
         if current and age < policy.fresh:
-            self.stats["hit"] += 1
+            self._count("hit")
             return entry.data
         if current and age < policy.fresh + policy.stale:
             # Stale: one request (across every process sharing the store)
             # refreshes it; the others keep serving the stale data meanwhile.
             if not self.store.add(f"lock:{key}", 1, timeout=policies.LOCK_SECONDS):
-                self.stats["stale"] += 1
+                self._count("stale")
                 return entry.data
             try:
-                self.stats["refresh"] += 1
+                self._count("refresh")
                 return self._fetch(name, variables, key, policy, generations, fallback=entry)
             finally:
                 self.store.delete(f"lock:{key}")
-        self.stats["miss"] += 1
+        self._count("miss")
         fallback = entry if age is not None and age < policy.error else None
         if fallback is not None and self.store.get(f"backoff:{key}:{generations}"):
             # Shopify failed for this key moments ago: serve the last good data
             # without asking again, rather than hammer a shop that is down.
-            self.stats["error_served"] += 1
+            self._count("error_served")
             return fallback.data
         return self._fetch(name, variables, key, policy, generations, fallback=fallback)
 
@@ -129,7 +136,7 @@ class CachingClient:
             if leader:
                 flight = self._flights[key] = _Flight()
         if not leader:
-            self.stats["joined"] += 1
+            self._count("joined")
             return flight.wait()
         try:
             flight.result = self._fetch_now(name, variables, key, policy, generations, fallback)
@@ -148,7 +155,7 @@ class CachingClient:
         except SERVE_STALE_ON as error:
             if fallback is None or self.clock() - fallback.fetched_at >= policy.error:
                 raise
-            self.stats["error_served"] += 1
+            self._count("error_served")
             log.warning("serving cached %s after %s", name, error.kind)
             # (A purge changes the generations, so news of a change is tried at once.)
             self.store.set(f"backoff:{key}:{generations}", 1, timeout=policies.BACKOFF_SECONDS)

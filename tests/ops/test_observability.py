@@ -82,3 +82,16 @@ def test_logs_are_json_lines_under_gunicorn_and_never_carry_the_token(tmp_path):
     assert {c["operation"] for c in calls} >= {"ProductPage", "Layout"}
     assert all(c["level"] == "INFO" and c["request_id"] for c in calls)
     assert "very-secret-token-123" not in server.log()
+
+
+def test_with_debug_each_request_is_summarised_with_cache_outcomes(tmp_path, caplog):
+    app = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "c.sqlite3"), "LOG_LEVEL": "DEBUG"})
+    caplog.set_level(logging.DEBUG, logger="storefront")
+    client = app.test_client()
+    client.get("/collections/apparel")
+    client.get("/collections/apparel?utm_source=x")
+    summaries = [r for r in caplog.records if r.getMessage() == "request"]
+    first, second = summaries[-2], summaries[-1]
+    assert first.page_cache == "miss" and first.data_cache == {"miss": 2}
+    assert first.storefront_calls == 2 and first.status == 200
+    assert second.page_cache == "hit" and second.storefront_calls == 0
