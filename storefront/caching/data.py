@@ -21,13 +21,21 @@ from typing import Any
 from storefront.caching import policies
 from storefront.caching.store import SafeStore
 from storefront.shopify.client import StorefrontClient
-from storefront.shopify.errors import ShopUnavailable, Throttled, Unavailable
+from storefront.shopify.errors import (
+    SecurityRejection,
+    ShopUnavailable,
+    Throttled,
+    Unauthorized,
+    Unavailable,
+)
 
 log = logging.getLogger(__name__)
 
-# Failures where yesterday's data beats an error page. A rejected query or a
-# revoked token is our problem to fix, not a reason to hide it.
-SERVE_STALE_ON = (Unavailable, Throttled, ShopUnavailable)
+# Failures where the last good data beats an error page for the shopper: the
+# shop down, slow, throttling us, closed, or refusing our token or our IP (the
+# revoked token is logged as an error on every try, so it is not hidden from
+# us). Only a rejected query is not covered: that is a bug to see at once.
+SERVE_STALE_ON = (Unavailable, Throttled, ShopUnavailable, Unauthorized, SecurityRejection)
 
 
 class _Flight:
@@ -156,7 +164,11 @@ class CachingClient:
             if fallback is None or self.clock() - fallback.fetched_at >= policy.error:
                 raise
             self._count("error_served")
-            log.warning("serving cached %s after %s", name, error.kind)
+            # A token or IP refused is ours to fix: an error, even while shoppers
+            # still get pages.
+            level = logging.ERROR if isinstance(error, Unauthorized | SecurityRejection) else (
+                logging.WARNING)
+            log.log(level, "serving cached %s after %s", name, error)
             # (A purge changes the generations, so news of a change is tried at once.)
             self.store.set(f"backoff:{key}:{generations}", 1, timeout=policies.BACKOFF_SECONDS)
             return fallback.data
