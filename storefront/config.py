@@ -158,6 +158,7 @@ SETTINGS = [
     Setting("MAIN_MENU", "main-menu", "handle of the header menu"),
     Setting("FOOTER_MENU", "footer", "handle of the footer menu"),
     Setting("DEBUG", False, "true or false", _flag),
+    Setting("PAGE_FAST_PATH", True, "true or false: answer page-cache hits below Flask", _flag),
     Setting("LOG_LEVEL", "INFO", "DEBUG (a line per request), INFO (a line per Storefront "
             "request), WARNING or ERROR", _one_of("DEBUG", "INFO", "WARNING", "ERROR")),
 ]

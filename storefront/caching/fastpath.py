@@ -1,0 +1,149 @@
+"""Page-cache hits served below Flask: the same bytes and headers, less work.
+
+Most page views are hits of the page cache. This WSGI layer answers those
+before Flask builds a request context, runs its hooks and opens a session.
+It only takes the simple case and hands everything else to the app:
+
+- a GET of a catalog page (home, collections, products, search, pages,
+  policies), with no `ref` parameter;
+- no session cookie (the app would have flashed messages or a CSRF token to
+  fill in), and a referral cookie that is absent or verifies for an active
+  creator (anything else must be cleared by the app);
+- a cached page with no CSRF marker in it.
+
+The key, the filled-in parts and the headers are computed exactly as the app
+computes them (`pages.key`, `pages.fill`, `security`); a test compares both
+paths response by response.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import secrets
+import uuid
+from typing import Any
+from urllib.parse import parse_qsl
+
+from flask import Flask
+from werkzeug.http import parse_cookie
+
+from storefront import attribution
+from storefront.caching import policies, store
+from storefront.caching.pages import CART_COUNT_MARK, CSRF_MARK, TRACKING
+
+PAGES = re.compile(r"/|/collections(/[^/]+)?|/products/[^/]+|/search|/pages/[^/]+|/policies/[^/]+")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
+REQUESTS_LOG = logging.getLogger("storefront.requests")
+
+
+class FastPages:
+    def __init__(self, app: Flask, wsgi_app) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response):
+        try:
+            answer = self._hit(environ)
+        except Exception:  # never worse than the app: let it answer instead
+            self.app.logger.exception("page fast path failed; the app answers")
+            answer = None
+        if answer is None:
+            return self.wsgi_app(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
+
+    def _hit(self, environ: dict[str, Any]):
+        if environ.get("REQUEST_METHOD") != "GET":
+            return None
+        path = environ.get("PATH_INFO", "")
+        if not PAGES.fullmatch(path):
+            return None
+        query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        if any(key == "ref" for key, _ in query):
+            return None
+        cookies = parse_cookie(environ)
+        if "session" in cookies:
+            return None
+        creator = self._creator(cookies.get(attribution.COOKIE))
+        if creator is False:
+            return None
+        host = environ.get("HTTP_HOST", "")
+        if not host or self.app.config.get("TRUSTED_HOSTS"):
+            return None  # host checks are the app's
+        theme = self.app.extensions["themes"].get(creator.theme if creator else None)
+        if theme is None:
+            theme = self.app.extensions["themes"].default()
+        with self.app.app_context():
+            key = _key(self.app, host, path, query, creator, theme.theme.name)
+            body = store.get(key)
+        if not isinstance(body, str) or CSRF_MARK in body:
+            return None
+        count_raw = cookies.get("cart_count", "")
+        count = int(count_raw) if count_raw.isdigit() and len(count_raw) <= 5 else 0
+        etag = hashlib.sha256(f"{key}{count}{body}".encode()).hexdigest()[:32]
+        return self._respond(environ, body, count, etag)
+
+    def _creator(self, value: str | None):
+        """The credited active creator, None for none, False when the app must look."""
+        if value is None:
+            return None
+        signer = self.app.extensions.get("referral_signer")
+        if signer is None:
+            return False
+        referral = signer.loads(value)
+        if referral is None:
+            return False
+        handle = referral.credited(self.app.config["ATTRIBUTION_MODEL"]).handle
+        creator = self.app.extensions["creators"].get(handle)
+        if creator is None or not creator.is_active:
+            return False
+        return creator
+
+    def _respond(self, environ, body: str, count: int, etag: str):
+        from storefront.web.security import HSTS, NONCE_MARK, policy
+
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        headers = [
+            ("Cache-Control", "private, no-cache"),
+            ("Vary", "Cookie"),
+            ("ETag", f'"{etag}"'),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "strict-origin-when-cross-origin"),
+            ("X-Frame-Options", "DENY"),
+            ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+            ("X-Request-Id", request_id),
+        ]
+        if environ.get("wsgi.url_scheme") == "https":
+            headers.append(("Strict-Transport-Security", HSTS))
+        not_modified = f'"{etag}"' in environ.get("HTTP_IF_NONE_MATCH", "")
+        if REQUESTS_LOG.isEnabledFor(logging.DEBUG):
+            REQUESTS_LOG.debug("request", extra={
+                "request_id": request_id, "path": environ.get("PATH_INFO"), "method": "GET",
+                "status": 304 if not_modified else 200, "storefront_calls": 0,
+                "storefront_ms": 0.0, "page_cache": "hit", "data_cache": {}, "fast_path": True,
+            })
+        if not_modified:
+            return "304 NOT MODIFIED", headers, b""
+        nonce = secrets.token_urlsafe(18)
+        page = body.replace(CART_COUNT_MARK, str(count)).replace(NONCE_MARK, nonce).encode()
+        headers += [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(page))),
+            ("Content-Security-Policy", policy(nonce)),
+        ]
+        return "200 OK", headers, page
+
+
+def _key(app: Flask, host: str, path: str, query, creator, theme: str) -> str:
+    """`pages.key()` computed from the WSGI environ (kept identical by a test)."""
+    kept = sorted((k, v) for k, v in query if not TRACKING.fullmatch(k))
+    material = json.dumps([
+        host.lower(), path, kept, creator.handle if creator is not None else None, theme,
+        app.config["SHOPIFY_API_VERSION"], store.generations(policies.PAGE.tags),
+    ], separators=(",", ":"))
+    return "page:" + hashlib.sha256(material.encode()).hexdigest()
