@@ -6,9 +6,9 @@ It only takes the simple case and hands everything else to the app:
 
 - a GET of a catalog page (home, collections, products, search, pages,
   policies), with no `ref` parameter;
-- no session cookie (the app would have flashed messages or a CSRF token to
-  fill in), and a referral cookie that is absent or verifies for an active
-  creator (anything else must be cleared by the app);
+- a session, if any, that holds no flashed message, and a referral cookie that
+  is absent or verifies for an active creator (anything else must be cleared
+  by the app);
 - a cached page with no CSRF marker in it.
 
 The key, the filled-in parts and the headers are computed exactly as the app
@@ -66,7 +66,7 @@ class FastPages:
         if any(key == "ref" for key, _ in query):
             return None
         cookies = parse_cookie(environ)
-        if "session" in cookies:
+        if not self._no_flashes(cookies.get(self.app.config["SESSION_COOKIE_NAME"])):
             return None
         creator = self._creator(cookies.get(attribution.COOKIE))
         if creator is False:
@@ -86,6 +86,18 @@ class FastPages:
         count = int(count_raw) if count_raw.isdigit() and len(count_raw) <= 5 else 0
         etag = hashlib.sha256(f"{key}{count}{body}".encode()).hexdigest()[:32]
         return self._respond(environ, body, count, etag)
+
+    def _no_flashes(self, value: str | None) -> bool:
+        """True when the visitor's session (if any) holds no message to show."""
+        if value is None:
+            return True
+        serializer = self.app.session_interface.get_signing_serializer(self.app)
+        lifetime = int(self.app.permanent_session_lifetime.total_seconds())
+        try:
+            session = serializer.loads(value, max_age=lifetime)
+        except Exception:  # a bad session is the app's to handle (and replace)
+            return False
+        return isinstance(session, dict) and not session.get("_flashes")
 
     def _creator(self, value: str | None):
         """The credited active creator, None for none, False when the app must look."""

@@ -71,6 +71,30 @@ def test_what_the_fast_path_leaves_to_the_app(tmp_path):
     fresh.get("/?ref=maya")  # a referral to record
     fresh.set_cookie("referral", "tampered")
     fresh.get("/")  # a cookie to clear
-    post(client, "/cart/add", {"variant_id": "1003"})  # a POST, then a visitor with a session
-    client.get("/")
-    assert served.count("/") >= 3 and "/products/organic-cotton-tee" in served
+    post(client, "/cart/add", {"variant_id": "1003"})  # a POST always goes to the app
+    assert served.count("/") == 2 and "/products/organic-cotton-tee" in served
+    assert "/cart/add" in served
+
+
+def test_a_visitor_with_a_cart_and_a_session_also_gets_the_fast_path(tmp_path):
+    fast, slow = pair(tmp_path)
+    a, b = fast.test_client(), slow.test_client()
+    for client in (a, b):
+        post(client, "/cart/add", {"variant_id": "1003", "quantity": 2})
+        client.get("/cart")  # shows (and so clears) any flashed message
+        client.get("/collections/apparel")
+    served = []
+    inner = fast.wsgi_app.wsgi_app
+
+    def counting(environ, start_response):
+        served.append(environ["PATH_INFO"])
+        return inner(environ, start_response)
+
+    fast.wsgi_app.wsgi_app = counting
+    fast_reply, slow_reply = a.get("/collections/apparel"), b.get("/collections/apparel")
+    assert served == []
+    assert 'aria-label="2 items in your cart"' in fast_reply.get_data(as_text=True)
+    assert normal(fast_reply) == normal(slow_reply)
+    # a pending message sends the visitor through the app, which shows it
+    post(a, "/cart/add", {"variant_id": "47001", "return_to": "/collections/apparel"})
+    assert "sold out" in a.get("/collections/apparel").get_data(as_text=True).lower()
