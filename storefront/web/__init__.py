@@ -82,7 +82,7 @@ def http_caching(response):
     """
     from flask import g, request
 
-    if request.method != "GET" and "Cache-Control" not in response.headers:
+    if request.method not in ("GET", "HEAD") and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "no-store"
     elif response.mimetype == "text/html" and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "private, no-cache"

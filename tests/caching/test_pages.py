@@ -130,3 +130,9 @@ def test_static_assets_are_immutable(app):
     client = app.test_client()
     css = re.search(r'href="(/assets/base\.[0-9a-f]{10}\.css)"', text(client.get("/"))).group(1)
     assert client.get(css).headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_head_is_cached_like_get(app):
+    reply = app.test_client().head("/collections/apparel")
+    assert reply.status_code == 200
+    assert reply.headers["Cache-Control"] == "private, no-cache"
