@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 
 from tests.browser import Page, expect, money
-from tests.browser.test_screenshots import DEVICES, LOAD_IMAGES, OVERFLOW, SCREENSHOTS, png_size
+from tests.browser.test_screenshots import DEVICES, save_screenshot
 
 CHECKOUT_URL = re.compile(r"/demo-shop/checkouts/[^/?]+\?key=")
 TEE = "/products/organic-cotton-tee"
@@ -208,7 +208,6 @@ CREATOR_PAGES = {"creator-landing": "/@maya", "creator-product": TEE}
 @pytest.mark.parametrize("device", DEVICES)
 def test_creator_screenshot(open_page, device: str, name: str):
     options = DEVICES[device]
-    width = options["viewport"]["width"]
     page = open_page(**options)
     if name == "creator-product":
         page.goto("/@maya")
@@ -220,18 +219,4 @@ def test_creator_screenshot(open_page, device: str, name: str):
         expect(page.locator("section.creator-profile")).to_contain_text("MAYA15")
     else:
         expect(page.locator("aside.creator-note")).to_contain_text(MAYA_NOTE)
-    page.evaluate(LOAD_IMAGES)
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}-{width}.png"
-    path.unlink(missing_ok=True)
-    page.screenshot(path=path, full_page=True)
-    data = path.read_bytes()
-    assert len(data) > 20_000, f"{path}: only {len(data)} bytes"
-    shot_width, shot_height = png_size(data)
-    assert shot_width == width
-    assert shot_height >= options["viewport"]["height"]
-
-    if device == "phone":
-        layout = page.evaluate(OVERFLOW, width)
-        assert layout["scrollWidth"] <= layout["innerWidth"] == width, layout
+    save_screenshot(page, name, options, device)

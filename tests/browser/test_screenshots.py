@@ -47,6 +47,27 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+def save_screenshot(page: Page, name: str, options: dict, device: str) -> None:
+    """Load every lazy image, save `<name>-<width>.png` full page, and check it.
+
+    At phone width the page must not scroll sideways.
+    """
+    width = options["viewport"]["width"]
+    page.evaluate(LOAD_IMAGES)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}-{width}.png"
+    path.unlink(missing_ok=True)
+    page.screenshot(path=path, full_page=True)
+    data = path.read_bytes()
+    assert len(data) > 20_000, f"{path}: only {len(data)} bytes"
+    shot_width, shot_height = png_size(data)
+    assert shot_width == width
+    assert shot_height >= options["viewport"]["height"]
+    if device == "phone":
+        layout = page.evaluate(OVERFLOW, width)
+        assert layout["scrollWidth"] <= layout["innerWidth"] == width, layout
+
+
 def add_a_line(page: Page) -> None:
     page.goto(PRODUCT)
     page.get_by_role("button", name="Add to cart").click()
@@ -57,7 +78,6 @@ def add_a_line(page: Page) -> None:
 @pytest.mark.parametrize("device", DEVICES)
 def test_screenshot(open_page, device: str, name: str):
     options = DEVICES[device]
-    width = options["viewport"]["width"]
     page = open_page(**options)
     if name == "cart":
         add_a_line(page)
@@ -65,18 +85,4 @@ def test_screenshot(open_page, device: str, name: str):
     expect(page.locator("main h1").first).to_be_visible()
     if name == "cart":
         expect(page.locator("tr.cart-line")).to_have_count(1)
-    page.evaluate(LOAD_IMAGES)
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}-{width}.png"
-    path.unlink(missing_ok=True)
-    page.screenshot(path=path, full_page=True)
-    data = path.read_bytes()
-    assert len(data) > 20_000, f"{path}: only {len(data)} bytes"
-    shot_width, shot_height = png_size(data)
-    assert shot_width == width
-    assert shot_height >= options["viewport"]["height"]
-
-    if device == "phone":
-        layout = page.evaluate(OVERFLOW, width)
-        assert layout["scrollWidth"] <= layout["innerWidth"] == width, layout
+    save_screenshot(page, name, options, device)
