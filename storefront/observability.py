@@ -21,7 +21,7 @@ from pythonjsonlogger.json import JsonFormatter
 
 log = logging.getLogger("storefront.requests")
 
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
 _HANDLER_MARK = "_storefront_json"
 
 
@@ -70,7 +70,7 @@ def cache_outcome(outcome: str) -> None:
 
 def _start() -> None:
     given = request.headers.get("X-Request-Id", "")
-    g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
     g.started = time.perf_counter()
 
 

@@ -11,15 +11,14 @@ It only takes the simple case and hands everything else to the app:
   by the app);
 - a cached page with no CSRF marker in it.
 
-The key, the filled-in parts and the headers are computed exactly as the app
-computes them (`pages.key`, `pages.fill`, `security`); a test compares both
+The key (`pages.key_for`), the filled-in parts and the headers
+(`security.ALWAYS`, `security.policy`) are the app's own; a test compares both
 paths response by response.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import secrets
@@ -31,11 +30,11 @@ from flask import Flask
 from werkzeug.http import parse_cookie
 
 from storefront import attribution
-from storefront.caching import policies, store
-from storefront.caching.pages import CART_COUNT_MARK, CSRF_MARK, TRACKING
+from storefront.caching import store
+from storefront.caching.pages import CART_COUNT_MARK, CSRF_MARK, key_for
+from storefront.observability import REQUEST_ID
 
 PAGES = re.compile(r"/|/collections(/[^/]+)?|/products/[^/]+|/search|/pages/[^/]+|/policies/[^/]+")
-REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
 REQUESTS_LOG = logging.getLogger("storefront.requests")
 
 
@@ -78,7 +77,8 @@ class FastPages:
         if theme is None:
             theme = self.app.extensions["themes"].default()
         with self.app.app_context():
-            key = _key(self.app, host, path, query, creator, theme.theme.name)
+            key = key_for(host, path, query, creator.handle if creator else None,
+                          theme.theme.name, self.app.config["SHOPIFY_API_VERSION"])
             body = store.get(key)
         if not isinstance(body, str) or CSRF_MARK in body:
             return None
@@ -116,7 +116,7 @@ class FastPages:
         return creator
 
     def _respond(self, environ, body: str, count: int, etag: str):
-        from storefront.web.security import HSTS, NONCE_MARK, policy
+        from storefront.web.security import ALWAYS, HSTS, NONCE_MARK, policy
 
         given = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
@@ -124,10 +124,7 @@ class FastPages:
             ("Cache-Control", "private, no-cache"),
             ("Vary", "Cookie"),
             ("ETag", f'"{etag}"'),
-            ("X-Content-Type-Options", "nosniff"),
-            ("Referrer-Policy", "strict-origin-when-cross-origin"),
-            ("X-Frame-Options", "DENY"),
-            ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+            *ALWAYS,
             ("X-Request-Id", request_id),
         ]
         if environ.get("wsgi.url_scheme") == "https":
@@ -150,12 +147,3 @@ class FastPages:
         ]
         return "200 OK", headers, page
 
-
-def _key(app: Flask, host: str, path: str, query, creator, theme: str) -> str:
-    """`pages.key()` computed from the WSGI environ (kept identical by a test)."""
-    kept = sorted((k, v) for k, v in query if not TRACKING.fullmatch(k))
-    material = json.dumps([
-        host.lower(), path, kept, creator.handle if creator is not None else None, theme,
-        app.config["SHOPIFY_API_VERSION"], store.generations(policies.PAGE.tags),
-    ], separators=(",", ":"))
-    return "page:" + hashlib.sha256(material.encode()).hexdigest()

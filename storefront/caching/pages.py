@@ -25,19 +25,22 @@ CART_COUNT_MARK = "__sf-cart-count__"
 
 
 def key() -> str:
+    """This request's page key (see `key_for`)."""
     from storefront.theming.switch import active
 
-    query = sorted(
-        (k, v) for k, v in request.args.items(multi=True) if not TRACKING.fullmatch(k)
-    )
     creator = g.get("creator")
-    material = json.dumps([
-        request.host.lower(),
-        request.path,
-        query,
+    return key_for(
+        request.host, request.path, request.args.items(multi=True),
         creator.handle if creator is not None else None,
-        active().theme.name,
-        current_app.config["SHOPIFY_API_VERSION"],
+        active().theme.name, current_app.config["SHOPIFY_API_VERSION"],
+    )
+
+
+def key_for(host, path, query, creator, theme, api_version) -> str:
+    """The page key; the app and the fast path (caching.fastpath) both use this."""
+    kept = sorted((k, v) for k, v in query if not TRACKING.fullmatch(k))
+    material = json.dumps([
+        host.lower(), path, kept, creator, theme, api_version,
         store.generations(policies.PAGE.tags),
     ], separators=(",", ":"))
     return "page:" + hashlib.sha256(material.encode()).hexdigest()

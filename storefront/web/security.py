@@ -48,12 +48,19 @@ def policy(value: str) -> str:
     ])
 
 
+# On every response (the page fast path sends the same).
+ALWAYS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+
+
 def _headers(response):
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    for name, value in ALWAYS:
+        headers.setdefault(name, value)
     if response.mimetype == "text/html" and response.status_code != 304:
         headers.setdefault("Content-Security-Policy", policy(nonce()))
     if request.is_secure:
