@@ -39,6 +39,8 @@ demo-catalog:
 # The benchmark: the storefront under wrk next to a bare Flask app, on the demo
 # shop with 100 ms per API request (bench/; results in bench-results/).
 # `make bench BENCH_ARGS="--quick"`, or `--sweep`, `--cache redis`, `--only NAME`.
+# Then creator pages while Shopify answers 503 for 30 s (fails on any non-2xx).
 .PHONY: bench
 bench: $(VENV)/.test
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench --outage
