@@ -8,8 +8,11 @@ It only takes the simple case and hands everything else to the app:
   policies), with no `ref` parameter;
 - a session, if any, that holds no flashed message, and a referral cookie that
   is absent or verifies for an active creator (anything else must be cleared
-  by the app);
-- a cached page with no CSRF marker in it.
+  by the app).
+
+A page with a form gets its CSRF token as Flask-WTF would make it: the raw
+token kept in the session (a new session cookie for a first visit), signed
+with the same key and salt, so the app accepts it on the POST that follows.
 
 The key (`pages.key_for`), the filled-in parts and the headers
 (`security.ALWAYS`, `security.policy`) are the app's own; a test compares both
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import secrets
 import uuid
@@ -27,11 +31,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import Flask
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.http import parse_cookie
 
 from storefront import attribution
 from storefront.caching import store
-from storefront.caching.pages import CART_COUNT_MARK, CSRF_MARK, key_for
+from storefront.caching.pages import CART_COUNT_MARK, CSRF_MARK, etag_for, key_for
 from storefront.observability import REQUEST_ID
 
 PAGES = re.compile(r"/|/collections(/[^/]+)?|/products/[^/]+|/search|/pages/[^/]+|/policies/[^/]+")
@@ -65,7 +70,8 @@ class FastPages:
         if any(key == "ref" for key, _ in query):
             return None
         cookies = parse_cookie(environ)
-        if not self._no_flashes(cookies.get(self.app.config["SESSION_COOKIE_NAME"])):
+        session = self._session(cookies.get(self.app.config["SESSION_COOKIE_NAME"]))
+        if session is None:
             return None
         creator = self._creator(cookies.get(attribution.COOKIE))
         if creator is False:
@@ -80,24 +86,51 @@ class FastPages:
             key = key_for(host, path, query, creator.handle if creator else None,
                           theme.theme.name, self.app.config["SHOPIFY_API_VERSION"])
             body = store.get(key)
-        if not isinstance(body, str) or CSRF_MARK in body:
+        if not isinstance(body, str):
             return None
         count_raw = cookies.get("cart_count", "")
         count = int(count_raw) if count_raw.isdigit() and len(count_raw) <= 5 else 0
-        etag = hashlib.sha256(f"{key}{count}{body}".encode()).hexdigest()[:32]
-        return self._respond(environ, body, count, etag)
+        etag = etag_for(key, count, body)  # named by the shared page, as in the app
+        extra: list[tuple[str, str]] = []
+        if CSRF_MARK in body:
+            token = self._csrf_token(session, environ, extra)
+            if token is None:
+                return None
+            body = body.replace(CSRF_MARK, token)
+        return self._respond(environ, body, count, etag, extra)
 
-    def _no_flashes(self, value: str | None) -> bool:
-        """True when the visitor's session (if any) holds no message to show."""
+    def _session(self, value: str | None) -> dict | None:
+        """The visitor's session ({} for none), or None when the app must handle it.
+
+        The app must when the session holds a message to show, or does not verify
+        (the app replaces it).
+        """
         if value is None:
-            return True
+            return {}
         serializer = self.app.session_interface.get_signing_serializer(self.app)
         lifetime = int(self.app.permanent_session_lifetime.total_seconds())
         try:
             session = serializer.loads(value, max_age=lifetime)
-        except Exception:  # a bad session is the app's to handle (and replace)
-            return False
-        return isinstance(session, dict) and not session.get("_flashes")
+        except Exception:
+            return None
+        if not isinstance(session, dict) or session.get("_flashes"):
+            return None
+        return session
+
+    def _csrf_token(self, session: dict, environ, extra: list) -> str | None:
+        """Flask-WTF's token for this session; a new session's cookie goes in `extra`."""
+        config = self.app.config
+        secret = config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
+        field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+        raw = session.get(field)
+        if raw is None:
+            raw = session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
+            https = environ.get("wsgi.url_scheme") == "https"
+            extra.append(("Set-Cookie",
+                          self.app.session_interface.cookie_header(self.app, session, https)))
+        elif not isinstance(raw, str):
+            return None  # the app replaces it
+        return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
 
     def _creator(self, value: str | None):
         """The credited active creator, None for none, False when the app must look."""
@@ -115,7 +148,7 @@ class FastPages:
             return False
         return creator
 
-    def _respond(self, environ, body: str, count: int, etag: str):
+    def _respond(self, environ, body: str, count: int, etag: str, extra: list):
         from storefront.web.security import ALWAYS, HSTS, NONCE_MARK, policy
 
         given = environ.get("HTTP_X_REQUEST_ID", "")
@@ -126,6 +159,7 @@ class FastPages:
             ("ETag", f'"{etag}"'),
             *ALWAYS,
             ("X-Request-Id", request_id),
+            *extra,
         ]
         if environ.get("wsgi.url_scheme") == "https":
             headers.append(("Strict-Transport-Security", HSTS))

@@ -78,8 +78,12 @@ def cached(build: Callable[[], str], count: Callable[[], int]) -> str:
     cart_count = count()
     # The ETag names what the visitor sees apart from the per-response nonce and
     # the re-signed (still valid) CSRF token: the shared page and their cart count.
-    g.page_etag = hashlib.sha256(f"{page_key}{cart_count}{body}".encode()).hexdigest()[:32]
+    g.page_etag = etag_for(page_key, cart_count, body)
     return fill(body, cart_count)
+
+
+def etag_for(page_key: str, cart_count: int, body: str) -> str:
+    return hashlib.sha256(f"{page_key}{cart_count}{body}".encode()).hexdigest()[:32]
 
 
 def fill(body: str, cart_count: int) -> str:

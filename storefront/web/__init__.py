@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.http import dump_cookie
 
 from storefront import caching
 
@@ -21,6 +22,22 @@ class SessionOverHttps(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (
             has_request_context() and request.is_secure
+        )
+
+    def cookie_header(self, app: Flask, data: dict, https: bool) -> str:
+        """The Set-Cookie value `save_session` would send for a new session holding `data`.
+
+        For the page fast path (caching.fastpath), which has no request context.
+        """
+        return dump_cookie(
+            self.get_cookie_name(app),
+            self.get_signing_serializer(app).dumps(data),
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+            secure=bool(app.config["SESSION_COOKIE_SECURE"]) or https,
+            httponly=self.get_cookie_httponly(app),
+            samesite=self.get_cookie_samesite(app),
+            partitioned=self.get_cookie_partitioned(app),
         )
 
 

@@ -10,9 +10,14 @@ from storefront import create_app
 from tests.web.conftest import post
 
 NONCE = re.compile(r"nonce-[A-Za-z0-9_-]+|nonce=\"[A-Za-z0-9_-]+\"")
+# CSRF tokens are signed with a timestamp and session cookies hold a random
+# token: both differ between any two responses, so only their place is compared.
+TOKEN = re.compile(r'(name="csrf_token" value="|name="csrf-token" content=")[^"]+"')
+SESSION = re.compile(r"^session=[^;]+;")
 PAGES = ["/", "/collections/apparel", "/collections/apparel?sort_by=title-ascending&utm_source=x",
-         "/search?q=linen", "/pages/about", "/policies/refund-policy", "/collections"]
-VARYING = {"X-Request-Id", "Content-Security-Policy", "Date"}
+         "/search?q=linen", "/pages/about", "/policies/refund-policy", "/collections",
+         "/products/organic-cotton-tee", "/products/organic-cotton-tee?variant=1003"]
+VARYING = {"X-Request-Id", "Content-Security-Policy", "Date", "Set-Cookie"}
 
 
 def pair(tmp_path):
@@ -22,9 +27,11 @@ def pair(tmp_path):
     return fast, slow
 
 
-def normal(reply) -> tuple[int, dict, str]:
+def normal(reply) -> tuple[int, dict, list, str]:
     headers = {k: v for k, v in reply.headers.items() if k not in VARYING}
-    return reply.status_code, headers, NONCE.sub("nonce", reply.get_data(as_text=True))
+    cookies = [SESSION.sub("session=?;", c) for c in reply.headers.getlist("Set-Cookie")]
+    body = TOKEN.sub(r'\1?"', NONCE.sub("nonce", reply.get_data(as_text=True)))
+    return reply.status_code, headers, cookies, body
 
 
 @pytest.mark.parametrize("creator", [None, "maya", "leo"])
@@ -66,14 +73,49 @@ def test_what_the_fast_path_leaves_to_the_app(tmp_path):
         return inner(environ, start_response)
 
     fast.wsgi_app.wsgi_app = counting
-    client.get("/products/organic-cotton-tee")  # a page with a form: the app fills a token
     fresh = fast.test_client()
     fresh.get("/?ref=maya")  # a referral to record
     fresh.set_cookie("referral", "tampered")
     fresh.get("/")  # a cookie to clear
+    client.set_cookie("session", "forged")
+    client.get("/products/organic-cotton-tee")  # a session to replace
     post(client, "/cart/add", {"variant_id": "1003"})  # a POST always goes to the app
     assert served.count("/") == 2 and "/products/organic-cotton-tee" in served
     assert "/cart/add" in served
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_first_visitor_gets_a_session_and_a_token_the_app_accepts(tmp_path, scheme):
+    fast, slow = pair(tmp_path)
+    url = "/products/organic-cotton-tee"
+    fast.test_client().get(url)  # fills the page cache
+    slow.test_client().get(url)
+    served = []
+    inner = fast.wsgi_app.wsgi_app
+
+    def counting(environ, start_response):
+        served.append(environ["PATH_INFO"])
+        return inner(environ, start_response)
+
+    fast.wsgi_app.wsgi_app = counting
+    base = f"{scheme}://localhost"
+    a, b = fast.test_client(), slow.test_client()
+    fast_reply, slow_reply = a.get(base + url), b.get(base + url)
+    assert served == []
+    assert normal(fast_reply) == normal(slow_reply)
+    assert len(fast_reply.headers.getlist("Set-Cookie")) == 1
+    assert ("Secure" in fast_reply.headers["Set-Cookie"]) == (scheme == "https")
+    token = TOKEN.search(fast_reply.get_data(as_text=True)).group(0).split('"')[-2]
+    # the visitor's next view reuses their session: no new cookie, the same raw token
+    again = a.get(base + url)
+    assert served == [] and "Set-Cookie" not in again.headers
+    headers = {"Referer": base + url} if scheme == "https" else {}
+    added = a.post(base + "/cart/add", data={"csrf_token": token, "variant_id": "1003"},
+                   headers=headers)
+    assert added.status_code == 303, added.get_data(as_text=True)[:300]
+    assert "/cart/add" in served
+    cart = a.get(base + "/cart").get_data(as_text=True)
+    assert "Organic Cotton Tee" in cart
 
 
 def test_a_visitor_with_a_cart_and_a_session_also_gets_the_fast_path(tmp_path):
