@@ -28,7 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(values)
     theming.init_app(app)
 
-    from storefront import caching, creators, observability, web
+    from storefront import caching, creators, funnels, observability, web
     from storefront.caching.data import CachingClient
     from storefront.web import context
 
@@ -46,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     observability.init_app(app)
     creators.init_app(app)
     web.init_app(app)
+    funnels.init_app(app)
 
     # Page-cache hits are answered below Flask (same bytes and headers, less work).
     if values["PAGE_FAST_PATH"]:

@@ -159,6 +159,19 @@ SETTINGS = [
     Setting("FOOTER_MENU", "footer", "handle of the footer menu"),
     Setting("DEBUG", False, "true or false", _flag),
     Setting("PAGE_FAST_PATH", True, "true or false: answer page-cache hits below Flask", _flag),
+    Setting("FUNNELS_URL", None, "where creator funnel counts go: sqlite:///file (relative "
+            "to instance/, or sqlite:////absolute/path), redis://host:port/db, or off "
+            "(default: the Redis of CACHE_REDIS_URL when CACHE_TYPE is Redis, else "
+            "sqlite:///funnels.sqlite3)",
+            _matching(r"off|sqlite:///.+|(redis|rediss|unix)://.+",
+                      "off, sqlite:///file or redis://host:port/db")),
+    Setting("FUNNELS_RETENTION_DAYS", 30, "days visitor ids (keyed hashes, for unique-visitor "
+            "counts) are kept; daily counts are kept for good", _int_between(1, 3660)),
+    Setting("FUNNELS_FLUSH_SECONDS", 2.0, "how often each worker writes its counts",
+            _positive_float),
+    Setting("ADMIN_USERNAME", None, "the user name for /admin (unset: /admin is off)"),
+    Setting("ADMIN_PASSWORD", None, "the password for /admin: plain, or a hash from "
+            "werkzeug.security.generate_password_hash"),
     Setting("LOG_LEVEL", "INFO", "DEBUG (a line per request), INFO (a line per Storefront "
             "request), WARNING or ERROR", _one_of("DEBUG", "INFO", "WARNING", "ERROR")),
 ]
@@ -222,6 +235,11 @@ def _check_together(config: dict[str, Any]) -> None:
         raise ConfigError(
             "CACHE_DIR is missing: CACHE_TYPE=FileSystemCache needs it; set it to a folder "
             "all workers can write to."
+        )
+    if bool(config["ADMIN_USERNAME"]) != bool(config["ADMIN_PASSWORD"]):
+        raise ConfigError(
+            "ADMIN_USERNAME and ADMIN_PASSWORD go together: set both to open /admin, "
+            "or neither to keep it off."
         )
     creators = Path(config["CREATORS_DIR"])
     if not creators.is_absolute():

@@ -37,6 +37,7 @@ from werkzeug.http import parse_cookie
 from storefront import attribution
 from storefront.caching import store
 from storefront.caching.pages import CART_COUNT_MARK, CSRF_MARK, etag_for, key_for
+from storefront.funnels import observe_page
 from storefront.observability import REQUEST_ID
 
 PAGES = re.compile(r"/|/collections(/[^/]+)?|/products/[^/]+|/search|/pages/[^/]+|/policies/[^/]+")
@@ -97,6 +98,9 @@ class FastPages:
             if token is None:
                 return None
             body = body.replace(CSRF_MARK, token)
+        recorder = self.app.extensions.get("funnels")
+        if recorder is not None:
+            observe_page(recorder, creator.handle if creator else None, environ)
         return self._respond(environ, body, count, etag, extra)
 
     def _session(self, value: str | None) -> dict | None:

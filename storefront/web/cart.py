@@ -24,6 +24,7 @@ from flask import (
     url_for,
 )
 
+from storefront import funnels
 from storefront.services import cart as carts
 from storefront.shopify.errors import StorefrontError
 from storefront.theming import render
@@ -59,6 +60,14 @@ def _aligned(cart):
     return carts.align_creator(
         storefront(), cart, referral.cart_attributes(), _creator_code(), _code_of
     )
+
+
+def _product_of(cart, variant: str) -> str:
+    """The handle of the product a variant added to `cart` belongs to ("" if not there)."""
+    for line in cart.lines if cart is not None else ():
+        if line.variant.id == variant:
+            return line.product.handle
+    return ""
 
 
 def _wants_json() -> bool:
@@ -171,6 +180,8 @@ def add():
     )
     if outcome.cart is not None:
         outcome = replace(outcome, cart=_aligned(outcome.cart))
+    if outcome.ok:
+        funnels.count("add", _product_of(outcome.cart, variant))
     response = _respond(outcome, _back())
     if outcome.cart is not None and pending:
         response.delete_cookie(PENDING_CODE_COOKIE)
@@ -216,6 +227,7 @@ def checkout():
     if cart is None or not cart.lines:
         return cart_cookie.remember(redirect(url_for("cart.show"), 303), cart)
     cart = _aligned(cart)
+    funnels.count("checkout")
     return cart_cookie.remember(redirect(cart.checkout_url, 303), cart)
 
 
@@ -258,4 +270,7 @@ def permalink(items: str):
     if not outcome.ok or outcome.cart is None or not outcome.cart.lines:
         reason = " ".join(outcome.errors) or "None of its items are available."
         return _refuse(f"This cart link can't be used. {reason}", 422)
+    for variant, _ in lines:
+        funnels.count("add", _product_of(outcome.cart, variant))
+    funnels.count("checkout")
     return cart_cookie.remember(redirect(outcome.cart.checkout_url, 303), outcome.cart)

@@ -47,6 +47,7 @@ def follow(creator) -> None:
         g.get("referral"), creator.handle, attribution.campaign_from(request.args)
     )
     g.referral_changed = True
+    g.followed = creator  # a landing, for the funnels
     _credit(g.referral)
 
 

@@ -1,0 +1,109 @@
+"""Counting funnel events in memory and writing them out in the background.
+
+A request only adds to a dict and a set under a lock; a thread of the worker
+writes the totals to the store every FUNNELS_FLUSH_SECONDS (and when the
+worker exits), so no page waits on SQLite or Redis. If the store is down, the
+totals are kept and written on a later try.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import logging
+import os
+import threading
+import time
+import weakref
+from collections import Counter
+from datetime import UTC, datetime
+
+log = logging.getLogger(__name__)
+
+EVENTS = ("visit", "view", "add", "checkout")
+# Visitor ids waiting to be written; past this, new ones are dropped (the
+# counts are still kept) so a long outage of the store cannot eat the memory.
+MAX_PENDING_VISITORS = 200_000
+_recorders: weakref.WeakSet[Recorder] = weakref.WeakSet()
+
+
+def day_of(moment: float) -> str:
+    """The UTC day of a time.time() value, as YYYY-MM-DD (what the store keys by)."""
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%d")
+
+
+class Recorder:
+    def __init__(self, store, secret: str, flush_seconds: float, clock=time.time) -> None:
+        self.store = store
+        self.flush_seconds = flush_seconds
+        self.clock = clock
+        # Visitor ids are keyed hashes: the store never holds an address, and
+        # the ids cannot be matched with another site's.
+        self._key = hashlib.sha256(b"funnels\0" + secret.encode()).digest()[:32]
+        self._lock = threading.Lock()
+        self._counts: Counter[tuple[str, str, str, str]] = Counter()
+        self._visitors: set[tuple[str, str, str]] = set()
+        self._thread_pid: int | None = None
+        self._wake = threading.Event()
+        self._last_complaint = 0.0
+        _recorders.add(self)
+
+    def visitor(self, address: str, user_agent: str) -> str:
+        material = f"{address}\n{user_agent}".encode()
+        return hashlib.blake2b(material, key=self._key, digest_size=8).hexdigest()
+
+    def record(self, event: str, creator: str | None, visitor: str, product: str = "") -> None:
+        """Count one event for `creator` (None: the brand's own store) today."""
+        day = day_of(self.clock())
+        who = creator or ""
+        with self._lock:
+            self._counts[(day, who, event, product)] += 1
+            if len(self._visitors) < MAX_PENDING_VISITORS:
+                self._visitors.add((day, who, visitor))
+        if self._thread_pid != os.getpid():
+            self._start()
+
+    def flush(self) -> bool:
+        """Write what was counted; False (and kept for later) when the store refused."""
+        with self._lock:
+            counts, visitors = self._counts, self._visitors
+            self._counts, self._visitors = Counter(), set()
+        if not counts and not visitors:
+            return True
+        try:
+            self.store.add(counts, visitors)
+        except Exception as error:  # the store is down: keep the totals, say so now and then
+            with self._lock:
+                self._counts.update(counts)
+                room = MAX_PENDING_VISITORS - len(self._visitors)
+                self._visitors.update(list(visitors)[:max(room, 0)])
+            now = time.monotonic()
+            if now - self._last_complaint > 60:
+                self._last_complaint = now
+                log.error("funnel counts not written, kept for the next try: %s", error)
+            return False
+        return True
+
+    def _start(self) -> None:
+        """One writer thread per process (a forked worker starts its own)."""
+        with self._lock:
+            if self._thread_pid == os.getpid():
+                return
+            self._thread_pid = os.getpid()
+        thread = threading.Thread(target=self._run, name="funnels-writer", daemon=True)
+        thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self.flush_seconds)
+            self._wake.clear()
+            self.flush()
+
+
+def flush_all() -> None:
+    """Write every recorder's counts: at exit, and from gunicorn's worker_exit hook."""
+    for recorder in list(_recorders):
+        recorder.flush()
+
+
+atexit.register(flush_all)
