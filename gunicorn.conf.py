@@ -39,3 +39,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 accesslog = "-"
 errorlog = "-"
+
+
+def worker_exit(server, worker):
+    # Creator funnel counts are written every FUNNELS_FLUSH_SECONDS by a thread
+    # of each worker; a worker going away (a restart, a deploy) writes the rest.
+    from storefront.funnels.recorder import flush_all
+
+    flush_all()

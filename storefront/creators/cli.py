@@ -215,3 +215,13 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(repr(item) for item in value) + "]"
     return repr(value)
+
+
+def _add_report() -> None:
+    # The report lives with the funnels; it is listed with the other creator commands.
+    from storefront.funnels.cli import report_command
+
+    creators_cli.add_command(report_command)
+
+
+_add_report()

@@ -134,7 +134,8 @@ def rows(store, registry, span: Period, everyone: bool = False) -> list[Row]:
     for who, n in store.unique_visitors(span.first, span.last).items():
         if who in found:
             found[who].unique_visitors = n
-    return list(found.values())
+    # The brand first, then the creators who brought the most visits.
+    return sorted(found.values(), key=lambda row: (row.creator != BRAND, -row.visits, row.creator))
 
 
 def _row_for(handle: str, registry) -> Row:

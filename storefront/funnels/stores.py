@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 Counts = Counter  # (day, creator, event, product) -> n
@@ -63,7 +63,8 @@ class SqliteStore:
                 db.executemany("INSERT OR IGNORE INTO visitors VALUES (?, ?, ?)", visitors)
                 if time.monotonic() - self._pruned_at > 3600:
                     self._pruned_at = time.monotonic()
-                    cutoff = (date.today() - timedelta(days=self.retention_days)).isoformat()
+                    today = datetime.now(UTC).date()
+                    cutoff = (today - timedelta(days=self.retention_days)).isoformat()
                     db.execute("DELETE FROM visitors WHERE day < ?", (cutoff,))
         finally:
             db.close()
