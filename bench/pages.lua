@@ -19,7 +19,9 @@ function init(args)
   for line in io.lines(file) do
     local path, cookie = line:match("^([^\t]+)\t?(.*)$")
     if path then
-      local headers = {}
+      -- A browser's User-Agent: the storefront counts these visits in the
+      -- creator funnels as it would a shopper's (it leaves tools and bots out).
+      local headers = {["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Firefox/130.0"}
       if cookie ~= "" then headers["Cookie"] = cookie end
       -- Built once here: wrk.format per request would cost wrk's CPU, which
       -- the server under test shares on a small machine.

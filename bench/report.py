@@ -100,6 +100,27 @@ def scale_table(results: dict[str, Any]) -> list[str]:
     return _markdown(header, rows)
 
 
+def funnel_table(results: dict[str, Any]) -> list[str]:
+    """What recording the creator funnels costs: the same page with recording on and off."""
+    by_name = {row["name"]: row for row in results["scenarios"]}
+    pairs = [(by_name.get(r["recording_of"]), r) for r in results["scenarios"]
+             if r.get("recording_of")]
+    rows = []
+    for on, off in ((on, off) for on, off in pairs if on):
+        cpu_on, cpu_off = on["cpu_ms_per_view"]["storefront"], off["cpu_ms_per_view"]["storefront"]
+        ratio_on, ratio_off = on["ratio_to_reference"], off["ratio_to_reference"]
+        rows.append((
+            on["name"],
+            f"{_number(ratio_off, 2)} -> {_number(ratio_on, 2)}",
+            f"{1 - ratio_on / ratio_off:+.1%}" if ratio_on and ratio_off else "n/a",
+            f"{_number(cpu_off, 3)} -> {_number(cpu_on, 3)}",
+            f"{cpu_on / cpu_off - 1:+.1%}" if cpu_on and cpu_off else "n/a",
+        ))
+    header = ("page", "ratio to reference, funnels off -> on", "throughput cost",
+              "storefront CPU ms/view, off -> on", "CPU cost")
+    return _markdown(header, rows) if rows else []
+
+
 def sweep_table(results: dict[str, Any]) -> list[str]:
     header = ("workers", "threads", "reference rps", "creator home rps", "p50 ms", "p99 ms",
               "ratio to reference", "SF req/view", "RSS MB", "worker restarts")
@@ -143,6 +164,8 @@ def write(results: dict[str, Any], out: Path, kind: str = "bench") -> tuple[Path
         lines = [_summary(results["machine"]), "", *scenario_table(results)]
         if scale := scale_table(results):
             lines += ["", *scale]
+        if funnels := funnel_table(results):
+            lines += ["", *funnels]
         lines += ["", *time_table(results)]
         if results["notes"]:
             lines += ["", *(f"- {note}" for note in results["notes"])]

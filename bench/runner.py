@@ -67,9 +67,13 @@ class Bench:
             "SECRET_KEY": self.secret_key,
             "CREATORS_DIR": str(creators_dir),
             "CACHE_TYPE": "SimpleCache",
+            # Counted as for real shoppers (wrk sends a browser's User-Agent), into
+            # this run's own file rather than the project's instance/ folder.
+            "FUNNELS_URL": f"sqlite:///{self.folder / 'funnels.sqlite3'}",
         }
         if self.redis is not None:
-            env.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=self.redis.url)
+            env.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=self.redis.url,
+                       FUNNELS_URL=self.redis.url)
         return {**env, **extra}
 
     def creators_for(self, phase: str) -> tuple[Path, list[str]]:
@@ -141,6 +145,7 @@ class Bench:
             "reference": reference,
             "reference_rps": reference["rps"],
             "baseline": scenario.baseline,
+            "recording_of": scenario.recording_of,
         }
         row["ratio_to_reference"] = row["rps"] / reference["rps"] if reference["rps"] else None
         servers.trim_output(server)
@@ -160,7 +165,7 @@ class Bench:
         stats = servers.graphql_stats(self.shop.url)
         views = measured.requests or None  # None: no page view, no per-view figures
         storefront_cpu, shop_cpu = (
-            round((after - before) * 1000 / views, 2) if views else None
+            round((after - before) * 1000 / views, 3) if views else None
             for before, after in zip(cpu_before, cpu_after, strict=True)
         )
         return {
@@ -231,7 +236,7 @@ def run(options: Options) -> dict[str, Any]:
             if not chosen:
                 continue
             print(f"storefront with {phase} creators", flush=True)
-            with bench.storefront(phase, {}) as (server, ctx):
+            with bench.storefront(phase, scenarios.PHASE_ENV.get(phase, {})) as (server, ctx):
                 rows += [bench.measure(scenario, server, ctx, reference) for scenario in chosen]
                 notes += ctx.notes
     _attach_baselines(rows)

@@ -18,7 +18,11 @@ from bench import creators
 from bench.measurement import Target
 
 SHIPPED, THOUSAND, TEN_THOUSAND = "shipped", "1k", "10k"
-PHASE_CREATORS = {SHIPPED: 0, THOUSAND: 1_000, TEN_THOUSAND: 10_000}
+NO_FUNNELS = "shipped, funnels off"
+PHASE_CREATORS = {SHIPPED: 0, NO_FUNNELS: 0, THOUSAND: 1_000, TEN_THOUSAND: 10_000}
+# What a phase's storefront runs with besides its creators: the same pages with
+# funnel recording off show what recording costs.
+PHASE_ENV = {NO_FUNNELS: {"FUNNELS_URL": "off"}}
 CREATOR = "maya"
 PRODUCT = "organic-cotton-tee"
 CART_VARIANTS = (1003, 2001, 13001)  # in stock, in three different products
@@ -48,6 +52,7 @@ class Scenario:
     targets: Callable[[Context], list[Target]]
     once: bool = False  # one cold pass over distinct pages, no warm-up (bench/client.py)
     baseline: str | None = None  # the shipped-creators scenario this one is compared to
+    recording_of: str | None = None  # the scenario this one repeats with funnels off
 
 
 def _creator_home(ctx: Context) -> list[Target]:
@@ -154,6 +159,10 @@ SCENARIOS = [
     Scenario("brand-home", "brand home /", SHIPPED, lambda ctx: [Target("/")]),
     Scenario("creator-home", f"creator home / ({CREATOR})", SHIPPED, _creator_home),
     Scenario("creator-product", f"creator product ({CREATOR})", SHIPPED, _creator_product),
+    Scenario("creator-home-no-funnels", f"creator home ({CREATOR}), funnels off", NO_FUNNELS,
+             _creator_home, recording_of="creator-home"),
+    Scenario("creator-product-no-funnels", f"creator product ({CREATOR}), funnels off",
+             NO_FUNNELS, _creator_product, recording_of="creator-product"),
     Scenario("collection-page-2", "listing page 2", SHIPPED, _page_two),
     Scenario("cart", "cart, 3 lines", SHIPPED, _cart),
     Scenario("cold-pass", "cold pass, distinct pages once", SHIPPED,
@@ -177,4 +186,5 @@ def select(names: list[str] | None) -> list[Scenario]:
         raise ValueError(f"unknown scenario {', '.join(unknown)}; known: {', '.join(BY_NAME)}")
     wanted = set(names)
     wanted |= {BY_NAME[name].baseline for name in names if BY_NAME[name].baseline}
+    wanted |= {BY_NAME[name].recording_of for name in names if BY_NAME[name].recording_of}
     return [scenario for scenario in SCENARIOS if scenario.name in wanted]

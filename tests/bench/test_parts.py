@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import creators, scenarios
+from bench import creators, report, scenarios
 from bench.measurement import percentile
 from storefront.attribution import Signer
 from storefront.creators.registry import Registry
@@ -44,6 +44,24 @@ def test_cold_pass_pages_are_distinct_and_unseen_elsewhere():
 def test_only_adds_the_baselines_a_scenario_is_compared_to():
     chosen = [s.name for s in scenarios.select(["creator-home-10k"])]
     assert chosen == ["creator-home", "creator-home-10k"]
+
+
+def test_a_funnels_off_scenario_brings_its_funnels_on_counterpart():
+    chosen = [s.name for s in scenarios.select(["creator-product-no-funnels"])]
+    assert chosen == ["creator-product", "creator-product-no-funnels"]
+    assert scenarios.PHASE_ENV[scenarios.NO_FUNNELS] == {"FUNNELS_URL": "off"}
+
+
+def test_the_funnel_table_shows_what_recording_costs():
+    def row(name, ratio, cpu, of=None):
+        return {"name": name, "ratio_to_reference": ratio, "recording_of": of,
+                "cpu_ms_per_view": {"storefront": cpu}}
+
+    lines = report.funnel_table({"scenarios": [
+        row("creator-product", 0.76, 0.63), row("creator-product-no-funnels", 0.8, 0.6,
+                                                "creator-product")]})
+    assert "| creator-product | 0.80 -> 0.76" in lines[2]
+    assert "+5.0%" in lines[2] and "0.600 -> 0.630" in lines[2]
 
 
 def test_next_link_is_found_in_any_attribute_order():
