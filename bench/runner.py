@@ -6,6 +6,7 @@ import contextlib
 import os
 import platform
 import secrets
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,17 @@ class Bench:
             count = scenarios.PHASE_CREATORS[phase]
             self._creators[phase] = (folder, creators.creators_dir(folder, count, self.catalog))
         return self._creators[phase]
+
+    def funnel_events(self) -> int | None:
+        """Funnel views and visits the last storefront wrote (SQLite only), then cleared."""
+        path = self.folder / "funnels.sqlite3"
+        if self.redis is not None or not path.exists():
+            return None
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            total = db.execute("SELECT COALESCE(SUM(n), 0) FROM daily "
+                               "WHERE event IN ('view', 'visit')").fetchone()[0]
+            db.execute("DELETE FROM daily")
+        return total
 
     @contextlib.contextmanager
     def reference_server(self, env: dict[str, str]) -> Iterator[Server]:
@@ -235,10 +247,15 @@ def run(options: Options) -> dict[str, Any]:
             chosen = [s for s in selected if s.phase == phase]
             if not chosen:
                 continue
-            print(f"storefront with {phase} creators", flush=True)
+            print(f"storefront: {phase}", flush=True)
             with bench.storefront(phase, scenarios.PHASE_ENV.get(phase, {})) as (server, ctx):
-                rows += [bench.measure(scenario, server, ctx, reference) for scenario in chosen]
+                measured = [bench.measure(scenario, server, ctx, reference) for scenario in chosen]
                 notes += ctx.notes
+            rows += measured
+            if (events := bench.funnel_events()) is not None:  # written as the workers stopped
+                views = sum(row["requests"] for row in measured)
+                notes.append(f"{phase}: {events:,} product views and visits counted in the "
+                             f"creator funnels for {views:,} measured page views (plus warm-up)")
     _attach_baselines(rows)
     info["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     info["wall_time_s"] = round(time.monotonic() - started, 1)
