@@ -9,6 +9,7 @@ what is reported.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import Flask, current_app, g, request
@@ -46,9 +47,15 @@ def init_app(app: Flask) -> None:
     app.after_request(_after_request)
 
 
+@functools.lru_cache(maxsize=8192)
+def _browser(agent: str) -> bool:
+    # Cached: the same few thousand User-Agent strings come back all day, and
+    # the pattern costs more than the rest of the counting together.
+    return bool(agent) and NOT_SHOPPERS.search(agent) is None
+
+
 def shopper(environ) -> bool:
-    agent = environ.get("HTTP_USER_AGENT", "")
-    if not agent or NOT_SHOPPERS.search(agent):
+    if not _browser(environ.get("HTTP_USER_AGENT", "")[:512]):
         return False
     purpose = environ.get("HTTP_SEC_PURPOSE") or environ.get("HTTP_PURPOSE") or ""
     return "prefetch" not in purpose.lower()

@@ -43,7 +43,8 @@ class Recorder:
         self._lock = threading.Lock()
         self._counts: Counter[tuple[str, str, str, str]] = Counter()
         self._visitors: set[tuple[str, str, str]] = set()
-        self._thread_pid: int | None = None
+        self._writing = False  # a writer thread runs in this process
+        self._day, self._day_ends = "", 0.0
         self._wake = threading.Event()
         self._last_complaint = 0.0
         _recorders.add(self)
@@ -54,14 +55,21 @@ class Recorder:
 
     def record(self, event: str, creator: str | None, visitor: str, product: str = "") -> None:
         """Count one event for `creator` (None: the brand's own store) today."""
-        day = day_of(self.clock())
+        day = self._today()
         who = creator or ""
         with self._lock:
             self._counts[(day, who, event, product)] += 1
             if len(self._visitors) < MAX_PENDING_VISITORS:
                 self._visitors.add((day, who, visitor))
-        if self._thread_pid != os.getpid():
+        if not self._writing:
             self._start()
+
+    def _today(self) -> str:
+        now = self.clock()
+        if now >= self._day_ends or now < self._day_ends - 86400:
+            self._day = day_of(now)
+            self._day_ends = (now // 86400 + 1) * 86400  # the next UTC midnight
+        return self._day
 
     def flush(self) -> bool:
         """Write what was counted; False (and kept for later) when the store refused."""
@@ -87,9 +95,9 @@ class Recorder:
     def _start(self) -> None:
         """One writer thread per process (a forked worker starts its own)."""
         with self._lock:
-            if self._thread_pid == os.getpid():
+            if self._writing:
                 return
-            self._thread_pid = os.getpid()
+            self._writing = True
         thread = threading.Thread(target=self._run, name="funnels-writer", daemon=True)
         thread.start()
 
@@ -98,6 +106,18 @@ class Recorder:
             self._wake.wait(self.flush_seconds)
             self._wake.clear()
             self.flush()
+
+
+def _after_fork() -> None:
+    # A forked worker has none of its parent's threads: it starts its own
+    # writer. What the parent counted is the parent's to write, not twice.
+    for recorder in list(_recorders):
+        recorder._writing = False
+        recorder._lock = threading.Lock()
+        recorder._counts, recorder._visitors = Counter(), set()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def flush_all() -> None:

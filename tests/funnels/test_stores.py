@@ -138,3 +138,20 @@ def test_visitor_ids_are_keyed_hashes_not_addresses():
     assert visitor == one.visitor("203.0.113.9", "Firefox")
     assert visitor != one.visitor("203.0.113.10", "Firefox")
     assert visitor != other.visitor("203.0.113.9", "Firefox")  # another store's key
+
+
+def test_a_forked_worker_writes_its_own_counts_not_its_parents(tmp_path):
+    store = SqliteStore(tmp_path / "fork.sqlite3", retention_days=30)
+    recorder = Recorder(store, "k" * 32, flush_seconds=3600)
+    recorder.record("view", "maya", "parent", "tee")
+    child = os.fork()
+    if child == 0:  # the worker: one view of its own, written as it exits
+        try:
+            recorder.record("view", "maya", "child", "tee")
+            recorder.flush()
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    recorder.flush()
+    assert store.counts(TODAY, TODAY)[(TODAY, "maya", "view", "tee")] == 2
+    assert store.unique_visitors(TODAY, TODAY) == {"maya": 2}
