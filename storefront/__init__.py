@@ -47,6 +47,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     creators.init_app(app)
     web.init_app(app)
     funnels.init_app(app)
+    from storefront import admin
+
+    admin.init_app(app)
 
     # Page-cache hits are answered below Flask (same bytes and headers, less work).
     if values["PAGE_FAST_PATH"]:

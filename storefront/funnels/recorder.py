@@ -114,6 +114,7 @@ def _after_fork() -> None:
     for recorder in list(_recorders):
         recorder._writing = False
         recorder._lock = threading.Lock()
+        recorder._wake = threading.Event()
         recorder._counts, recorder._visitors = Counter(), set()
 
 

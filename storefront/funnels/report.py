@@ -46,15 +46,15 @@ def period(since: str, today: date) -> Period:
     if match:
         days = int(match.group(1))
         if not 1 <= days <= 3660:
-            raise BadPeriod("--since takes 1d to 3660d")
+            raise BadPeriod(f"{since!r}: the number of days goes from 1d to 3660d")
         return Period((today - timedelta(days=days - 1)).isoformat(), today.isoformat())
     try:
         start = date.fromisoformat(since)
     except ValueError:
-        raise BadPeriod(f"--since {since!r}: use a number of days like 7d, "
+        raise BadPeriod(f"{since!r}: use a number of days like 7d, "
                         "or a date like 2026-11-01") from None
     if start > today:
-        raise BadPeriod(f"--since {since}: that date is in the future")
+        raise BadPeriod(f"{since}: that date is in the future")
     return Period(start.isoformat(), today.isoformat())
 
 
@@ -147,7 +147,11 @@ def _row_for(handle: str, registry) -> Row:
 
 
 def daily(store, span: Period, creator: str | None = None) -> list[dict]:
-    """Per day: the four counts and unique visitors, for one creator or all together."""
+    """Per day: the four counts and unique visitors, for one creator or all together.
+
+    All together, unique visitors are a sum over creators (a shopper who came
+    through two creators is two): an upper bound, not a count.
+    """
     totals = {day: Counter() for day in span.days}
     for (day, who, event, _), n in store.counts(span.first, span.last).items():
         if creator is None or who == creator:

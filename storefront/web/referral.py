@@ -14,7 +14,10 @@ from flask import Flask, current_app, g, redirect, request
 
 from storefront import attribution, theming
 
-SKIP_PREFIXES = ("/assets/", "/creator-media/", "/demo-shop/", "/healthz", "/favicon.ico")
+# Not the shop: no referral is read or followed there (an `/admin?ref=` link
+# must not credit anyone).
+SKIP_PREFIXES = ("/assets/", "/creator-media/", "/demo-shop/", "/healthz", "/favicon.ico",
+                 "/admin/", "/webhooks/")
 
 
 def _registry():

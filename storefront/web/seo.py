@@ -78,6 +78,7 @@ def robots():
         "Disallow: /search",
         "Disallow: /discount/",
         "Disallow: /demo-shop/",
+        "Disallow: /admin",
         f"Sitemap: {request.host_url}sitemap.xml",
     ]
     return "\n".join(lines) + "\n", 200, {"Content-Type": "text/plain; charset=utf-8"}

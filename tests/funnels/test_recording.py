@@ -160,3 +160,14 @@ def test_funnels_off_records_nothing_and_keeps_pages_working(tmp_path):
     assert client.get("/@maya").status_code == 200
     assert client.get(PRODUCT).status_code == 200
     assert add(client).status_code == 303
+
+
+def test_a_ref_on_the_admin_credits_no_one(tmp_path):
+    app = create_app({
+        "DEMO_SHOP_CART_DB": str(tmp_path / "c.sqlite3"),
+        "FUNNELS_URL": f"sqlite:///{tmp_path / 'f.sqlite3'}",
+        "ADMIN_USERNAME": "ops", "ADMIN_PASSWORD": "a-long-admin-password",
+    })
+    reply = shopper(app).get("/admin/creators?ref=maya")
+    assert reply.status_code == 401 and "referral" not in reply.headers.get("Set-Cookie", "")
+    assert counted(app) == Counter()

@@ -1,0 +1,160 @@
+"""The geometry of the dashboard's charts; the SVG itself is written by templates/_charts.html.
+
+Numbers in, coordinates out: nothing here knows HTML, so every piece of text
+(creator names, dates) reaches the page through the template's autoescaping.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from storefront.funnels.report import Row
+
+# The funnel's steps in order: (report field, label, CSS class of its colour).
+STEPS = (
+    ("visits", "Visits", "visits"),
+    ("product_views", "Product views", "views"),
+    ("add_to_carts", "Add-to-carts", "adds"),
+    ("checkouts", "Checkouts", "checkouts"),
+)
+
+
+@dataclass(frozen=True)
+class Bar:
+    key: str
+    label: str
+    css: str
+    value: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Funnel:
+    width: int
+    height: int
+    bars: list[Bar]
+    value_x: float  # where the numbers start, right of the bars' room
+    label_x: float  # where the step names end, left of the bars
+
+
+def funnel(figures: Row, *, width: int, bar_height: int, gap: int, label_width: int = 0,
+           value_width: int = 40, centred: bool = False) -> Funnel:
+    """Four bars for `figures` (a report.Row), each as long as its count relative
+    to the largest of the four.
+
+    Product views may outnumber visits (a visitor looks at several products),
+    so the scale is the largest count, not the first. `centred` draws the
+    classic funnel shape; otherwise bars start at the left edge.
+    """
+    values = [int(getattr(figures, key)) for key, _, _ in STEPS]
+    area = width - label_width - value_width
+    largest = max(values) or 1
+    bars = []
+    for i, ((key, label, css), value) in enumerate(zip(STEPS, values, strict=True)):
+        # A count above zero always shows, however small next to the largest.
+        length = max(area * value / largest, 2.0) if value else 0.0
+        x = label_width + ((area - length) / 2 if centred else 0.0)
+        bars.append(Bar(key, label, css, value, round(x, 1), i * (bar_height + gap),
+                        round(length, 1), bar_height))
+    height = len(STEPS) * (bar_height + gap) - gap
+    return Funnel(width, height, bars, label_width + area + 6, label_width - 10)
+
+
+def small_funnel(figures: Row) -> Funnel:
+    """A table cell's funnel: bars from the left, numbers after them."""
+    return funnel(figures, width=150, bar_height=10, gap=4, value_width=40)
+
+
+def large_funnel(figures: Row) -> Funnel:
+    """A creator page's funnel: labelled, centred bars."""
+    return funnel(figures, width=900, bar_height=40, gap=14, label_width=140,
+                  value_width=230, centred=True)
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    day: str
+    value: int
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    label: str
+    css: str
+    points: list[Point]
+
+    @property
+    def path(self) -> str:
+        """The `points` attribute of an SVG polyline."""
+        return " ".join(f"{p.x},{p.y}" for p in self.points)
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: float  # y for a value tick, x for a day tick
+    value: int | str
+
+
+@dataclass(frozen=True)
+class Trend:
+    width: int
+    height: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+    lines: list[Line]
+    value_ticks: list[Tick]
+    day_ticks: list[Tick]
+
+
+# Room for value labels on the left and dates below the plot.
+MARGIN = {"left": 56, "top": 14, "right": 36, "bottom": 36}
+MAX_DAY_LABELS = 8
+
+
+def trend(days: Sequence[Mapping], *, width: int = 1000, height: int = 300) -> Trend:
+    """One line per funnel step over `days` (report.daily's dicts), on a shared scale."""
+    left, top = MARGIN["left"], MARGIN["top"]
+    right, bottom = width - MARGIN["right"], height - MARGIN["bottom"]
+    ticks = value_scale(max((int(day[key]) for day in days for key, _, _ in STEPS), default=0))
+    top_value = ticks[-1]
+
+    def x_of(i: int) -> float:
+        if len(days) == 1:
+            return (left + right) / 2
+        return round(left + (right - left) * i / (len(days) - 1), 1)
+
+    def y_of(value: int) -> float:
+        return round(bottom - (bottom - top) * value / top_value, 1)
+
+    lines = [
+        Line(key, label, css, [Point(x_of(i), y_of(int(day[key])), day["day"], int(day[key]))
+                               for i, day in enumerate(days)])
+        for key, label, css in STEPS
+    ]
+    every = max(1, math.ceil(len(days) / MAX_DAY_LABELS))
+    # Label every `every`-th day counting back from the last, so today always has one.
+    day_ticks = [Tick(x_of(i), days[i]["day"])
+                 for i in range(len(days) - 1, -1, -every)][::-1]
+    return Trend(width, height, left, top, right, bottom, lines,
+                 [Tick(y_of(v), v) for v in ticks], day_ticks)
+
+
+def value_scale(largest: int, steps: int = 4) -> list[int]:
+    """Round tick values from 0 to at least `largest`: 0, 5, 10, 15 rather than 0, 4.25, ..."""
+    if largest <= 0:
+        return [0, 1]
+    rough = largest / steps
+    magnitude = 10 ** math.floor(math.log10(rough))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
+    step = max(int(step), 1)  # counts are whole numbers
+    return list(range(0, math.ceil(largest / step) * step + 1, step))

@@ -1,0 +1,55 @@
+"""Rendering the admin's own templates (storefront/admin/templates).
+
+The admin does not use the shop's themes: its pages must not depend on
+Shopify (a theme's layout fetches the shop's menus), and a theme must not be
+able to replace them. So it has its own small Jinja environment, escaping
+everything, with no template globals but what `render` passes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from flask import url_for
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from storefront.admin import charts
+from storefront.web.filters import shopper_locale
+from storefront.web.security import nonce
+
+_env = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+class Formats:
+    """Numbers, rates and days written in the store's locale."""
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale
+
+    def number(self, value: int) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, value: float | None) -> str:
+        """A rate as a percentage; a dash when there was nothing to divide by."""
+        if value is None:
+            return "–"
+        return format_percent(value, "#,##0.0%", locale=self.locale)
+
+    def day(self, iso_day: str, pattern: str = "MMM d") -> str:
+        return format_date(date.fromisoformat(iso_day), pattern, locale=self.locale)
+
+
+def render(template: str, **context) -> str:
+    return _env.get_template(template).render(
+        nonce=nonce(), url_for=url_for, fmt=Formats(shopper_locale()), steps=charts.STEPS,
+        **context,
+    )
