@@ -48,6 +48,7 @@ class FastPages:
     def __init__(self, app: Flask, wsgi_app) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
+        self._csrf_signers: dict[str, URLSafeTimedSerializer] = {}
 
     def __call__(self, environ: dict[str, Any], start_response):
         try:
@@ -134,7 +135,11 @@ class FastPages:
                           self.app.session_interface.cookie_header(self.app, session, https)))
         elif not isinstance(raw, str):
             return None  # the app replaces it
-        return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+        signer = self._csrf_signers.get(secret)
+        if signer is None:
+            signer = self._csrf_signers[secret] = URLSafeTimedSerializer(
+                secret, salt="wtf-csrf-token")
+        return signer.dumps(raw)
 
     def _creator(self, value: str | None):
         """The credited active creator, None for none, False when the app must look."""

@@ -19,6 +19,17 @@ class SessionOverHttps(SecureCookieSessionInterface):
     behind a proxy, and over HTTP in development, needs it per request.)
     """
 
+    def __init__(self) -> None:
+        self._serializers: dict = {}
+
+    def get_signing_serializer(self, app: Flask):
+        # Built once per key set rather than twice per request (opening and
+        # saving the session): building one costs as much as using it.
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys not in self._serializers:
+            self._serializers[keys] = super().get_signing_serializer(app)
+        return self._serializers[keys]
+
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (
             has_request_context() and request.is_secure
