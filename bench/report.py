@@ -121,6 +121,24 @@ def funnel_table(results: dict[str, Any]) -> list[str]:
     return _markdown(header, rows) if rows else []
 
 
+def recording_table(results: dict[str, Any]) -> list[str]:
+    """The in-process measure of recording (bench/recording.py), against a served view's CPU."""
+    by_name = {row["name"]: row for row in results["scenarios"]}
+    rows = []
+    for r in results.get("recording", []):
+        served = by_name.get(r["page"], {}).get("cpu_ms_per_view", {}).get("storefront")
+        rows.append((
+            r["page"],
+            f"{r['us_per_view_off']:.1f} -> {r['us_per_view_on']:.1f}",
+            f"{r['cost_us']:+.1f}",
+            f"{r['cost']:+.1%}",
+            f"{r['cost_us'] / (served * 1000):+.1%}" if served else "n/a",
+        ))
+    header = ("page", "in-process answer us, funnels off -> on", "recording us/view",
+              "of the in-process answer", "of a served view's storefront CPU")
+    return _markdown(header, rows) if rows else []
+
+
 def sweep_table(results: dict[str, Any]) -> list[str]:
     header = ("workers", "threads", "reference rps", "creator home rps", "p50 ms", "p99 ms",
               "ratio to reference", "SF req/view", "RSS MB", "worker restarts")
@@ -166,6 +184,8 @@ def write(results: dict[str, Any], out: Path, kind: str = "bench") -> tuple[Path
             lines += ["", *scale]
         if funnels := funnel_table(results):
             lines += ["", *funnels]
+        if recorded := recording_table(results):
+            lines += ["", *recorded]
         lines += ["", *time_table(results)]
         if results["notes"]:
             lines += ["", *(f"- {note}" for note in results["notes"])]

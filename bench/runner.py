@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import client, creators, scenarios, servers, wrk
+from bench import client, creators, recording, scenarios, servers, wrk
 from bench.measurement import Target
 from bench.scenarios import Context, Scenario
 from tests.support.processes import ROOT, Server
@@ -257,13 +257,13 @@ def run(options: Options) -> dict[str, Any]:
                 notes.append(f"{phase}: {events:,} product views and visits counted in the "
                              f"creator funnels for {views:,} measured page views (plus warm-up)")
     _attach_baselines(rows)
+    results = {"machine": info, "scenarios": rows, "notes": notes}
+    if any(s.recording_of for s in selected):
+        print("funnel recording, in process", flush=True)
+        results["recording"] = recording.measure()
     info["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     info["wall_time_s"] = round(time.monotonic() - started, 1)
-    return {
-        "machine": info,
-        "scenarios": rows,
-        "notes": notes,
-    }
+    return results
 
 
 SWEEP_WORKERS = (2, 3, 4)

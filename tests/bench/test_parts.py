@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import creators, report, scenarios
+from bench import creators, recording, report, scenarios
 from bench.measurement import percentile
 from storefront.attribution import Signer
 from storefront.creators.registry import Registry
@@ -62,6 +62,25 @@ def test_the_funnel_table_shows_what_recording_costs():
                                                 "creator-product")]})
     assert "| creator-product | 0.80 -> 0.76" in lines[2]
     assert "+5.0%" in lines[2] and "0.600 -> 0.630" in lines[2]
+
+
+def test_the_recording_table_puts_the_cost_against_a_served_view():
+    lines = report.recording_table({
+        "scenarios": [{"name": "creator-product", "cpu_ms_per_view": {"storefront": 0.5}}],
+        "recording": [{"page": "creator-product", "us_per_view_off": 100.0,
+                       "us_per_view_on": 105.0, "cost_us": 5.0, "cost": 0.05}],
+    })
+    cells = [cell.strip() for cell in lines[2].split("|")[1:-1]]
+    assert cells == ["creator-product", "100.0 -> 105.0", "+5.0", "+5.0%", "+1.0%"]
+    assert report.recording_table({"scenarios": []}) == []
+
+
+def test_recording_is_measured_on_apps_that_count_and_apps_that_do_not(monkeypatch):
+    monkeypatch.setattr(recording, "ROUNDS", 2)
+    monkeypatch.setattr(recording, "CALLS", 5)
+    rows = recording.measure()  # raises when the funnels-on app did not count every view
+    assert [row["page"] for row in rows] == ["creator-home", "creator-product"]
+    assert all(row["us_per_view_on"] > 0 and row["us_per_view_off"] > 0 for row in rows)
 
 
 def test_next_link_is_found_in_any_attribute_order():
