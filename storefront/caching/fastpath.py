@@ -36,7 +36,13 @@ from werkzeug.http import parse_cookie
 
 from storefront import attribution
 from storefront.caching import store
-from storefront.caching.pages import CART_COUNT_MARK, CSRF_MARK, etag_for, key_for
+from storefront.caching.pages import (
+    CART_COUNT_MARK,
+    CSRF_MARK,
+    creator_part,
+    etag_for,
+    key_for,
+)
 from storefront.funnels import observe_page
 from storefront.observability import REQUEST_ID
 
@@ -85,7 +91,7 @@ class FastPages:
         if theme is None:
             theme = self.app.extensions["themes"].default()
         with self.app.app_context():
-            key = key_for(host, path, query, creator.handle if creator else None,
+            key = key_for(host, path, query, creator_part(creator),
                           theme.theme.name, self.app.config["SHOPIFY_API_VERSION"])
             body = store.get(key)
         if not isinstance(body, str):

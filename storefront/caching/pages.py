@@ -31,9 +31,13 @@ def key() -> str:
     creator = g.get("creator")
     return key_for(
         request.host, request.path, request.args.items(multi=True),
-        creator.handle if creator is not None else None,
-        active().theme.name, current_app.config["SHOPIFY_API_VERSION"],
+        creator_part(creator), active().theme.name, current_app.config["SHOPIFY_API_VERSION"],
     )
+
+
+def creator_part(creator) -> str | None:
+    """What of the credited creator goes in a page key: who, and which version of their file."""
+    return f"{creator.handle}@{creator.revision}" if creator is not None else None
 
 
 def key_for(host, path, query, creator, theme, api_version) -> str:

@@ -52,7 +52,7 @@ def init_app(app: Flask) -> Registry:
         # Started from a request, not here, so each gunicorn worker (a fork of a
         # preloaded master) gets a watcher thread of its own.
         def watch_creators() -> None:
-            loaded.ensure_watching(interval)
+            loaded.ensure_watching(interval, Path(app.instance_path))
 
         app.before_request(watch_creators)
 

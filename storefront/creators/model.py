@@ -57,6 +57,9 @@ class Creator:
     notes: Mapping[str, str] = field(default_factory=_empty)  # product handle -> note
     theme_settings: Mapping[str, str] = field(default_factory=_empty)  # e.g. accent -> "#c0392b"
     social: tuple[tuple[str, str], ...] = ()  # (platform, https URL), in file order
+    # Names this version of the file: cached pages dressed for the creator are
+    # keyed by it, so an edited file shows at once rather than when they expire.
+    revision: str = ""
 
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
         # Read-only mappings don't pickle; a cache (e.g. Redis) may need to.

@@ -26,6 +26,7 @@ from types import MappingProxyType
 
 from storefront.creators import rules
 from storefront.creators.model import Creator
+from storefront.creators.turns import Turns
 from storefront.creators.validate import (
     Context,
     check_conflicts,
@@ -166,6 +167,8 @@ class Registry:
                     continue
                 changed = True
                 creator, problems = check_source(name, raw, context, label)
+                if creator is not None:
+                    creator = replace(creator, revision=digest.hex())
                 files[name] = _File(stamp, digest, racy, creator, tuple(problems))
             if not changed:
                 if files != old.files:  # only stamps moved on: keep them, nothing to swap
@@ -193,8 +196,12 @@ class Registry:
 
     # -- watching --------------------------------------------------------------------
 
-    def start_watching(self, interval: float = 2.0) -> None:
-        """Call refresh() every `interval` seconds in a daemon thread (once per process)."""
+    def start_watching(self, interval: float = 2.0, shared: Path | None = None) -> None:
+        """Call refresh() every `interval` seconds in a daemon thread (once per process).
+
+        With `shared` (a writable folder), the processes of a machine take turns:
+        one scans and the others follow it (see turns.py).
+        """
         with self._start_lock:
             if self._watching_pid == os.getpid():
                 return
@@ -204,21 +211,22 @@ class Registry:
             # tests) takes its watcher with it.
             thread = threading.Thread(
                 target=_watch,
-                args=(weakref.ref(self), interval, stop),
+                args=(weakref.ref(self), interval, stop,
+                      Turns(shared, self.directory) if shared else None),
                 name=f"creators-watcher {self.directory}",
                 daemon=True,
             )
             thread.start()
             self._watching_pid = os.getpid()
 
-    def ensure_watching(self, interval: float = 2.0) -> None:
+    def ensure_watching(self, interval: float = 2.0, shared: Path | None = None) -> None:
         """start_watching() unless it runs in this process already; 0 means don't watch.
 
         Threads don't survive fork(): a gunicorn worker starts its own watcher on
         its first request (a before_request hook), checked by process id.
         """
         if interval > 0 and self._watching_pid != os.getpid():
-            self.start_watching(interval)
+            self.start_watching(interval, shared)
 
     def stop_watching(self) -> None:
         self._stop.set()
@@ -235,16 +243,22 @@ class Registry:
         self._watching_pid = None
 
 
-def _watch(ref: weakref.ref[Registry], interval: float, stop: threading.Event) -> None:
-    while not stop.wait(interval):
-        registry = ref()
-        if registry is None:
-            return
-        try:
-            registry.refresh()
-        except Exception:  # a vanished folder, a full disk: keep the creators we have
-            log.exception("creators: refreshing %s failed", registry.directory)
-        del registry
+def _watch(
+    ref: weakref.ref[Registry], interval: float, stop: threading.Event, turns: Turns | None
+) -> None:
+    try:
+        while not stop.wait(turns.wait_seconds(interval) if turns else interval):
+            registry = ref()
+            if registry is None:
+                return
+            try:
+                turns.tick(registry.refresh) if turns else registry.refresh()
+            except Exception:  # a vanished folder, a full disk: keep the creators we have
+                log.exception("creators: refreshing %s failed", registry.directory)
+            del registry
+    finally:
+        if turns:
+            turns.close()  # the scanner's turn passes to another process
 
 
 def _resolve(directory: Path, context: Context, files: dict[str, _File]) -> _Snapshot:

@@ -136,3 +136,27 @@ def test_head_is_cached_like_get(app):
     reply = app.test_client().head("/collections/apparel")
     assert reply.status_code == 200
     assert reply.headers["Cache-Control"] == "private, no-cache"
+
+
+@pytest.mark.parametrize("fast_path", ["true", "false"])
+def test_an_edited_creator_file_shows_at_once_not_when_the_page_expires(tmp_path, fast_path):
+    import shutil
+
+    from storefront.config import PROJECT_ROOT
+
+    creators = tmp_path / "creators"
+    shutil.copytree(PROJECT_ROOT / "creators", creators)
+    app = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
+                      "CREATORS_DIR": str(creators), "CREATORS_RELOAD_SECONDS": 0,
+                      "PAGE_FAST_PATH": fast_path})
+    client = app.test_client()
+    client.get("/@maya")
+    for _ in range(2):  # the second answer comes from the page cache
+        page = text(client.get("/"))
+        assert "Maya&#39;s slow wardrobe" in page or "Maya's slow wardrobe" in page
+    maya = creators / "maya.toml"
+    maya.write_text(maya.read_text().replace("Maya's slow wardrobe", "Maya's winter edit"))
+    assert app.extensions["creators"].refresh()
+    page = text(client.get("/"))
+    assert "winter edit" in page and "slow wardrobe" not in page
+    assert "Leo Park" in text(client.get("/?ref=leo", follow_redirects=True))
