@@ -48,12 +48,3 @@ def worker_exit(server, worker):
 
     flush_all()
 
-
-def post_worker_init(worker):
-    # The app is loaded: creator files, themes, compiled templates. Moving
-    # those objects out of the collector's reach keeps full collections from
-    # walking them again and again (with 10,000 creators they cost about a
-    # tenth of a page view's CPU).
-    import gc
-
-    gc.freeze()
