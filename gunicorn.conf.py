@@ -47,4 +47,3 @@ def worker_exit(server, worker):
     from storefront.funnels.recorder import flush_all
 
     flush_all()
-

@@ -49,8 +49,8 @@ def _environ(path: str, cookie: str) -> dict[str, Any]:
 
 def _answer(app, path: str, cookie: str) -> str:
     status: list[str] = []
-    body = b"".join(app.wsgi_app(_environ(path, cookie), lambda s, h, *a: status.append(s)))
-    del body
+    for _ in app.wsgi_app(_environ(path, cookie), lambda s, h, *a: status.append(s)):
+        pass  # the body is made, as a server would send it
     return status[0]
 
 

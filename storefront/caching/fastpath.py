@@ -21,6 +21,7 @@ paths response by response.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -54,7 +55,6 @@ class FastPages:
     def __init__(self, app: Flask, wsgi_app) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
-        self._csrf_signers: dict[str, URLSafeTimedSerializer] = {}
 
     def __call__(self, environ: dict[str, Any], start_response):
         try:
@@ -141,11 +141,7 @@ class FastPages:
                           self.app.session_interface.cookie_header(self.app, session, https)))
         elif not isinstance(raw, str):
             return None  # the app replaces it
-        signer = self._csrf_signers.get(secret)
-        if signer is None:
-            signer = self._csrf_signers[secret] = URLSafeTimedSerializer(
-                secret, salt="wtf-csrf-token")
-        return signer.dumps(raw)
+        return _csrf_signer(secret).dumps(raw)
 
     def _creator(self, value: str | None):
         """The credited active creator, None for none, False when the app must look."""
@@ -196,3 +192,8 @@ class FastPages:
         ]
         return "200 OK", headers, page
 
+
+@functools.lru_cache(maxsize=4)
+def _csrf_signer(secret: str) -> URLSafeTimedSerializer:
+    # Flask-WTF's serializer, built once per secret: building one costs as much as using it.
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token")

@@ -252,7 +252,10 @@ def _watch(
             if registry is None:
                 return
             try:
-                turns.tick(registry.refresh) if turns else registry.refresh()
+                if turns:
+                    turns.tick(registry.refresh)
+                else:
+                    registry.refresh()
             except Exception:  # a vanished folder, a full disk: keep the creators we have
                 log.exception("creators: refreshing %s failed", registry.directory)
             del registry

@@ -50,7 +50,10 @@ class Turns:
             refresh()
 
     def wait_seconds(self, interval: float) -> float:
-        return interval if self.scanning() else interval / FOLLOWER_READS
+        # From the last tick's outcome: trying the lock again here would open
+        # the lock file twice per tick.
+        holds = self._alone or (self._fd is not None and self._pid == os.getpid())
+        return interval if holds else interval / FOLLOWER_READS
 
     def scanning(self) -> bool:
         if self._alone:
