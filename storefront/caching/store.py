@@ -15,6 +15,8 @@ from typing import Any
 
 from flask_caching import Cache
 
+from storefront.pacing import Every
+
 log = logging.getLogger(__name__)
 
 QUIET_SECONDS = 60.0
@@ -24,16 +26,14 @@ class SafeStore:
     def __init__(self, cache: Cache) -> None:
         self._cache = cache
         self._lock = threading.Lock()
-        self._last_complaint = 0.0
+        self._complaint = Every(QUIET_SECONDS)
         self.failures = 0
 
     def _failed(self, action: str, error: Exception) -> None:
         with self._lock:
             self.failures += 1
-            now = time.monotonic()
-            if now - self._last_complaint < QUIET_SECONDS:
+            if not self._complaint.due():
                 return
-            self._last_complaint = now
             count, self.failures = self.failures, 0
         log.error("cache %s failed (%d failures in the last minute at most): %r",
                   action, count, error)

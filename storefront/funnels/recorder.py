@@ -18,6 +18,8 @@ import weakref
 from collections import Counter
 from datetime import UTC, datetime
 
+from storefront.pacing import Every
+
 log = logging.getLogger(__name__)
 
 EVENTS = ("visit", "view", "add", "checkout")
@@ -46,7 +48,7 @@ class Recorder:
         self._writing = False  # a writer thread runs in this process
         self._day, self._day_ends = "", 0.0
         self._wake = threading.Event()
-        self._last_complaint = 0.0
+        self._complaint = Every(60.0)  # a store that stays down is said once a minute
         _recorders.add(self)
 
     def visitor(self, address: str, user_agent: str) -> str:
@@ -85,9 +87,7 @@ class Recorder:
                 self._counts.update(counts)
                 room = MAX_PENDING_VISITORS - len(self._visitors)
                 self._visitors.update(list(visitors)[:max(room, 0)])
-            now = time.monotonic()
-            if now - self._last_complaint > 60:
-                self._last_complaint = now
+            if self._complaint.due():
                 log.error("funnel counts not written, kept for the next try: %s", error)
             return False
         return True

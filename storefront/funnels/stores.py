@@ -10,13 +10,16 @@ are approximate (within about 1%).
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from storefront.pacing import Every
+
 Counts = Counter  # (day, creator, event, product) -> n
 Visitors = set  # {(day, creator, visitor)}
+PRUNE_SECONDS = 3600.0  # old visitor ids go within an hour of their retention ending
 
 
 def days_between(first: str, last: str) -> list[str]:
@@ -27,10 +30,11 @@ def days_between(first: str, last: str) -> list[str]:
 class SqliteStore:
     """One file, written by every worker of one machine (WAL, short transactions)."""
 
-    def __init__(self, path: str | Path, retention_days: int) -> None:
+    def __init__(self, path: str | Path, retention_days: int,
+                 clock: Callable[[], float] | None = None) -> None:
         self.path = Path(path)
         self.retention_days = retention_days
-        self._pruned_at = 0.0
+        self._prune = Every(PRUNE_SECONDS, clock)  # the first write prunes, whatever the uptime
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
@@ -61,8 +65,7 @@ class SqliteStore:
                     [(*key, n) for key, n in counts.items()],
                 )
                 db.executemany("INSERT OR IGNORE INTO visitors VALUES (?, ?, ?)", visitors)
-                if time.monotonic() - self._pruned_at > 3600:
-                    self._pruned_at = time.monotonic()
+                if self._prune.due():
                     today = datetime.now(UTC).date()
                     cutoff = (today - timedelta(days=self.retention_days)).isoformat()
                     db.execute("DELETE FROM visitors WHERE day < ?", (cutoff,))
