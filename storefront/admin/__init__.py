@@ -3,7 +3,8 @@
 Off unless ADMIN_USERNAME and ADMIN_PASSWORD are set: then every /admin URL
 answers 404, like any page that does not exist. On, every URL asks for those
 credentials (HTTP Basic; serve the store over HTTPS) and its responses are
-neither cached nor indexed. See views.py for the pages.
+neither cached nor indexed. A weak plain password stops the app at start, and
+failed sign-ins are throttled (auth.py). See views.py for the pages.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from storefront.admin import auth
 def init_app(app: Flask) -> None:
     if not app.config["ADMIN_USERNAME"]:
         return  # config.py has made sure the password is unset too
-    auth.check_setting(app.config["ADMIN_PASSWORD"])
+    username, password = app.config["ADMIN_USERNAME"], app.config["ADMIN_PASSWORD"]
+    auth.check_setting(password, username)
+    # One per app (so per worker process); tests move its clock.
+    app.extensions["admin_sign_in"] = auth.SignIn(username, password)
     from storefront.admin.views import bp
 
     app.register_blueprint(bp)

@@ -37,10 +37,10 @@ class Refused(Exception):
 
 @bp.before_request
 def _sign_in():
-    cfg = current_app.config
-    if not auth.allowed(request.authorization, cfg["ADMIN_USERNAME"], cfg["ADMIN_PASSWORD"]):
-        return auth.challenge()
-    return None
+    # remote_addr is the client's own address: ProxyFix has already corrected it
+    # when TRUSTED_PROXY_COUNT is set (the same value web.context sends Shopify).
+    sign_in: auth.SignIn = current_app.extensions["admin_sign_in"]
+    return sign_in.check(request.authorization, request.remote_addr)
 
 
 @bp.after_request

@@ -74,15 +74,49 @@ def test_a_hashed_password_is_checked_as_a_hash(make_app, method):
 
 
 def test_non_ascii_credentials_work(make_app):
-    client = make_app(ADMIN_USERNAME="zoë", ADMIN_PASSWORD="pässwörd ✓").test_client()
-    assert client.get("/admin/creators", headers=basic("zoë", "pässwörd ✓")).status_code == 200
-    refused(client.get("/admin/creators", headers=basic("zoe", "pässwörd ✓")))
-    refused(client.get("/admin/creators", headers=basic("zoë", "passwörd ✓")))
+    password = "grüne pässe ✓"
+    client = make_app(ADMIN_USERNAME="zoë", ADMIN_PASSWORD=password).test_client()
+    assert client.get("/admin/creators", headers=basic("zoë", password)).status_code == 200
+    refused(client.get("/admin/creators", headers=basic("zoe", password)))
+    refused(client.get("/admin/creators", headers=basic("zoë", "grüne passe ✓")))
 
 
 def test_a_hash_werkzeug_cannot_check_fails_at_start(make_app):
     with pytest.raises(ConfigError, match="ADMIN_PASSWORD"):
         make_app(ADMIN_PASSWORD="pbkdf2:nosuchdigest:1000$salt$abcdef")
+
+
+@pytest.mark.parametrize(("username", "password", "says"), [
+    ("admin", "x", "too short"),
+    ("admin", "correct", "too short"),
+    ("admin", "a" * 40, "too few"),
+    ("admin", "abababababababab", "too few"),
+    ("admin", "password123456", "well-known"),
+    ("admin", "Password2024!!", "well-known"),
+    ("admin", "admin-admin-2024", "well-known"),
+    ("admin", "changeme-123456", "well-known"),
+    ("admin", "314159265358979", "well-known"),
+    ("shopkeeper-mara", "shopkeeper-mara", "well-known"),
+    ("shopkeeper-mara", "Shopkeeper-Mara#1", "well-known"),
+], ids=["one-character", "short-word", "one-repeated", "two-repeated", "password-digits",
+        "password-capital", "admin-repeated", "changeme", "digits-only", "user-name",
+        "user-name-and-more"])
+def test_a_weak_plain_password_stops_the_app_at_start(make_app, username, password, says):
+    with pytest.raises(ConfigError, match="ADMIN_PASSWORD") as error:
+        make_app(ADMIN_USERNAME=username, ADMIN_PASSWORD=password)
+    message = str(error.value)
+    assert says in message and "generate_password_hash" in message
+    assert password not in message  # the message goes to logs
+
+
+@pytest.mark.parametrize("password", [
+    AUTH[1], "a-long-admin-password", "kf8#Qz!m2Lw9", "grüne pässe ✓",
+    generate_password_hash("x", method="pbkdf2:sha256:1000"),  # a hash can't be judged
+    generate_password_hash("correct horse"),
+], ids=["tests", "words", "random", "non-ascii", "hash-of-weak", "scrypt"])
+def test_a_strong_password_or_any_hash_is_accepted(make_app, password):
+    client = make_app(ADMIN_PASSWORD=password).test_client()
+    assert client.get("/admin/creators").status_code == 401
 
 
 def test_the_shop_still_works_beside_the_admin(client):
