@@ -4,6 +4,7 @@ Every value can be overridden on the command line or with GUNICORN_CMD_ARGS.
 """
 
 import os
+import sys
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 
@@ -39,6 +40,20 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 accesslog = "-"
 errorlog = "-"
+
+
+def on_starting(server):
+    # Check the settings here, in the master, before any worker forks: a worker
+    # that fails to boot on a bad setting is restarted forever, printing the
+    # same message each time. Here it is said once and the server exits.
+    from storefront import check_settings
+    from storefront.config import ConfigError
+
+    try:
+        check_settings(os.environ)
+    except ConfigError as error:
+        print(f"storefront: cannot start: {error}", file=sys.stderr, flush=True)
+        sys.exit(1)
 
 
 def worker_exit(server, worker):

@@ -16,14 +16,30 @@ from storefront.shopify.client import StorefrontClient
 from storefront.shopify.transport import HTTPTransport, endpoint_url
 
 
+def check_settings(source: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings from `source`, checked as create_app checks them, without an app.
+
+    Raises ConfigError. gunicorn's master calls this before it forks (see
+    gunicorn.conf.py), so a wrong setting stops the server with one message
+    instead of every worker failing to boot, over and over.
+    """
+    values = settings.load(source)
+    if values["ADMIN_USERNAME"]:
+        from storefront.admin import auth
+
+        auth.check_setting(values["ADMIN_PASSWORD"], values["ADMIN_USERNAME"])
+    theming.check(values["THEME"], values["THEMES_DIR"])
+    return values
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the environment, with `test_config` taking precedence."""
-    values = settings.load({**os.environ, **(test_config or {})})
+    values = check_settings({**os.environ, **(test_config or {})})
     # Templates and static files come from the theme (storefront.theming), not Flask's folders.
     app = Flask(
         __name__,
         static_folder=None,
-        instance_path=str(settings.PROJECT_ROOT / "instance"),
+        instance_path=values["INSTANCE_DIR"],
     )
     app.config.from_mapping(values)
     theming.init_app(app)

@@ -19,6 +19,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # shop refuses to start without a SECRET_KEY of its own.
 DEMO_SECRET_KEY = "demo-shop-only-not-a-secret"
 MIN_SECRET_LENGTH = 32
+# A random key of 32 hex digits holds 8 different ones or more all but never
+# (fewer: about 1 in 30 million); 40 copies of one character hold 1.
+MIN_KEY_DISTINCT = 8
 WEAK_KEYS = {DEMO_SECRET_KEY, "changeme", "secret", "dev", "development"}
 
 CACHE_TYPES = {
@@ -135,6 +138,9 @@ SETTINGS = [
             "accepted while you rotate", _list),
     Setting("TRUSTED_HOSTS", [], "host names this store answers to, comma-separated "
             "(empty: any); other Host headers get 400", _list),
+    Setting("INSTANCE_DIR", "instance", "the folder for the store's own files (funnel counts, "
+            "the demo shop's carts, the creator-scan lock); relative paths are taken from "
+            "the project folder"),
     Setting("CREATORS_DIR", "creators", "the folder of creator files"),
     Setting("CREATORS_RELOAD_SECONDS", 2.0, "how often creator files are checked for changes "
             "(0: only at start and on SIGHUP)", _non_negative_float),
@@ -198,6 +204,36 @@ def load(source: Mapping[str, Any]) -> dict[str, Any]:
     return config
 
 
+def _check_signing_key(name: str, key: str) -> None:
+    """Every key that verifies cookies must be one nobody can guess: a forged
+    referral or session signed with a weak fallback is as good as a real one."""
+    if key.lower() in WEAK_KEYS:
+        problem = "is a well-known value"
+    elif len(key) < MIN_SECRET_LENGTH:
+        problem = f"has {len(key)} characters"
+    elif len(set(key)) < MIN_KEY_DISTINCT or _repeats(key):
+        problem = "repeats a few characters"
+    else:
+        return
+    raise ConfigError(
+        f"{name} is too weak for a real shop: it {problem}. Use at least "
+        f"{MIN_SECRET_LENGTH} random characters, e.g. "
+        "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+    )
+
+
+def _repeats(key: str) -> bool:
+    """True for a short pattern over and over (abab..., 0123456701234567...)."""
+    return any(key == (key[:size] * (len(key) // size + 1))[:len(key)]
+               for size in range(1, len(key) // 2 + 1))
+
+
+def _from_project(path: str) -> Path:
+    """A setting's folder: absolute as given, or relative to the project folder."""
+    folder = Path(path)
+    return folder if folder.is_absolute() else PROJECT_ROOT / folder
+
+
 def _check_together(config: dict[str, Any]) -> None:
     real_shop = config["SHOPIFY_STORE_DOMAIN"] is not None
     if real_shop:
@@ -213,12 +249,9 @@ def _check_together(config: dict[str, Any]) -> None:
                 "long random string, e.g. the output of "
                 "`python -c 'import secrets; print(secrets.token_hex(32))'`."
             )
-        if len(config["SECRET_KEY"]) < MIN_SECRET_LENGTH or config["SECRET_KEY"] in WEAK_KEYS:
-            raise ConfigError(
-                f"SECRET_KEY is too weak for a real shop: use at least {MIN_SECRET_LENGTH} "
-                "random characters, e.g. "
-                "`python -c 'import secrets; print(secrets.token_hex(32))'`."
-            )
+        _check_signing_key("SECRET_KEY", config["SECRET_KEY"])
+        for number, key in enumerate(config["SECRET_KEY_FALLBACKS"], 1):
+            _check_signing_key(f"SECRET_KEY_FALLBACKS (key {number})", key)
         if config["DEBUG"]:
             raise ConfigError(
                 "DEBUG=true with a real shop: the debugger would show code and settings to "
@@ -241,9 +274,8 @@ def _check_together(config: dict[str, Any]) -> None:
             "ADMIN_USERNAME and ADMIN_PASSWORD go together: set both to open /admin, "
             "or neither to keep it off."
         )
-    creators = Path(config["CREATORS_DIR"])
-    if not creators.is_absolute():
-        creators = PROJECT_ROOT / creators
+    config["INSTANCE_DIR"] = str(_from_project(config["INSTANCE_DIR"]))
+    creators = _from_project(config["CREATORS_DIR"])
     if not creators.is_dir():
         raise ConfigError(
             f"CREATORS_DIR={config['CREATORS_DIR']!r}: no such folder ({creators}). "

@@ -1,6 +1,62 @@
-import pytest
+"""Settings every test starts from: its own folders, its own creators.
 
+A test run must leave the clone as it found it and must not depend on what a
+brand keeps in `creators/`. So before any app is built, the environment (which
+apps built here and every server process a test starts inherit) points:
+- INSTANCE_DIR (funnel counts, demo-shop carts, the creators scan lock) at a
+  temporary folder removed when the run ends;
+- CREATORS_DIR at `tests/fixtures/creators/`, the suite's own creators (tests
+  about the shipped demo creators name `creators/` themselves);
+- screenshots at TEST_ARTIFACTS_DIR (a temporary folder unless set; the run's
+  summary names it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+from tests.fixtures import CREATORS as FIXTURE_CREATORS
 from tests.shopify_schema import shopify_schema
+
+_scratch: Path | None = None
+
+
+def pytest_configure(config) -> None:
+    global _scratch
+    _scratch = Path(tempfile.mkdtemp(prefix="storefront-tests-"))
+    os.environ["INSTANCE_DIR"] = str(_scratch / "instance")
+    os.environ["CREATORS_DIR"] = str(FIXTURE_CREATORS)
+    if not os.environ.get("TEST_ARTIFACTS_DIR"):
+        os.environ["TEST_ARTIFACTS_DIR"] = tempfile.mkdtemp(prefix="storefront-artifacts-")
+    # Hypothesis keeps failing examples to replay them; outside the clone.
+    examples = Path(tempfile.gettempdir()) / "storefront-hypothesis"
+    hypothesis_settings.register_profile(
+        "storefront", database=DirectoryBasedExampleDatabase(examples)
+    )
+    hypothesis_settings.load_profile("storefront")
+
+
+def pytest_unconfigure(config) -> None:
+    # Funnel counts still in memory are written now, while their files exist,
+    # not at interpreter exit after the folders are gone.
+    from storefront.funnels.recorder import flush_all
+
+    flush_all()
+    if _scratch is not None:
+        shutil.rmtree(_scratch, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    artifacts = Path(os.environ.get("TEST_ARTIFACTS_DIR", ""))
+    if artifacts.is_dir() and any(artifacts.iterdir()):
+        terminalreporter.write_line(f"screenshots and other artifacts: {artifacts}")
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from storefront import create_app
-from tests.support import processes
+from tests.support import STRONG_KEY, processes
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def buyer_ip_seen(upstream, proxies: int, headers: dict, remote_addr: str) -> st
     app = create_app({
         "SHOPIFY_STORE_DOMAIN": upstream.url,
         "SHOPIFY_STOREFRONT_PRIVATE_TOKEN": "private",
-        "SECRET_KEY": "x" * 40,
+        "SECRET_KEY": STRONG_KEY,
         "TRUSTED_PROXY_COUNT": proxies,
     })
     reply = app.test_client().get("/", headers=headers, environ_base={"REMOTE_ADDR": remote_addr})

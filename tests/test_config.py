@@ -3,6 +3,7 @@
 import pytest
 
 from storefront import config, create_app
+from tests.support import STRONG_KEY
 
 
 def test_defaults_run_the_demo_shop():
@@ -52,9 +53,45 @@ def test_a_real_shop_with_token_and_key_is_accepted():
     settings = config.load({
         "SHOPIFY_STORE_DOMAIN": "shop.myshopify.com",
         "SHOPIFY_STOREFRONT_TOKEN": "public",
-        "SECRET_KEY": "s" * 64,
+        "SECRET_KEY": STRONG_KEY,
+        "SECRET_KEY_FALLBACKS": f"{STRONG_KEY[::-1]}, {STRONG_KEY.upper()}",
     })
     assert settings["SHOPIFY_STORE_DOMAIN"] == "shop.myshopify.com"
+    assert len(settings["SECRET_KEY_FALLBACKS"]) == 2
+
+
+REAL_SHOP = {"SHOPIFY_STORE_DOMAIN": "shop.myshopify.com", "SHOPIFY_STOREFRONT_TOKEN": "t"}
+
+
+@pytest.mark.parametrize("weak", ["dev", "changeme", "CHANGEME", "short-but-random-7f3a",
+                                  "k" * 40, "ab" * 20, "0123456789abcdef" * 2,
+                                  "aaaabbbbccccdddd" * 3])
+def test_every_key_that_verifies_cookies_must_be_strong_with_a_real_shop(weak):
+    with pytest.raises(config.ConfigError) as caught:
+        config.load({**REAL_SHOP, "SECRET_KEY": weak})
+    assert str(caught.value).startswith("SECRET_KEY is too weak")
+    with pytest.raises(config.ConfigError) as caught:
+        config.load({**REAL_SHOP, "SECRET_KEY": STRONG_KEY,
+                     "SECRET_KEY_FALLBACKS": f"{STRONG_KEY[::-1]},{weak}"})
+    message = str(caught.value)
+    assert message.startswith("SECRET_KEY_FALLBACKS (key 2) is too weak")
+    assert weak not in message  # a key, even a weak one, is never printed
+    assert "secrets.token_hex(32)" in message
+
+
+def test_the_demo_shop_takes_any_keys():
+    settings = config.load({"SECRET_KEY": "dev", "SECRET_KEY_FALLBACKS": "changeme"})
+    assert settings["SECRET_KEY_FALLBACKS"] == ["changeme"]
+
+
+def test_instance_dir_holds_the_stores_own_files(tmp_path):
+    app = create_app({"INSTANCE_DIR": str(tmp_path / "state")})
+    assert app.instance_path == str(tmp_path / "state")
+    app.test_client().get("/")
+    assert (tmp_path / "state" / "demo-shop-carts.sqlite3").exists()
+    assert (tmp_path / "state" / "funnels.sqlite3").exists()
+    assert config.load({"INSTANCE_DIR": "var/store"})["INSTANCE_DIR"] == str(
+        config.PROJECT_ROOT / "var" / "store")
 
 
 def test_create_app_refuses_a_bad_setting():

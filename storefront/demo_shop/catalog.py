@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -292,6 +293,21 @@ class Catalog:
 def load_catalog(path: Path | None = None) -> Catalog:
     """Load and check `catalog.json`; `metaobjects.json` beside it is optional."""
     path = Path(path or DEFAULT_CATALOG).resolve()
+    return _loaded(path, _version(path), _version(path.parent / "metaobjects.json"))
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=8)
+def _loaded(path: Path, *_versions: tuple[int, int] | None) -> Catalog:
+    # A Catalog is immutable, so every shop of a process (each app, each test)
+    # can share one; the files' versions are in the key, so an edit reloads.
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -9,6 +9,7 @@ document is complete on its own and validates against Shopify's schema.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from graphql import (
@@ -81,7 +82,14 @@ def _with_fragments(
 
 
 def load_operations(folder: Path = DOCUMENTS_DIR) -> dict[str, Operation]:
-    """Parse every operation file in `folder`, keyed by operation name."""
+    """Every operation file in `folder`, keyed by operation name (a fresh dict each call)."""
+    return dict(_parsed(Path(folder).resolve()))
+
+
+@cache
+def _parsed(folder: Path) -> dict[str, Operation]:
+    # The documents ship with the code: parsed once per process, not once per
+    # client (every app, CLI command and test builds one). Operations are frozen.
     fragments = _load_fragments(folder / "fragments")
     operations: dict[str, Operation] = {}
     for path in sorted(folder.glob("*.graphql")):

@@ -59,13 +59,18 @@ def current_theme(app: Flask) -> Theme:
     return app.extensions["theme"]
 
 
-def init_app(app: Flask) -> Theme:
-    """Load app.config["THEME"] and wire its templates, assets route, globals and CLI."""
-    name = app.config["THEME"]
+def check(name: str, folder: str | None) -> Theme:
+    """Theme `name` from `folder` (THEMES_DIR, None: the project's themes/), checked;
+    ConfigError naming THEME when it cannot be used."""
     try:
-        theme = load_theme(name, themes_dir(app))
+        return load_theme(name, Path(folder or PROJECT_ROOT / "themes"))
     except ThemeError as error:
         raise ConfigError(f"THEME={name!r}: {error}") from None
+
+
+def init_app(app: Flask) -> Theme:
+    """Load app.config["THEME"] and wire its templates, assets route, globals and CLI."""
+    theme = check(app.config["THEME"], app.config.get("THEMES_DIR"))
 
     app.jinja_loader = template_loader(theme)
     app.extensions["theme"] = theme

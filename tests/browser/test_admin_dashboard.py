@@ -4,7 +4,7 @@ Three shoppers browse a store of its own (gunicorn, funnel counts in a temporary
 SQLite file written every 0.2 s, the admin on): one through Maya's link to the
 demo checkout, one through Leo's, one straight to the shop. Once the CSV shows
 their figures, the dashboard is opened with the admin credentials, checked,
-and photographed at desktop and phone widths into test-artifacts/screenshots/.
+and photographed at desktop and phone widths into $TEST_ARTIFACTS_DIR/screenshots/.
 """
 
 from __future__ import annotations

@@ -1,20 +1,21 @@
 """Screenshots of the main pages on a phone and on a desktop, with a layout check.
 
-The pictures land in test-artifacts/screenshots/<page>-<width>.png (git-ignored)
+The pictures land in $TEST_ARTIFACTS_DIR/screenshots/<page>-<width>.png (the run's summary
+names the folder)
 for a person to look at; the test checks what a machine can: each picture is
 real, and nothing is wider than a phone's screen.
 """
 
 from __future__ import annotations
 
+import os
 import struct
+from pathlib import Path
 
 import pytest
 
 from tests.browser import Page, expect
-from tests.support.processes import ROOT
 
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PRODUCT = "/products/organic-cotton-tee"
 PAGES = {"home": "/", "product": PRODUCT, "cart": "/cart"}
 DEVICES = {
@@ -54,8 +55,9 @@ def save_screenshot(page: Page, name: str, options: dict, device: str) -> None:
     """
     width = options["viewport"]["width"]
     page.evaluate(LOAD_IMAGES)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}-{width}.png"
+    folder = Path(os.environ["TEST_ARTIFACTS_DIR"]) / "screenshots"  # see tests/conftest.py
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}-{width}.png"
     path.unlink(missing_ok=True)
     page.screenshot(path=path, full_page=True)
     data = path.read_bytes()

@@ -17,7 +17,7 @@ import sys
 import pytest
 import requests
 
-from tests.support import processes
+from tests.support import STRONG_KEY, processes
 from tests.support.ports import free_port
 
 TOKEN = "instances-token"
@@ -50,7 +50,7 @@ def stack(tmp_path, redis_port):
     env = {
         "SHOPIFY_STORE_DOMAIN": shop.url,
         "SHOPIFY_STOREFRONT_TOKEN": TOKEN,
-        "SECRET_KEY": "s" * 48,
+        "SECRET_KEY": STRONG_KEY,
         "SHOPIFY_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "CACHE_TYPE": "RedisCache",
         "CACHE_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
 from storefront import create_app
 from storefront.web import catalog as catalog_views
+from tests.fixtures import CREATORS as FIXTURE_CREATORS
 from tests.web.conftest import Recorder, post, text
 
 TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -140,12 +142,8 @@ def test_head_is_cached_like_get(app):
 
 @pytest.mark.parametrize("fast_path", ["true", "false"])
 def test_an_edited_creator_file_shows_at_once_not_when_the_page_expires(tmp_path, fast_path):
-    import shutil
-
-    from storefront.config import PROJECT_ROOT
-
     creators = tmp_path / "creators"
-    shutil.copytree(PROJECT_ROOT / "creators", creators)
+    shutil.copytree(FIXTURE_CREATORS, creators)
     app = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
                       "CREATORS_DIR": str(creators), "CREATORS_RELOAD_SECONDS": 0,
                       "PAGE_FAST_PATH": fast_path})

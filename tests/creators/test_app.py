@@ -7,11 +7,11 @@ import time
 import pytest
 
 from storefront import create_app, creators
-from storefront.config import PROJECT_ROOT
 from storefront.creators import Registry
 from tests.creators import SVG, make_app, write
+from tests.fixtures import CREATORS as FIXTURE_CREATORS
 
-DEMO_CREATORS = PROJECT_ROOT / "creators"
+DEMO_CREATORS = FIXTURE_CREATORS
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import time
 
 import requests
 
-from storefront.config import PROJECT_ROOT
+from tests.fixtures import CREATORS as FIXTURE_CREATORS
 from tests.support import processes
 
 NEW_CREATOR = 'name = "Nia Brooks"\n[discount]\ncode = "WELCOME10"\nlabel = "10% off"\n'
@@ -16,7 +16,7 @@ NEW_CREATOR = 'name = "Nia Brooks"\n[discount]\ncode = "WELCOME10"\nlabel = "10%
 
 def test_sighup_loads_added_and_removed_creators(tmp_path):
     creators = tmp_path / "creators"
-    shutil.copytree(PROJECT_ROOT / "creators", creators)
+    shutil.copytree(FIXTURE_CREATORS, creators)
     server = processes.gunicorn("wsgi:app", env={
         "CREATORS_DIR": str(creators),
         "CREATORS_RELOAD_SECONDS": "0",  # no watcher: only the signal can bring changes in
@@ -51,10 +51,11 @@ def _every_worker_shows(url: str, check, deadline_s: float = 30) -> bool:
 
 def test_workers_take_turns_scanning_and_all_see_changes(tmp_path):
     creators = tmp_path / "creators"
-    shutil.copytree(PROJECT_ROOT / "creators", creators)
+    shutil.copytree(FIXTURE_CREATORS, creators)
     server = processes.gunicorn("wsgi:app", env={
         "CREATORS_DIR": str(creators),
         "CREATORS_RELOAD_SECONDS": "0.2",
+        "INSTANCE_DIR": str(tmp_path / "instance"),
         "DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
         "WEB_CONCURRENCY": "2",
         "FUNNELS_URL": "off",
@@ -68,7 +69,7 @@ def test_workers_take_turns_scanning_and_all_see_changes(tmp_path):
         with open(creators / "nia.toml", "r+") as file:
             file.write(NEW_CREATOR.replace("Nia Brooks", "Nia Okafor"))
         assert _every_worker_shows(server.url + "/@nia", lambda r: "Nia Okafor" in r.text)
-        locks = list((PROJECT_ROOT / "instance").glob("creators-*.lock"))
+        locks = list((tmp_path / "instance").glob("creators-*.lock"))
         assert locks  # one worker scanned; the other followed its marker
     finally:
         server.stop()

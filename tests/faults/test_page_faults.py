@@ -17,7 +17,7 @@ import requests
 
 from storefront import create_app
 from storefront.caching import store
-from tests.support import processes
+from tests.support import STRONG_KEY, processes
 from tests.support.ports import free_port
 from tests.web.conftest import csrf_token, post, text
 
@@ -57,7 +57,7 @@ def make_app(proxy_url: str, tmp_path):
     return create_app({
         "SHOPIFY_STORE_DOMAIN": proxy_url,
         "SHOPIFY_STOREFRONT_PRIVATE_TOKEN": TOKEN,
-        "SECRET_KEY": "f" * 40,
+        "SECRET_KEY": STRONG_KEY,
         "SHOPIFY_READ_TIMEOUT": 1.0,
         "SHOPIFY_CONNECT_TIMEOUT": 1.0,
     })

@@ -20,7 +20,7 @@ import time
 import pytest
 
 from tests.funnels.browsing import EXPECTED, browse, figures
-from tests.support import processes
+from tests.support import STRONG_KEY, processes
 from tests.support.ports import free_port
 
 TOKEN = "funnels-token"
@@ -102,7 +102,7 @@ def test_two_instances_on_redis(tmp_path, redis_port):
     env = {
         "SHOPIFY_STORE_DOMAIN": shop.url,
         "SHOPIFY_STOREFRONT_TOKEN": TOKEN,
-        "SECRET_KEY": "f" * 48,
+        "SECRET_KEY": STRONG_KEY,
         "CACHE_TYPE": "RedisCache",  # the funnels follow the cache to Redis
         "CACHE_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
         "FUNNELS_FLUSH_SECONDS": "0.2",

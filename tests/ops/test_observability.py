@@ -11,7 +11,7 @@ import requests
 
 from storefront import create_app
 from storefront.observability import RequestContext
-from tests.support import processes
+from tests.support import STRONG_KEY, processes
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_readyz_is_503_when_shopify_is_down_and_nothing_is_cached(tmp_path):
     from tests.support.ports import free_port
 
     app = create_app({"SHOPIFY_STORE_DOMAIN": f"http://127.0.0.1:{free_port()}",
-                      "SHOPIFY_STOREFRONT_TOKEN": "t", "SECRET_KEY": "k" * 40,
+                      "SHOPIFY_STOREFRONT_TOKEN": "t", "SECRET_KEY": STRONG_KEY,
                       "SHOPIFY_CONNECT_TIMEOUT": 0.5})
     reply = app.test_client().get("/readyz")
     assert reply.status_code == 503
@@ -69,7 +69,7 @@ def test_logs_are_json_lines_under_gunicorn_and_never_carry_the_token(tmp_path):
     ])
     server = processes.gunicorn("wsgi:app", env={
         "SHOPIFY_STORE_DOMAIN": shop.url, "SHOPIFY_STOREFRONT_PRIVATE_TOKEN":
-        "very-secret-token-123", "SECRET_KEY": "k" * 40, "WEB_CONCURRENCY": "1",
+        "very-secret-token-123", "SECRET_KEY": STRONG_KEY, "WEB_CONCURRENCY": "1",
     })
     try:
         assert requests.get(server.url + "/products/organic-cotton-tee", timeout=10).ok

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.support import STRONG_KEY
 from tests.web.conftest import text
 
 PAGES = ["/", "/collections/apparel", "/products/organic-cotton-tee", "/cart", "/search?q=tee",
@@ -71,7 +72,7 @@ def test_trusted_hosts_refuse_other_host_names(tmp_path, caplog):
     ("settings", "message"),
     [
         ({"SECRET_KEY": "short"}, "SECRET_KEY is too weak"),
-        ({"SECRET_KEY": "k" * 40, "DEBUG": "true"}, "DEBUG=true with a real shop"),
+        ({"SECRET_KEY": STRONG_KEY, "DEBUG": "true"}, "DEBUG=true with a real shop"),
     ],
 )
 def test_a_real_shop_refuses_weak_keys_and_debug(settings, message):
