@@ -48,4 +48,10 @@ PAGE = Policy(fresh=120, stale=0, error=0, tags=("catalog", "shop"))
 SITEMAP_SECONDS = 3600  # the walked list of handles behind /sitemap.xml
 BACKOFF_SECONDS = 10  # after a failure served from cache, Shopify is not asked again this soon
 LOCK_SECONDS = 20  # a refresh that takes longer lets another request try
-WEBHOOK_EVENT_SECONDS = 2 * DAY  # Shopify retries a webhook for up to 48 hours
+
+# Webhooks (storefront/web/webhooks.py). Shopify retries a failed delivery 8
+# times over about 4 hours; X-Shopify-Triggered-At stays that of the first try.
+WEBHOOK_STALE_SECONDS = 5 * 3600  # older than every retry (and an hour more): a replay
+WEBHOOK_SKEW_SECONDS = 300  # how far ahead of our clock a Triggered-At may be
+WEBHOOK_DELIVERY_SECONDS = 2 * DAY  # a seen X-Shopify-Webhook-Id (older docs: 48 h of retries)
+WEBHOOK_BODY_SECONDS = DAY  # a seen body (its SHA-256) purges nothing again for this long

@@ -64,7 +64,7 @@ class Throttled(StorefrontError):
 
 
 class ShopUnavailable(StorefrontError):
-    """The shop is frozen, forbidden or locked (402, 403, 423)."""
+    """The shop is frozen, forbidden, locked (402, 403, 423) or not here (404, a redirect)."""
 
     kind = "shop_unavailable"
 

@@ -5,6 +5,9 @@ gql's own RequestsHTTPTransport has no timeout by default, retries POSTs
 string form of `errors` on non-2xx replies. This transport keeps one pooled
 `requests.Session` per process, never retries by itself, and turns every reply
 into either data or one of the named errors in `errors.py`.
+
+It never follows a redirect: requests would re-send the token headers to
+wherever `Location` points, so a 3xx is an error and nothing more is sent.
 """
 
 from __future__ import annotations
@@ -14,13 +17,19 @@ import os
 import threading
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from gql.transport import Transport
 from graphql import ExecutionResult
 from requests.adapters import HTTPAdapter
 
-from storefront.shopify.errors import Unavailable, error_for_graphql, error_for_status
+from storefront.shopify.errors import (
+    ShopUnavailable,
+    Unavailable,
+    error_for_graphql,
+    error_for_status,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +43,12 @@ def endpoint_url(domain: str, version: str) -> str:
     """`shop.myshopify.com` -> its HTTPS endpoint; a domain with a scheme keeps it."""
     base = domain.rstrip("/") if "://" in domain else f"https://{domain.strip('/')}"
     return f"{base}/api/{version}/graphql.json"
+
+
+def _origin(url: str) -> str:
+    """`scheme://host[:port]` of a URL: never its path or query, which may hold secrets."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.netloc else "?"
 
 
 class HTTPTransport(Transport):
@@ -99,7 +114,11 @@ class HTTPTransport(Transport):
             headers[BUYER_IP_HEADER] = buyer_ip
         try:
             reply = self._get_session().post(
-                self.url, json=request.payload, headers=headers, timeout=self.timeout
+                self.url,
+                json=request.payload,
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,  # the tokens must never travel to another origin
             )
         except requests.Timeout as exc:
             raise Unavailable(f"timed out ({type(exc).__name__})", operation=operation) from exc
@@ -110,6 +129,8 @@ class HTTPTransport(Transport):
 
     def _result(self, reply: requests.Response, operation: str | None) -> ExecutionResult:
         context = {"request_id": reply.headers.get("X-Request-Id"), "operation": operation}
+        if 300 <= reply.status_code < 400:
+            raise self._redirected(reply, context)
         deprecated = reply.headers.get(DEPRECATION_HEADER)
         if deprecated:
             log.warning(
@@ -129,3 +150,21 @@ class HTTPTransport(Transport):
         if not isinstance(body.get("data"), dict):
             raise Unavailable("reply has no data", status=200, **context)
         return ExecutionResult(data=body["data"], extensions=body.get("extensions"))
+
+    def _redirected(self, reply: requests.Response, context: dict[str, Any]) -> ShopUnavailable:
+        """The error for a 3xx, logged with the status and the target's origin only.
+
+        The shop is not answering at the configured address (a changed domain,
+        a proxy, or someone luring the tokens away): like a 404 for "no such
+        shop here", it is ShopUnavailable, so it is not retried (the answer
+        would be the same) and cached data is still served while it lasts.
+        """
+        location = reply.headers.get("Location")
+        target = _origin(urljoin(self.url, location)) if location else "nowhere (no Location)"
+        log.error(
+            "Storefront API answered %s, redirecting to %s: not followed",
+            reply.status_code, target,
+            extra={"status": reply.status_code, "location_origin": target, **context},
+        )
+        reason = f"redirected to {target} (not followed: tokens stay with the shop)"
+        return ShopUnavailable(reason, status=reply.status_code, **context)

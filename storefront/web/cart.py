@@ -133,8 +133,12 @@ def _unavailable(error: StorefrontError):
 
 @bp.after_request
 def _never_stored(response):
-    """Carts are one shopper's: no browser or proxy may keep these replies."""
+    """Carts are one shopper's: no browser or proxy may keep these replies.
+
+    They are HTML (or a redirect) or JSON as Accept prefers, hence `Vary: Accept`.
+    """
     response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept")
     return response
 
 

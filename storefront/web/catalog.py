@@ -208,7 +208,7 @@ def policy(handle: str):
 @bp.get("/healthz")
 def healthz():
     """The process answers (for the load balancer's liveness check)."""
-    return {"status": "ok"}
+    return {"status": "ok"}, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/readyz")

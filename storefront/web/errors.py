@@ -1,12 +1,17 @@
-"""Branded error pages: 400, 404, 405, 500, and 503 while Shopify is unreachable."""
+"""Branded error pages: 400, 404, 405, 500, and 503 while Shopify is unreachable.
+
+Each error is HTML or JSON as the request's Accept prefers (JSON always for a
+`.json` path), so every reply says `Vary: Accept`; a JSON one is `no-store`
+(an HTML one gets the HTML rules of `web.http_caching`).
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, make_response, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
 from storefront.shopify.errors import StorefrontError
 from storefront.theming import render
@@ -23,13 +28,21 @@ def _wants_json() -> bool:
 
 def _page(template: str, status: int, message: str | None = None, headers=None):
     if _wants_json():
-        return jsonify({"ok": False, "errors": [message or "error"]}), status, headers or {}
-    try:
-        body = render(template, message=message)
-    except Exception:  # the theme itself is broken: still answer, plainly
-        log.exception("error page %s failed to render", template)
-        body = f"<!doctype html><title>Error {status}</title><h1>Error {status}</h1>"
-    return body, status, headers or {}
+        response = jsonify({"ok": False, "errors": [message or "error"]})
+        # One request's failure: no browser or proxy may answer a later one with it.
+        response.headers["Cache-Control"] = "no-store"
+    else:
+        try:
+            body = render(template, message=message)
+        except Exception:  # the theme itself is broken: still answer, plainly
+            log.exception("error page %s failed to render", template)
+            body = f"<!doctype html><title>Error {status}</title><h1>Error {status}</h1>"
+        response = make_response(body)
+    response.status_code = status
+    response.headers.update(headers or {})
+    # Chosen by Accept: a cache keeping one must not hand it to the other kind.
+    response.vary.add("Accept")
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -56,7 +69,10 @@ def init_app(app: Flask) -> None:
         template = "errors/404.html" if status == 404 else "errors/400.html"
         if status >= 500:
             template = "errors/500.html"
-        return _page(template, status, error.description if status == 400 else None)
+        headers = {}
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            headers["Allow"] = ", ".join(error.valid_methods)
+        return _page(template, status, error.description if status == 400 else None, headers)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -14,10 +14,16 @@ from flask import Flask, current_app, g, redirect, request
 
 from storefront import attribution, theming
 
-# Not the shop: no referral is read or followed there (an `/admin?ref=` link
-# must not credit anyone).
-SKIP_PREFIXES = ("/assets/", "/creator-media/", "/demo-shop/", "/healthz", "/favicon.ico",
-                 "/admin/", "/webhooks/")
+# Not the shop: no referral is read or followed at these paths or below them (an
+# `/admin?ref=` link must not credit anyone). Whole segments, so a shop page
+# such as /administrator-picks is not caught by /admin.
+OPERATIONS = ("/admin", "/webhooks", "/healthz", "/readyz", "/demo-shop", "/assets",
+              "/creator-media", "/favicon.ico")
+
+
+def is_operations(path: str) -> bool:
+    """Whether `path` is one of OPERATIONS or below one: no creator is credited there."""
+    return any(path == root or path.startswith(root + "/") for root in OPERATIONS)
 
 
 def _registry():
@@ -63,7 +69,7 @@ def _credit(referral: attribution.Referral | None) -> None:
 
 def _load():
     g.referral, g.creator, g.referral_changed, g.referral_cleared = None, None, False, False
-    if request.path.startswith(SKIP_PREFIXES):
+    if is_operations(request.path):
         return None
     raw = request.cookies.get(attribution.COOKIE)
     referral = _signer().loads(raw)

@@ -2,10 +2,35 @@
 
 The signature (`X-Shopify-Hmac-Sha256`, base64 HMAC-SHA256 of the raw body)
 is checked against SHOPIFY_WEBHOOK_SECRET, or the previous secret during a
-rotation, in constant time. A repeated `X-Shopify-Event-Id` (Shopify retries
-and may deliver twice) is answered 200 and ignored. The purge bumps the
-catalog generation in the shared cache, so every instance drops the pages
-and data it affects at once.
+rotation, in constant time. The purge bumps the catalog generation in the
+shared cache, so every instance drops the pages and data it affects at once.
+
+The signature covers the body only: every header is the sender's to choose, so
+a captured body must not purge again just because it comes back with new ids,
+no ids or another topic. A delivery is acted on once (answered 200 with
+`"duplicate": true` otherwise) by two keys, both claimed atomically in the
+shared cache:
+
+- `X-Shopify-Webhook-Id`, one per delivery and the same on its retries: the key
+  Shopify gives for de-duplication. `X-Shopify-Event-Id` is not used: one
+  merchant action shares it across topics (a product and its collection both
+  change), and every topic must be acted on; a repeat of one topic's delivery
+  has the same body, which the second key catches.
+- the SHA-256 of the body, for a day, whatever the headers say. Every catalog
+  topic purges the same thing, so they share one digest scope; any other topic
+  is its own scope (orders/create and orders/paid of one checkout may carry
+  the same body, and both matter).
+
+`X-Shopify-Triggered-At` (when the change happened; retries keep it) must be
+within policies.WEBHOOK_STALE_SECONDS of now, or the delivery is acknowledged
+(200, `"ignored": "stale"`) and does nothing: it is past Shopify's last retry,
+so it is a replay, and a non-2xx would only invite retries that can never
+succeed. More than policies.WEBHOOK_SKEW_SECONDS ahead of our clock is a 400:
+a retry of it may fit once our clock catches up. A missing Triggered-At
+is accepted (older senders) and still de-duplicated by body; one that cannot be
+read is a 400. Triggered-At is unsigned too: it turns away late retries and
+careless replays, while the body key is what holds a captured body to one
+purge a day.
 """
 
 from __future__ import annotations
@@ -14,6 +39,7 @@ import base64
 import hashlib
 import hmac
 import logging
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
@@ -35,6 +61,11 @@ PURGES = {
 }
 
 
+def now() -> datetime:
+    """The current time; tests replace it to move the clock."""
+    return datetime.now(UTC)
+
+
 def _signed(body: bytes, given: str) -> bool:
     secrets = [current_app.config.get("SHOPIFY_WEBHOOK_SECRET"),
                current_app.config.get("SHOPIFY_WEBHOOK_SECRET_PREVIOUS")]
@@ -48,6 +79,29 @@ def _signed(body: bytes, given: str) -> bool:
     return matched
 
 
+def _age(header: str) -> float:
+    """Seconds since `header` (an ISO 8601 time with a zone); negative if ahead of us.
+
+    Raises ValueError when it cannot be read.
+    """
+    triggered = datetime.fromisoformat(header)
+    if triggered.tzinfo is None:
+        raise ValueError("no time zone")
+    return (now() - triggered).total_seconds()
+
+
+def _seen(topic: str, tags: tuple[str, ...], body: bytes) -> bool:
+    """Whether this delivery, or this body in the same scope, was acted on already."""
+    delivery = request.headers.get("X-Shopify-Webhook-Id", "")
+    if delivery and not store.add(
+        f"webhook:delivery:{delivery[:200]}", 1, policies.WEBHOOK_DELIVERY_SECONDS
+    ):
+        return True
+    scope = ",".join(tags) or topic[:100]
+    digest = hashlib.sha256(body).hexdigest()
+    return not store.add(f"webhook:body:{scope}:{digest}", 1, policies.WEBHOOK_BODY_SECONDS)
+
+
 @bp.post("/webhooks/shopify")
 def shopify():
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
@@ -57,12 +111,22 @@ def shopify():
     if not _signed(body, request.headers.get("X-Shopify-Hmac-Sha256", "")):
         return jsonify({"ok": False, "error": "bad signature"}), 401
     topic = request.headers.get("X-Shopify-Topic", "")
-    event = request.headers.get("X-Shopify-Event-Id") or request.headers.get(
-        "X-Shopify-Webhook-Id", ""
-    )
-    if event and not store.add(f"webhook:{event[:200]}", 1, policies.WEBHOOK_EVENT_SECONDS):
-        return jsonify({"ok": True, "duplicate": True})
+    triggered = request.headers.get("X-Shopify-Triggered-At", "")
+    try:
+        age = _age(triggered) if triggered else None
+    except ValueError:
+        return jsonify({"ok": False, "error": "unreadable X-Shopify-Triggered-At"}), 400
+    if age is not None and age > policies.WEBHOOK_STALE_SECONDS:
+        log.warning("webhook %s ignored: triggered %d s ago, past Shopify's retries",
+                    topic[:100], age)
+        return jsonify({"ok": True, "ignored": "stale"})
+    if age is not None and -age > policies.WEBHOOK_SKEW_SECONDS:
+        log.warning("webhook %s refused: triggered %d s ahead of this server's clock",
+                    topic[:100], -age)
+        return jsonify({"ok": False, "error": "X-Shopify-Triggered-At is in the future"}), 400
     tags = PURGES.get(topic, ())
+    if _seen(topic, tags, body):
+        return jsonify({"ok": True, "duplicate": True})
     for tag in tags:
         store.purge(tag)
     if tags:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -34,8 +36,9 @@ def make_client(url: str, **transport_options) -> StorefrontClient:
     return StorefrontClient(transport, retry_delay=(0, 0.01), buyer_ip=lambda: "203.0.113.7")
 
 
-def fault(upstream, mode: str, times: int = 1) -> None:
-    requests.post(f"{upstream.url}/_fault", json={"mode": mode, "times": times}, timeout=5)
+def fault(upstream, mode: str, times: int = 1, **options) -> None:
+    requests.post(f"{upstream.url}/_fault", json={"mode": mode, "times": times, **options},
+                  timeout=5)
 
 
 def received(upstream) -> dict:
@@ -184,3 +187,99 @@ def test_one_client_serves_many_threads_at_once(upstream):
     assert seen["counts"] == {"Collections": 40}
     # Connections come from a bounded pool and are reused, not one per request.
     assert seen["connections"] <= 4
+
+
+# Redirects ---------------------------------------------------------------------
+
+
+class _Recording(BaseHTTPRequestHandler):
+    """Notes every connection and every request, whatever its method, and answers 200."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *_args) -> None:
+        pass
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.connections += 1
+
+    def __getattr__(self, name: str):
+        if not name.startswith("do_"):
+            raise AttributeError(name)
+        return self._record
+
+    def _record(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        self.rfile.read(length)
+        self.server.seen.append((self.command, self.path, dict(self.headers.items())))
+        body = b'{"data": {"collections": {"nodes": []}}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def elsewhere():
+    """Another origin on loopback, recording whatever reaches it."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recording)
+    server.daemon_threads = True
+    server.seen, server.connections = [], 0
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_recorder_hears_what_a_followed_redirect_would_leak(upstream, elsewhere):
+    # What the transport did before: plain requests re-sends custom headers to
+    # the new origin (it strips only Authorization).
+    fault(upstream, "307", location=f"{elsewhere.url}/steal")
+    requests.post(f"{upstream.url}/api/2026-04/graphql.json", json={"operationName": "X"},
+                  headers={"Shopify-Storefront-Private-Token": "private-token"}, timeout=5)
+    assert [(method, path) for method, path, _ in elsewhere.seen] == [("POST", "/steal")]
+    assert elsewhere.seen[0][2]["Shopify-Storefront-Private-Token"] == "private-token"
+
+
+@pytest.mark.parametrize(("status", "tokens"), [
+    ("307", {"public_token": None, "private_token": "private-token"}),
+    ("308", {"public_token": None, "private_token": "private-token"}),
+    ("301", {"public_token": None, "private_token": "private-token"}),
+    ("302", {"public_token": None, "private_token": "private-token"}),
+    ("303", {"public_token": None, "private_token": "private-token"}),
+    ("307", {"public_token": "public-token"}),
+])
+def test_a_redirect_is_refused_and_the_tokens_stay_with_the_shop(
+    upstream, elsewhere, caplog, status, tokens
+):
+    client = make_client(upstream.url, **tokens)
+    fault(upstream, status, times=5,
+          location=f"{elsewhere.url}/api/2026-04/graphql.json?secret=in-the-path")
+    with caplog.at_level(logging.WARNING), pytest.raises(errors.ShopUnavailable) as caught:
+        client.execute("Collections", {"first": 1})
+    assert elsewhere.seen == [] and elsewhere.connections == 0  # not even a connection
+    assert received(upstream)["counts"] == {"Collections": 1}  # no retry: same answer
+    error = caught.value
+    assert error.status == int(status) and error.operation == "Collections"
+    reason = f"redirected to {elsewhere.url} (not followed: tokens stay with the shop)"
+    assert error.message == reason
+    line = next(r for r in caplog.records if "not followed" in r.getMessage())
+    assert line.levelno == logging.ERROR
+    assert status in line.getMessage() and elsewhere.url in line.getMessage()
+    assert line.status == int(status) and line.location_origin == elsewhere.url
+    for record in caplog.records:
+        logged = record.getMessage() + repr(vars(record))
+        assert "private-token" not in logged and "public-token" not in logged
+        assert "in-the-path" not in logged  # the origin only, never the path or query
+
+
+def test_a_redirect_without_location_is_refused_too(upstream):
+    client = make_client(upstream.url)
+    fault(upstream, "302")  # no location given: an empty Location header
+    with pytest.raises(errors.ShopUnavailable) as caught:
+        client.execute("Collections", {"first": 1})
+    assert "nowhere" in caught.value.message and caught.value.status == 302

@@ -3,11 +3,11 @@
 Run as `python -m tests.support.fault_server [--port P] [--upstream URL]`; it
 prints its URL. With `--upstream` (the demo shop over HTTP) it is a proxy that
 answers normally by forwarding to it, so pages get real data. `POST /_fault`
-with `{"mode": ..., "times": n[, "operation": name]}` makes the next n API
-requests (of that operation only, if named) fail that way
-(then it answers normally again); `GET /_requests` returns how many API
-requests arrived per operation, the headers of the last one, and how many
-client connections carried them.
+with `{"mode": ..., "times": n[, "operation": name][, "location": url]}` makes the
+next n API requests (of that operation only, if named) fail that way (then it
+answers normally again; a redirect mode, "301" to "308", points at `location`);
+`GET /_requests` returns how many API requests arrived per operation, the
+headers of the last one, and how many client connections carried them.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ REPLIES = {
     "truncated": (200, "application/json", '{"data": {"collections": {"nodes": ['),
     "deprecated": (200, "application/json", json.dumps(OK)),
 }
+# Redirects, each to the `location` given with the fault.
+REPLIES.update({str(code): (code, "application/json", "") for code in (301, 302, 303, 307, 308)})
 
 
 class State:
@@ -53,6 +55,7 @@ class State:
         self.mode = "ok"
         self.times = 0
         self.only: str | None = None  # fail only this operation, when set
+        self.location = ""  # where redirect modes send the client
         self.counts: dict[str, int] = {}
         self.last_headers: dict[str, str] = {}
         self.peers: set[int] = set()  # client ports seen: one per kept-alive connection
@@ -131,6 +134,7 @@ class Handler(BaseHTTPRequestHandler):
             with STATE.lock:
                 STATE.mode, STATE.times = body["mode"], body.get("times", 1)
                 STATE.only = body.get("operation")
+                STATE.location = body.get("location", "")
                 STATE.counts = {}
                 STATE.peers = set()
             self._send(200, "application/json", "{}")
@@ -161,6 +165,8 @@ class Handler(BaseHTTPRequestHandler):
         status, content_type, text = REPLIES[mode]
         extra = [("X-Shopify-API-Deprecated-Reason", "https://shopify.dev/changelog")] \
             if mode == "deprecated" else []
+        if 300 <= status < 400:
+            extra = [("Location", STATE.location)]
         self._send(status, content_type, text, extra)
 
 
