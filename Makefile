@@ -2,8 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Bytecode goes into .venv, not __pycache__/ folders across the clone: a test
+# run leaves the working tree as it found it (.ci/run checks).
+export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
-.PHONY: run test lint demo-shop demo-catalog clean
+.PHONY: run test lint demo-shop demo-catalog clean install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +18,9 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 $(VENV)/.test: requirements.txt requirements-test.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
+
+# Everything `make test` needs, installed (CI takes its before-picture after this).
+install: $(VENV)/.test
 
 run: $(VENV)/.runtime
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from hypothesis.database import DirectoryBasedExampleDatabase
 
 from tests.fixtures import CREATORS as FIXTURE_CREATORS
@@ -35,10 +36,12 @@ def pytest_configure(config) -> None:
     os.environ["CREATORS_DIR"] = str(FIXTURE_CREATORS)
     if not os.environ.get("TEST_ARTIFACTS_DIR"):
         os.environ["TEST_ARTIFACTS_DIR"] = tempfile.mkdtemp(prefix="storefront-artifacts-")
-    # Hypothesis keeps failing examples to replay them; outside the clone.
-    examples = Path(tempfile.gettempdir()) / "storefront-hypothesis"
+    # Hypothesis keeps failing examples (to replay them) and its own caches
+    # under .hypothesis/ in the working directory; outside the clone instead.
+    home = Path(tempfile.gettempdir()) / "storefront-hypothesis"
+    set_hypothesis_home_dir(home)
     hypothesis_settings.register_profile(
-        "storefront", database=DirectoryBasedExampleDatabase(examples)
+        "storefront", database=DirectoryBasedExampleDatabase(home / "examples")
     )
     hypothesis_settings.load_profile("storefront")
 

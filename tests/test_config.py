@@ -106,7 +106,7 @@ def test_wsgi_prints_the_problem_and_exits(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", "import wsgi"],
         cwd=config.PROJECT_ROOT,
-        env={"PATH": "", "SHOPIFY_API_VERSION": "latest"},
+        env={"PATH": "", "PYTHONDONTWRITEBYTECODE": "1", "SHOPIFY_API_VERSION": "latest"},
         capture_output=True,
         text=True,
         timeout=60,

@@ -40,7 +40,8 @@ def problems_of(folder: Path, name: str, text: str) -> list[str]:
 
 def make_app(folder: Path, **config) -> Flask:
     """A bare Flask app with the creators extension (no watcher unless asked for)."""
-    app = Flask("creators_test")
+    # Its instance folder (the scan lock and marker) beside the creators, not in the clone.
+    app = Flask("creators_test", instance_path=str(folder.parent.resolve() / "instance"))
     app.config.update({"CREATORS_DIR": str(folder), "CREATORS_RELOAD_SECONDS": 0, **config})
     creators.init_app(app)
     return app

@@ -23,7 +23,8 @@ REAL_SHOP = {"SHOPIFY_STORE_DOMAIN": "shop.myshopify.com", "SHOPIFY_STOREFRONT_T
     ({"THEME": "nosuchtheme"}, "THEME='nosuchtheme'"),
 ])
 def test_a_bad_setting_exits_gunicorn_with_one_message(setting, message):
-    env = {"PATH": "", "BIND": "127.0.0.1:0", "WEB_CONCURRENCY": "2", **setting}
+    env = {"PATH": "", "PYTHONDONTWRITEBYTECODE": "1", "BIND": "127.0.0.1:0",
+           "WEB_CONCURRENCY": "2", **setting}
     done = subprocess.run(GUNICORN, cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=60)  # a server that keeps restarting workers runs into this
     output = done.stdout + done.stderr
