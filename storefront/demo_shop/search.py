@@ -16,9 +16,11 @@ broken by the caller with a stable key.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
+from typing import ClassVar
 
 from storefront.demo_shop.catalog import Catalog, Collection, Page, Product, html_to_text
 
@@ -213,6 +215,25 @@ def score(query: Query, document: Document, searchable: frozenset[str] = ALL_FIE
 
 class SearchIndex:
     """Documents for every product, page and collection of a catalog, built once."""
+
+    # The last few catalogs' indexes: a catalog never changes (an edit makes a
+    # new one), and every shop of a process on the same catalog can share one.
+    _built: ClassVar[dict[int, tuple[Catalog, SearchIndex]]] = {}
+    _KEPT: ClassVar[int] = 4
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> SearchIndex:
+        """The index of `catalog`, built on first use."""
+        with cls._lock:
+            hit = cls._built.get(id(catalog))
+            if hit is not None and hit[0] is catalog:
+                return hit[1]
+            index = cls(catalog)
+            cls._built[id(catalog)] = (catalog, index)
+            while len(cls._built) > cls._KEPT:
+                del cls._built[next(iter(cls._built))]
+            return index
 
     def __init__(self, catalog: Catalog) -> None:
         self.products = [(p, product_document(p)) for p in catalog.products]

@@ -43,7 +43,7 @@ class DemoShop:
         # One assignment: a request in flight keeps the context it started with.
         self._context = ShopContext(
             catalog=catalog,
-            search=SearchIndex(catalog),
+            search=SearchIndex.of(catalog),
             carts=self.operations,
             base_url=self.base_url,
         )
