@@ -19,7 +19,7 @@ def test_check_passes_on_the_shipped_creators():
     result = run(PROJECT_ROOT / "creators", "check")
     assert result.exit_code == 0, result.output
     count = len(list((PROJECT_ROOT / "creators").glob("*.toml")))
-    assert result.stdout == f"{count} creators OK\n"
+    assert result.stdout == f"{count} creator{'' if count == 1 else 's'} OK\n"
 
 
 def test_check_lists_every_problem_and_fails(folder):
