@@ -2,9 +2,10 @@
 
 An entry is keyed by API version, operation, variables (with the @inContext
 country and language) and the generations of its tags, and holds the reply
-and when it was fetched. Only queries named in `policies.OPERATIONS` are
-cached; carts and mutations always go to Shopify, and a failed reply raises
-before anything is stored.
+and when it was fetched. Only queries whose document names a policy on its
+first line (`# cache: catalog`, see policies.NAMED) are cached; carts and
+mutations always go to Shopify, and a failed reply raises before anything
+is stored.
 """
 
 from __future__ import annotations
@@ -70,6 +71,10 @@ class CachingClient:
         observe: Callable[[str], None] | None = None,
     ) -> None:
         self.client = client
+        unknown = sorted(f"{op.name} ({op.cache})" for op in client.operations.values()
+                         if op.cache is not None and op.cache not in policies.NAMED)
+        if unknown:
+            raise ValueError(f"documents name no known cache policy: {', '.join(unknown)}")
         # Told of every cached query's outcome: "hit", "stale", "miss", "refresh"...
         self._observe = observe or (lambda outcome: None)
         self.store = store
@@ -104,8 +109,8 @@ class CachingClient:
         return "sf:" + hashlib.sha256(material.encode()).hexdigest()
 
     def execute(self, name: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        policy = policies.OPERATIONS.get(name)
-        if policy is None or self.client.operations[name].is_mutation:
+        policy = policies.NAMED.get(self.client.operations[name].cache)
+        if policy is None:
             return self.client.execute(name, variables)
         key = self.key(name, variables)
         generations = self.store.generations(policy.tags)

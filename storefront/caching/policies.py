@@ -26,21 +26,9 @@ SHOP = Policy(fresh=300, stale=3600, error=DAY, tags=("shop",))
 # Catalog data: products, collections, search. Webhooks purge it on change.
 CATALOG = Policy(fresh=120, stale=900, error=DAY, tags=("catalog",))
 
-OPERATIONS = {
-    "Layout": SHOP,
-    "ShopPolicies": SHOP,
-    "PageByHandle": SHOP,
-    "HomePage": CATALOG,
-    "Collections": CATALOG,
-    "CollectionPage": CATALOG,
-    "ProductPage": CATALOG,
-    "ProductRecommendations": CATALOG,
-    "Search": CATALOG,
-    "PredictiveSearch": CATALOG,
-    "SitemapEntries": CATALOG,
-    "Metaobjects": SHOP,
-}
-# Everything else (Cart, Variants for carts, every mutation) is never cached.
+# The policies a GraphQL document can name on its first line (`# cache: catalog`,
+# see storefront/shopify/documents.py); `# cache: none (why)` is never cached.
+NAMED = {"shop": SHOP, "catalog": CATALOG}
 
 # Rendered pages depend on both; they are kept as long as catalog data is fresh.
 PAGE = Policy(fresh=120, stale=0, error=0, tags=("catalog", "shop"))

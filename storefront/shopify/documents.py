@@ -4,10 +4,17 @@ Each operation lives in `documents/<Name>.graphql` with an operation of the
 same name; shared fragments live in `documents/fragments/`, one per type. An
 operation is sent together with exactly the fragments it uses, so every
 document is complete on its own and validates against Shopify's schema.
+
+Each file starts by declaring how long its data may be cached, next to the
+query it is about: `# cache: <policy>` names a policy of the data cache
+(`storefront/caching/policies.py`: shop, catalog), and `# cache: none (why)`
+says it is never cached. Mutations are never cached. A file without the line
+does not load.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +32,7 @@ from graphql import (
 )
 
 DOCUMENTS_DIR = Path(__file__).parent / "documents"
+CACHE_LINE = re.compile(r"# cache: (?:none \(.+\)|(?P<policy>(?!none\b)[a-z_]+))\n")
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class Operation:
     is_mutation: bool
     variables: frozenset[str]
     text: str
+    cache: str | None  # the data-cache policy's name; None: never cached
 
 
 class _SpreadCollector(Visitor):
@@ -93,7 +102,12 @@ def _parsed(folder: Path) -> dict[str, Operation]:
     fragments = _load_fragments(folder / "fragments")
     operations: dict[str, Operation] = {}
     for path in sorted(folder.glob("*.graphql")):
-        parsed = parse(path.read_text(), no_location=True).definitions
+        source = path.read_text()
+        declared = CACHE_LINE.match(source)
+        if declared is None:
+            raise ValueError(f"{path.name}: the first line must be `# cache: <policy>` or "
+                             "`# cache: none (why)`")
+        parsed = parse(source, no_location=True).definitions
         ops = [d for d in parsed if isinstance(d, OperationDefinitionNode)]
         if len(ops) != 1 or len(parsed) != 1 or ops[0].name is None:
             raise ValueError(f"{path.name}: expected exactly one named operation")
@@ -101,11 +115,15 @@ def _parsed(folder: Path) -> dict[str, Operation]:
         if op.name.value != path.stem:
             raise ValueError(f"{path.name}: the operation must be named {path.stem}")
         document = DocumentNode(definitions=(op, *_with_fragments(op, fragments)))
+        is_mutation = op.operation == OperationType.MUTATION
+        if is_mutation and declared["policy"]:
+            raise ValueError(f"{path.name}: a mutation is never cached: `# cache: none (why)`")
         operations[op.name.value] = Operation(
             name=op.name.value,
             document=document,
-            is_mutation=op.operation == OperationType.MUTATION,
+            is_mutation=is_mutation,
             variables=frozenset(v.variable.name.value for v in op.variable_definitions or ()),
             text=print_ast(document),
+            cache=declared["policy"],
         )
     return operations
