@@ -80,8 +80,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from storefront.demo_shop.cli import demo_shop_cli
+    from storefront.theme_cli import theme_cli
 
     app.cli.add_command(demo_shop_cli)
+    app.cli.add_command(theme_cli)
     return app
 
 

@@ -15,13 +15,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
-from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from storefront.config import PROJECT_ROOT, ConfigError
-from storefront.theming.assets import asset_url
-from storefront.theming.assets import bp as assets_bp
+from storefront.theming.routes import asset_url
+from storefront.theming.routes import bp as assets_bp
 from storefront.theming.switch import Themes, render, use
-from storefront.theming.themes import Theme, ThemeError, load_theme
+from storefront.theming.themes import Theme, ThemeError, load_theme, template_loader
 
 __all__ = [
     "Theme",
@@ -42,19 +41,6 @@ def themes_dir(app: Flask) -> Path:
     return Path(app.config.get("THEMES_DIR") or PROJECT_ROOT / "themes")
 
 
-def template_loader(theme: Theme) -> BaseLoader:
-    """Child-first lookup through the chain, plus `<theme>:<template>` for one theme's own."""
-    return ChoiceLoader(
-        [
-            PrefixLoader(
-                {t.name: FileSystemLoader(t.path / "templates") for t in theme.chain},
-                delimiter=":",
-            ),
-            *(FileSystemLoader(folder) for folder in theme.template_dirs),
-        ]
-    )
-
-
 def current_theme(app: Flask) -> Theme:
     return app.extensions["theme"]
 
@@ -69,7 +55,9 @@ def check(name: str, folder: str | None) -> Theme:
 
 
 def init_app(app: Flask) -> Theme:
-    """Load app.config["THEME"] and wire its templates, assets route, globals and CLI."""
+    """Load app.config["THEME"] and wire its templates, assets route and globals.
+
+    (`flask theme check` is added by create_app: it builds apps itself.)"""
     theme = check(app.config["THEME"], app.config.get("THEMES_DIR"))
 
     app.jinja_loader = template_loader(theme)
@@ -77,9 +65,4 @@ def init_app(app: Flask) -> Theme:
     app.extensions["themes"] = Themes(app, theme, themes_dir(app))
     app.jinja_env.globals.update(theme=theme, asset_url=asset_url)
     app.register_blueprint(assets_bp)
-
-    # Imported here: the CLI builds apps itself, so a top-level import would be a cycle.
-    from storefront.theme_cli import theme_cli
-
-    app.cli.add_command(theme_cli)
     return theme

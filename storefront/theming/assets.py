@@ -1,4 +1,7 @@
-"""Fingerprinted theme files: `asset_url()` for templates and `GET /assets/<file>`.
+"""Fingerprinted theme files: one theme's files and their content hashes.
+
+`storefront.theming.routes` puts them to use: `asset_url()` for templates and
+`GET /assets/<file>`.
 
 A file's URL carries a hash of its content (`/assets/base.3f9a1c2b7d.css`), so
 browsers and CDNs may keep it for a year: a changed file gets a new URL. An old
@@ -9,11 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import mimetypes
 import re
 from pathlib import Path
-
-from flask import Blueprint, Response, abort, current_app, redirect, send_file, url_for
 
 from storefront.theming.themes import Theme, ThemeError
 
@@ -91,87 +91,3 @@ def split_hash(filename: str) -> tuple[str, str | None]:
     else:
         return filename, None
     return f"{folder}{slash}{'.'.join(parts)}", digest
-
-
-def current_assets() -> Assets:
-    """The assets of this request's theme (a creator's theme may differ from THEME)."""
-    from storefront.theming.switch import active
-
-    return active().assets
-
-
-def _all_assets() -> list[Assets]:
-    from storefront.theming.switch import themes
-
-    mine = current_assets()
-    return [mine, *(item.assets for item in themes().every() if item.assets is not mine)]
-
-
-def asset_url(path: str) -> str:
-    """The fingerprinted URL of `path`, found in the theme's static/ (child first).
-
-    A missing file raises ThemeError in debug and tests (so `flask theme check`
-    catches the template); in production the page still renders, with a 404 link.
-    """
-    try:
-        name = current_assets().fingerprinted(path, fresh=current_app.debug)
-    except ThemeError:
-        if current_app.debug or current_app.testing:
-            raise
-        log.error("asset %r is not in the theme", path)
-        name = path
-    return url_for("assets.file", filename=name)
-
-
-bp = Blueprint("assets", __name__)
-
-
-def _lookup(filename: str) -> tuple[Assets, str, str | None, Path] | None:
-    """The theme, plain path, requested digest and file a fingerprinted name means.
-
-    A page in a creator's theme links that theme's files, so every theme in use
-    is searched; the one whose file has the requested digest wins.
-    """
-    fresh = current_app.debug
-    path, digest = split_hash(filename)
-    candidates = []
-    for assets in _all_assets():
-        file = assets.find(path)
-        if file is None and digest is not None:
-            # A real file whose name merely looks fingerprinted.
-            plain = assets.find(filename)
-            if plain is not None:
-                candidates.append((assets, filename, None, plain))
-            continue
-        if file is not None:
-            if digest is not None and assets.digest(file, fresh=fresh) == digest:
-                return assets, path, digest, file
-            candidates.append((assets, path, digest, file))
-    return candidates[0] if candidates else None
-
-
-def serve(filename: str) -> Response:
-    fresh = current_app.debug
-    found = _lookup(filename)
-    if found is None:
-        abort(404)
-    assets, path, digest, file = found
-    current = assets.digest(file, fresh=fresh)
-    if digest != current:
-        response = redirect(url_for("assets.file", filename=with_hash(path, current)), 302)
-        response.headers["Cache-Control"] = "no-cache"
-        return response
-    mimetype = (
-        MIMETYPES.get(file.suffix.lower())
-        or mimetypes.guess_type(file.name)[0]
-        or "application/octet-stream"
-    )
-    response = send_file(file, mimetype=mimetype, conditional=True)
-    response.headers["Cache-Control"] = IMMUTABLE
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-# merge_slashes=False: `/assets//etc/passwd` must be a 404, not a redirect to a
-# merged path.
-bp.add_url_rule("/assets/<path:filename>", "file", serve, merge_slashes=False)

@@ -16,7 +16,7 @@ from flask import Flask, current_app, g
 from jinja2 import Environment
 
 from storefront.theming.assets import Assets
-from storefront.theming.themes import Theme, ThemeError, load_theme
+from storefront.theming.themes import Theme, ThemeError, load_theme, template_loader
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,6 @@ class Themes:
         self._default = default
 
     def _make(self, theme: Theme) -> Loaded:
-        from storefront.theming import template_loader
-
         if theme.name == self.default_name:
             env = self.app.jinja_env
         else:

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from werkzeug.security import safe_join
 
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -176,3 +177,16 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_freeze(item) for item in value)
     return value
+
+
+def template_loader(theme: Theme) -> BaseLoader:
+    """Child-first lookup through the chain, plus `<theme>:<template>` for one theme's own."""
+    return ChoiceLoader(
+        [
+            PrefixLoader(
+                {t.name: FileSystemLoader(t.path / "templates") for t in theme.chain},
+                delimiter=":",
+            ),
+            *(FileSystemLoader(folder) for folder in theme.template_dirs),
+        ]
+    )
