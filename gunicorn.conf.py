@@ -56,6 +56,18 @@ def on_starting(server):
         sys.exit(1)
 
 
+def post_worker_init(worker):
+    # Threads don't survive the fork: each worker starts its own (the creators
+    # watcher) here, before it serves. Not on its first request through Flask:
+    # a worker that only answers page-cache hits below Flask would never start
+    # them, and would keep showing an edited or paused creator as it was.
+    # Every app built in this process is started (storefront.lifecycle keeps
+    # them), however gunicorn's app is wrapped or named.
+    from storefront import lifecycle
+
+    lifecycle.start_all()
+
+
 def worker_exit(server, worker):
     # Creator funnel counts are written every FUNNELS_FLUSH_SECONDS by a thread
     # of each worker; a worker going away (a restart, a deploy) writes the rest.

@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from storefront import config as settings
-from storefront import theming
+from storefront import lifecycle, theming
 from storefront.shopify.client import StorefrontClient
 from storefront.shopify.transport import HTTPTransport, endpoint_url
 
@@ -72,12 +72,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         from storefront.caching.fastpath import FastPages
 
         app.wsgi_app = FastPages(app, app.wsgi_app)
-    # Outermost: X-Forwarded-* are trusted only from as many proxies as we were
-    # told of, and everything inside (the buyer IP sent to Shopify, the page
-    # cache's host) sees the corrected values.
+    # X-Forwarded-* are trusted only from as many proxies as we were told of,
+    # and everything inside (the buyer IP sent to Shopify, the page cache's
+    # host) sees the corrected values.
     if values["TRUSTED_PROXY_COUNT"]:
         count = values["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    # Outermost, so every request passes it (fast-path hits too): starts this
+    # process's threads on the first request, unless gunicorn's hook did.
+    app.wsgi_app = lifecycle.StartOnFirstRequest(app, app.wsgi_app)
 
     from storefront.demo_shop.cli import demo_shop_cli
     from storefront.theme_cli import theme_cli

@@ -9,18 +9,27 @@ import requests
 from storefront import create_app
 from tests.support import STRONG_KEY, processes
 
+TOKEN = "buyer-ip-private-token"
+
 
 @pytest.fixture(scope="module")
-def upstream():
-    server = processes.start([sys.executable, "-m", "tests.support.fault_server"])
-    yield server
-    server.stop()
+def upstream(tmp_path_factory):
+    """The fault server as a recording proxy in front of the demo shop over HTTP."""
+    shop = processes.start([
+        sys.executable, "-m", "storefront.demo_shop", "serve", "--port", "0", "--token", TOKEN,
+        "--cart-db", str(tmp_path_factory.mktemp("carts") / "carts.sqlite3"),
+    ])
+    proxy = processes.start([sys.executable, "-m", "tests.support.fault_server",
+                             "--upstream", shop.url])
+    yield proxy
+    proxy.stop()
+    shop.stop()
 
 
 def buyer_ip_seen(upstream, proxies: int, headers: dict, remote_addr: str) -> str | None:
     app = create_app({
         "SHOPIFY_STORE_DOMAIN": upstream.url,
-        "SHOPIFY_STOREFRONT_PRIVATE_TOKEN": "private",
+        "SHOPIFY_STOREFRONT_PRIVATE_TOKEN": TOKEN,
         "SECRET_KEY": STRONG_KEY,
         "TRUSTED_PROXY_COUNT": proxies,
     })

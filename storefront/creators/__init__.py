@@ -1,8 +1,9 @@
 """Creators: one `creators/<handle>.toml` per creator, checked, indexed and hot-reloaded.
 
 `init_app(app)` loads the registry from CREATORS_DIR, keeps it fresh (a watcher
-thread per process, every CREATORS_RELOAD_SECONDS; 0 turns it off), serves the
-files' images under `/creator-media/`, and adds `flask creators ...`.
+thread in each serving process, started by storefront.lifecycle, scans every
+CREATORS_RELOAD_SECONDS; 0 turns it off), serves the files' images under
+`/creator-media/`, and adds `flask creators ...`.
 Services and views ask `registry().get(handle_or_alias)`.
 
 The file format, its rules and the CLI are described in creators/README.md.
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from storefront import lifecycle
 from storefront.creators.model import CollectionRef, Creator, Discount, Hero
 from storefront.creators.registry import Registry
 
@@ -49,12 +51,11 @@ def init_app(app: Flask) -> Registry:
 
     interval = float(app.config.get("CREATORS_RELOAD_SECONDS", DEFAULT_RELOAD_SECONDS))
     if interval > 0:
-        # Started from a request, not here, so each gunicorn worker (a fork of a
-        # preloaded master) gets a watcher thread of its own.
-        def watch_creators() -> None:
-            loaded.ensure_watching(interval, Path(app.instance_path))
-
-        app.before_request(watch_creators)
+        # Not started here: in each process that serves the app (every gunicorn
+        # worker gets a watcher thread of its own), and never by a test or a
+        # CLI command that only builds it.
+        shared = Path(app.instance_path)
+        lifecycle.on_start(app, lambda: loaded.ensure_watching(interval, shared))
 
     app.register_blueprint(media.bp)
     app.cli.add_command(creators_cli)

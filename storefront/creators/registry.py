@@ -222,8 +222,9 @@ class Registry:
     def ensure_watching(self, interval: float = 2.0, shared: Path | None = None) -> None:
         """start_watching() unless it runs in this process already; 0 means don't watch.
 
-        Threads don't survive fork(): a gunicorn worker starts its own watcher on
-        its first request (a before_request hook), checked by process id.
+        Threads don't survive fork(): each serving process starts its own watcher
+        (storefront.lifecycle: gunicorn's post_worker_init, or the first request
+        under another server), checked by process id.
         """
         if interval > 0 and self._watching_pid != os.getpid():
             self.start_watching(interval, shared)

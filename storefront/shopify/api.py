@@ -1,41 +1,20 @@
 """One public getter per named operation: send it, reshape the reply.
 
 A missing entity comes back as None (the view turns it into a 404); failures
-raise the named errors of `errors.py`.
+raise the named errors of `errors.py`. The client checks every reply against
+its document's shape first, so the reshaping can trust it: a KeyError or
+TypeError here is a bug of ours and goes up as one (a 500 with a traceback),
+never reported as Shopify being unavailable.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 from storefront.shopify import models as m
 from storefront.shopify import reshape
 from storefront.shopify.client import StorefrontClient
-from storefront.shopify.errors import Unavailable
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _checked(getter: F) -> F:
-    """A reply without the fields the document asked for is a broken upstream.
-
-    A proxy or a fault can answer 200 with JSON of another shape; that must
-    become a classified error (a 503 for the shopper), never a KeyError (a 500).
-    """
-
-    @functools.wraps(getter)
-    def checked(*args, **kwargs):
-        try:
-            return getter(*args, **kwargs)
-        except (KeyError, TypeError, AttributeError) as error:
-            raise Unavailable(
-                f"the reply did not have the expected shape ({error!r})",
-                operation=getter.__name__,
-            ) from error
-
-    return checked  # type: ignore[return-value]
 
 MAX_PAGE_SIZE = 250  # Shopify's cap for `first`/`last` and for input lists
 
@@ -47,9 +26,8 @@ def _window(first: int | None, after: str | None, last: int | None, before: str 
     return {"first": min(first or 24, MAX_PAGE_SIZE), "after": after}
 
 
-@_checked
 def layout(client: StorefrontClient, main_menu: str, footer_menu: str) -> m.Layout:
-    data = client.execute("Layout", {"mainMenu": main_menu, "footerMenu": footer_menu})
+    data = client.execute("Layout", _layout_variables(main_menu, footer_menu))
     return m.Layout(
         shop=reshape.shop(data["shop"]),
         main_menu=reshape.menu(data.get("mainMenu")),
@@ -57,10 +35,23 @@ def layout(client: StorefrontClient, main_menu: str, footer_menu: str) -> m.Layo
     )
 
 
+def probe(client: StorefrontClient, main_menu: str, footer_menu: str) -> None:
+    """Ask what layout() asks (a warm data cache answers it too), without reshaping the reply.
+
+    For readiness: raises a StorefrontError when Shopify can't answer, and
+    never for a bug in the reshaping, which is ours and no reason to take the
+    instance out of the load balancer.
+    """
+    client.execute("Layout", _layout_variables(main_menu, footer_menu))
+
+
+def _layout_variables(main_menu: str, footer_menu: str) -> dict[str, str]:
+    return {"mainMenu": main_menu, "footerMenu": footer_menu}
+
+
 HOME_SLOTS = 6  # collection slots in HomePage.graphql
 
 
-@_checked
 def home_page(
     client: StorefrontClient,
     featured: str,
@@ -88,14 +79,12 @@ def home_page(
     )
 
 
-@_checked
 def policies(client: StorefrontClient) -> list[m.Policy]:
     shop = client.execute("ShopPolicies", {})["shop"]
     found = (reshape.policy(shop.get(key)) for key in reshape.POLICY_FIELDS)
     return [policy for policy in found if policy]
 
 
-@_checked
 def sitemap_entries(
     client: StorefrontClient, kind: str, after: str | None = None
 ) -> m.Paginated[m.SitemapEntry]:
@@ -111,7 +100,6 @@ def sitemap_entries(
     return reshape.paginated(data[kind], reshape.sitemap_entry)
 
 
-@_checked
 def collections(
     client: StorefrontClient,
     *,
@@ -124,7 +112,6 @@ def collections(
     return reshape.paginated(data["collections"], reshape.collection)
 
 
-@_checked
 def collection_page(
     client: StorefrontClient,
     handle: str,
@@ -147,7 +134,6 @@ def collection_page(
     return reshape.collection_page(client.execute("CollectionPage", variables)["collection"])
 
 
-@_checked
 def product(
     client: StorefrontClient, handle: str, selected_options: dict[str, str] | None = None
 ) -> m.Product | None:
@@ -156,7 +142,6 @@ def product(
     return reshape.product(data["product"])
 
 
-@_checked
 def recommendations(
     client: StorefrontClient,
     product_id: str | None = None,
@@ -170,7 +155,6 @@ def recommendations(
     return [reshape.product_card(p) for p in data.get("productRecommendations") or []]
 
 
-@_checked
 def search(
     client: StorefrontClient,
     query: str,
@@ -193,7 +177,6 @@ def search(
     return reshape.paginated(client.execute("Search", variables)["search"], reshape.product_card)
 
 
-@_checked
 def predictive_search(client: StorefrontClient, query: str, limit: int = 6) -> m.PredictiveResults:
     raw = client.execute("PredictiveSearch", {"query": query, "limit": limit})["predictiveSearch"]
     raw = raw or {}
@@ -205,12 +188,10 @@ def predictive_search(client: StorefrontClient, query: str, limit: int = 6) -> m
     )
 
 
-@_checked
 def page(client: StorefrontClient, handle: str) -> m.Page | None:
     return reshape.page(client.execute("PageByHandle", {"handle": handle})["page"])
 
 
-@_checked
 def variants(client: StorefrontClient, ids: Sequence[str]) -> dict[str, m.Variant]:
     """Variants by id; unknown ids are simply absent from the result."""
     data = client.execute("Variants", {"ids": list(ids)[:MAX_PAGE_SIZE]})
@@ -218,7 +199,6 @@ def variants(client: StorefrontClient, ids: Sequence[str]) -> dict[str, m.Varian
     return {v.id: v for v in found if v}
 
 
-@_checked
 def metaobjects(
     client: StorefrontClient, type_: str, *, first: int = 50, after: str | None = None
 ) -> m.Paginated[m.Metaobject]:
@@ -229,7 +209,6 @@ def metaobjects(
 # The Cart API -------------------------------------------------------------
 
 
-@_checked
 def cart(client: StorefrontClient, cart_id: str) -> m.Cart | None:
     return reshape.cart(client.execute("Cart", {"id": cart_id})["cart"])
 
@@ -240,7 +219,6 @@ def _cart_mutation(client: StorefrontClient, name: str, variables: dict) -> m.Ca
     return reshape.cart_result(data[field])
 
 
-@_checked
 def cart_create(
     client: StorefrontClient,
     *,
@@ -260,19 +238,16 @@ def cart_create(
     return _cart_mutation(client, "CartCreate", {"input": cart_input})
 
 
-@_checked
 def cart_lines_add(client: StorefrontClient, cart_id: str, lines: Sequence[dict]) -> m.CartResult:
     return _cart_mutation(client, "CartLinesAdd", {"cartId": cart_id, "lines": list(lines)})
 
 
-@_checked
 def cart_lines_update(
     client: StorefrontClient, cart_id: str, lines: Sequence[dict]
 ) -> m.CartResult:
     return _cart_mutation(client, "CartLinesUpdate", {"cartId": cart_id, "lines": list(lines)})
 
 
-@_checked
 def cart_lines_remove(
     client: StorefrontClient, cart_id: str, line_ids: Sequence[str]
 ) -> m.CartResult:
@@ -280,7 +255,6 @@ def cart_lines_remove(
     return _cart_mutation(client, "CartLinesRemove", variables)
 
 
-@_checked
 def cart_discount_codes_update(
     client: StorefrontClient, cart_id: str, codes: Sequence[str]
 ) -> m.CartResult:
@@ -289,7 +263,6 @@ def cart_discount_codes_update(
     return _cart_mutation(client, "CartDiscountCodesUpdate", variables)
 
 
-@_checked
 def cart_attributes_update(
     client: StorefrontClient, cart_id: str, attributes: dict[str, str]
 ) -> m.CartResult:
@@ -298,12 +271,10 @@ def cart_attributes_update(
     return _cart_mutation(client, "CartAttributesUpdate", {"cartId": cart_id, "attributes": pairs})
 
 
-@_checked
 def cart_note_update(client: StorefrontClient, cart_id: str, note: str) -> m.CartResult:
     return _cart_mutation(client, "CartNoteUpdate", {"cartId": cart_id, "note": note})
 
 
-@_checked
 def cart_buyer_identity_update(
     client: StorefrontClient, cart_id: str, buyer_identity: dict[str, Any]
 ) -> m.CartResult:

@@ -4,6 +4,12 @@ Queries are retried once, after a short random pause, when Shopify was
 unavailable or throttled us. Mutations are never sent twice by the client: a
 cart mutation that timed out may still have been applied, so the caller
 reconciles by reading the cart instead.
+
+Every reply is checked against the shape its document asked for (each field
+there, objects where a selection was asked, scalars at the leaves) before
+anyone reads it: a proxy answering 200 with other JSON is Shopify unavailable,
+and the reshaping code can trust what it reads, so an exception there is a bug
+of ours (a 500 with a traceback), never mistaken for an outage.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from gql import Client, GraphQLRequest
 from gql.transport import Transport
 
 from storefront.shopify.documents import Operation, load_operations
-from storefront.shopify.errors import StorefrontError
+from storefront.shopify.errors import StorefrontError, Unavailable
+from storefront.shopify.shapes import Shape, mismatch, reply_shape
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +58,7 @@ class StorefrontClient:
         # Told of every request sent: (operation, seconds, "ok" or the error kind).
         self._observe = observe or (lambda name, seconds, outcome: None)
         self._gql = Client(transport=transport)
+        self._shapes: dict[str, Shape] = {}  # by operation, made on first use
 
     def execute(self, name: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Run operation `name` and return its `data`; raise a StorefrontError on failure."""
@@ -65,6 +73,7 @@ class StorefrontClient:
             started = time.perf_counter()
             try:
                 data = self._gql.execute(request, buyer_ip=self._buyer_ip())
+                self._check_shape(operation, data)
                 self._observe(name, time.perf_counter() - started, "ok")
                 return data
             except StorefrontError as error:
@@ -75,6 +84,14 @@ class StorefrontClient:
                 log.info("retrying Storefront query after %s", error)
                 self._sleep(random.uniform(*self._retry_delay))
         raise AssertionError("unreachable")
+
+    def _check_shape(self, operation: Operation, data: dict[str, Any]) -> None:
+        shape = self._shapes.get(operation.name)
+        if shape is None:
+            shape = self._shapes[operation.name] = reply_shape(operation)
+        problem = mismatch(shape, data, "data")
+        if problem is not None:
+            raise Unavailable(f"the reply does not have the shape asked for: {problem}")
 
     def _variables(self, operation: Operation, given: Mapping[str, Any] | None) -> dict[str, Any]:
         variables = {

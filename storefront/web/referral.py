@@ -31,13 +31,13 @@ def _registry():
 
 
 def _signer() -> attribution.Signer:
-    app = current_app
-    signer = app.extensions.get("referral_signer")
-    if signer is None:
-        keys = [app.config["SECRET_KEY"], *(app.config.get("SECRET_KEY_FALLBACKS") or [])]
-        signer = attribution.Signer(keys, app.config["ATTRIBUTION_WINDOW_DAYS"])
-        app.extensions["referral_signer"] = signer
-    return signer
+    return current_app.extensions["referral_signer"]
+
+
+def _make_signer(app: Flask) -> attribution.Signer:
+    """The referral cookie's signer: SECRET_KEY, then each fallback, for the window."""
+    keys = [app.config["SECRET_KEY"], *(app.config.get("SECRET_KEY_FALLBACKS") or [])]
+    return attribution.Signer(keys, app.config["ATTRIBUTION_WINDOW_DAYS"])
 
 
 def _model() -> str:
@@ -118,5 +118,8 @@ def cart_attributes() -> dict[str, str]:
 
 
 def init_app(app: Flask) -> None:
+    # Made here, not on first use: the page fast path reads it too, and must not
+    # have to wait for a request through Flask to find it.
+    app.extensions["referral_signer"] = _make_signer(app)
     app.before_request(_load)
     app.after_request(_store)

@@ -1,4 +1,4 @@
-"""init_app: the registry on the app, the reload hook, and GET /creator-media/<file>."""
+"""init_app: the registry on the app, its watcher, and GET /creator-media/<file>."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from storefront import create_app, creators
+from storefront import create_app, creators, lifecycle
 from storefront.creators import Registry
 from tests.creators import SVG, make_app, write
 from tests.fixtures import CREATORS as FIXTURE_CREATORS
@@ -58,12 +58,13 @@ def test_themes_dir_comes_from_the_config(folder, tmp_path):
     ]
 
 
-def test_a_request_starts_the_watcher(folder):
+def test_the_serving_process_starts_the_watcher(folder):
     app = make_app(folder, CREATORS_RELOAD_SECONDS=0.02)
     registry = app.extensions["creators"]
     try:
-        assert not registry.watching
         app.test_client().get("/creator-media/maya.svg")
+        assert not registry.watching  # Flask's request hooks start nothing
+        lifecycle.start(app)  # gunicorn's post_worker_init, or create_app's outermost layer
         assert registry.watching
         write(folder, "leo", 'name = "Leo"\n')
         deadline = time.monotonic() + 10

@@ -7,7 +7,7 @@ import os
 import pytest
 from flask import Flask
 
-from storefront import creators
+from storefront import creators, lifecycle
 from storefront.creators.registry import Registry
 from storefront.creators.turns import FOLLOWER_READS, Turns
 from tests.creators import write
@@ -139,7 +139,7 @@ def test_the_app_watches_with_turns_in_its_instance_folder(folder, tmp_path):
     creators.init_app(app)
     registry: Registry = app.extensions["creators"]
     try:
-        app.test_client().get("/creator-media/maya.svg")
+        lifecycle.start(app)  # as a serving process does
         assert registry.watching
         assert wait_for(lambda: any((tmp_path / "instance").glob("creators-*.lock")))
         write(folder, "leo", 'name = "Leo"\n')
