@@ -4,8 +4,8 @@ Most page views are hits of the page cache. This WSGI layer answers those
 before Flask builds a request context, runs its hooks and opens a session.
 It only takes the simple case and hands everything else to the app:
 
-- a GET of a catalog page (home, collections, products, search, pages,
-  policies), with no `ref` parameter;
+- a GET or HEAD of a catalog page (home, collections, products, search, pages,
+  policies), with no `ref` parameter and no `If-Match` (the app's 412);
 - a session, if any, that holds no flashed message, and a referral cookie that
   is absent or verifies for an active creator (anything else must be cleared
   by the app).
@@ -14,9 +14,11 @@ A page with a form gets its CSRF token as Flask-WTF would make it: the raw
 token kept in the session (a new session cookie for a first visit), signed
 with the same key and salt, so the app accepts it on the POST that follows.
 
-The key (`pages.key_for`), the filled-in parts and the headers
-(`security.ALWAYS`, `security.policy`) are the app's own; a test compares both
-paths response by response.
+The key (`pages.key_for`), the stored `pages.Page` and how its slots are
+filled (`pages.fill`), the ETag (`pages.etag_for`) and its matching (Werkzeug's,
+as the app's `make_conditional`), and the headers (`security.ALWAYS`,
+`security.policy`) are the app's own; a test compares both paths response by
+response.
 """
 
 from __future__ import annotations
@@ -33,17 +35,12 @@ from urllib.parse import parse_qsl
 
 from flask import Flask
 from itsdangerous import URLSafeTimedSerializer
-from werkzeug.http import parse_cookie
+from werkzeug.http import is_resource_modified, parse_cookie
+from werkzeug.sansio.utils import host_is_trusted
 
 from storefront import attribution
 from storefront.caching import store
-from storefront.caching.pages import (
-    CART_COUNT_MARK,
-    CSRF_MARK,
-    creator_part,
-    etag_for,
-    key_for,
-)
+from storefront.caching.pages import Page, creator_part, etag_for, fill, key_for
 from storefront.funnels import observe_page
 from storefront.observability import REQUEST_ID
 
@@ -69,7 +66,8 @@ class FastPages:
         return [body]
 
     def _hit(self, environ: dict[str, Any]):
-        if environ.get("REQUEST_METHOD") != "GET":
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") or "HTTP_IF_MATCH" in environ:
             return None
         path = environ.get("PATH_INFO", "")
         if not PAGES.fullmatch(path):
@@ -85,30 +83,31 @@ class FastPages:
         if creator is False:
             return None
         host = environ.get("HTTP_HOST", "")
-        if not host or self.app.config.get("TRUSTED_HOSTS"):
-            return None  # host checks are the app's
+        if not host_is_trusted(host, self.app.config.get("TRUSTED_HOSTS")):
+            return None  # Werkzeug's rule, as Flask applies it: the app answers 400
         theme = self.app.extensions["themes"].get(creator.theme if creator else None)
         if theme is None:
             theme = self.app.extensions["themes"].default()
         with self.app.app_context():
-            key = key_for(host, path, query, creator_part(creator),
+            key = key_for(environ["wsgi.url_scheme"], host, path, query, creator_part(creator),
                           theme.theme.name, self.app.config["SHOPIFY_API_VERSION"])
-            body = store.get(key)
-        if not isinstance(body, str):
+            page = store.get(key)
+        if not isinstance(page, Page):  # a miss, or an entry from before slots
             return None
         count_raw = cookies.get("cart_count", "")
         count = int(count_raw) if count_raw.isdigit() and len(count_raw) <= 5 else 0
-        etag = etag_for(key, count, body)  # named by the shared page, as in the app
+        etag = etag_for(key, count, page)  # named by the shared page, as in the app
+        values = {"csrf": "", "cart_count": str(count)}
         extra: list[tuple[str, str]] = []
-        if CSRF_MARK in body:
+        if page.has("csrf"):
             token = self._csrf_token(session, environ, extra)
             if token is None:
                 return None
-            body = body.replace(CSRF_MARK, token)
+            values["csrf"] = token
         recorder = self.app.extensions.get("funnels")
-        if recorder is not None:
+        if recorder is not None and method == "GET":  # as the app: HEAD is no page view
             observe_page(recorder, creator.handle if creator else None, environ)
-        return self._respond(environ, body, count, etag, extra)
+        return self._respond(environ, page, values, etag, extra)
 
     def _session(self, value: str | None) -> dict | None:
         """The visitor's session ({} for none), or None when the app must handle it.
@@ -159,8 +158,8 @@ class FastPages:
             return False
         return creator
 
-    def _respond(self, environ, body: str, count: int, etag: str, extra: list):
-        from storefront.web.security import ALWAYS, HSTS, NONCE_MARK, policy
+    def _respond(self, environ, page: Page, values: dict[str, str], etag: str, extra: list):
+        from storefront.web.security import ALWAYS, HSTS, policy
 
         given = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
@@ -174,23 +173,24 @@ class FastPages:
         ]
         if environ.get("wsgi.url_scheme") == "https":
             headers.append(("Strict-Transport-Security", HSTS))
-        not_modified = f'"{etag}"' in environ.get("HTTP_IF_NONE_MATCH", "")
+        not_modified = not is_resource_modified(environ, f'"{etag}"')
         if REQUESTS_LOG.isEnabledFor(logging.DEBUG):
             REQUESTS_LOG.debug("request", extra={
-                "request_id": request_id, "path": environ.get("PATH_INFO"), "method": "GET",
+                "request_id": request_id, "path": environ.get("PATH_INFO"),
+                "method": environ["REQUEST_METHOD"],
                 "status": 304 if not_modified else 200, "storefront_calls": 0,
                 "storefront_ms": 0.0, "page_cache": "hit", "data_cache": {}, "fast_path": True,
             })
         if not_modified:
             return "304 NOT MODIFIED", headers, b""
-        nonce = secrets.token_urlsafe(18)
-        page = body.replace(CART_COUNT_MARK, str(count)).replace(NONCE_MARK, nonce).encode()
+        values["nonce"] = nonce = secrets.token_urlsafe(18)
+        body = fill(page, values).encode()
         headers += [
             ("Content-Type", "text/html; charset=utf-8"),
-            ("Content-Length", str(len(page))),
+            ("Content-Length", str(len(body))),
             ("Content-Security-Policy", policy(nonce)),
         ]
-        return "200 OK", headers, page
+        return "200 OK", headers, b"" if environ["REQUEST_METHOD"] == "HEAD" else body
 
 
 @functools.lru_cache(maxsize=4)

@@ -1,10 +1,16 @@
 """Whole rendered pages, shared by every visitor of the same creator.
 
-A page is keyed by host, path, query (tracking parameters dropped, the rest
-sorted), credited creator, theme, API version and the catalog and shop
-generations. It is rendered with markers where per-visitor values go (the
-cart count, the CSRF token, the CSP nonce) and those are filled in on every
-response, so a cached page never carries one visitor's token or cart to another.
+A page is keyed by scheme, host, path, query (tracking parameters dropped, and
+never printed; the rest sorted by name), credited creator, theme, API version
+and the catalog and shop generations.
+
+Per-visitor values (the CSRF token, the CSP nonce, the cart count) are slots:
+while a page renders for the cache each is an unguessable placeholder, new for
+every render, and the page is cut at them once and stored as a `Page` (the text
+between, and which value goes where). Every response joins the text with its own
+values, so a cached page never carries one visitor's token or cart to another,
+and nothing a page shows (a product description, a creator's link, a search) can
+be mistaken for a slot: filling a page never searches it.
 """
 
 from __future__ import annotations
@@ -12,16 +18,33 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 
 from storefront.caching import policies, store
+from storefront.web.security import nonce
 
+# Query parameters left out of the page key. What is not in the key must not be
+# in the page either (the first visitor's values would reach everyone), so the
+# code that prints links and forms (web.filters.url_with) drops the same ones.
+# attribution.campaign_from still reads them for the referral cookie.
 TRACKING = re.compile(r"utm_[a-z_]+|gclid|fbclid|ref")
-CSRF_MARK = "__sf-csrf-token__"
-CART_COUNT_MARK = "__sf-cart-count__"
+SLOTS = ("csrf", "nonce", "cart_count")
+
+
+class Page(NamedTuple):
+    """A page as the cache keeps it: `parts` with a per-visitor slot between each two."""
+
+    parts: tuple[str, ...]  # one more than slots
+    slots: tuple[str, ...]  # what goes between parts[i] and parts[i + 1]: one of SLOTS
+    digest: str  # of parts and slots: names the shared page in ETags, hashed once
+
+    def has(self, kind: str) -> bool:
+        return kind in self.slots
 
 
 def key() -> str:
@@ -30,7 +53,7 @@ def key() -> str:
 
     creator = g.get("creator")
     return key_for(
-        request.host, request.path, request.args.items(multi=True),
+        request.scheme, request.host, request.path, request.args.items(multi=True),
         creator_part(creator), active().theme.name, current_app.config["SHOPIFY_API_VERSION"],
     )
 
@@ -40,59 +63,96 @@ def creator_part(creator) -> str | None:
     return f"{creator.handle}@{creator.revision}" if creator is not None else None
 
 
-def key_for(host, path, query, creator, theme, api_version) -> str:
-    """The page key; the app and the fast path (caching.fastpath) both use this."""
-    kept = sorted((k, v) for k, v in query if not TRACKING.fullmatch(k))
+def key_for(scheme, host, path, query, creator, theme, api_version) -> str:
+    """The page key; the app and the fast path (caching.fastpath) both use this.
+
+    Everything a page may print is in it: the scheme and host (canonical and
+    Open Graph URLs; Werkzeug writes the host in lower case), and the query but
+    for TRACKING, sorted by name only so repeated parameters keep their order
+    (views read the first).
+    """
+    kept = sorted(((k, v) for k, v in query if not TRACKING.fullmatch(k)), key=lambda kv: kv[0])
     material = json.dumps([
-        host.lower(), path, kept, creator, theme, api_version,
+        scheme, host.lower(), path, kept, creator, theme, api_version,
         store.generations(policies.PAGE.tags),
     ], separators=(",", ":"))
     return "page:" + hashlib.sha256(material.encode()).hexdigest()
 
 
 def rendering_shared() -> bool:
-    """True while a page is being rendered for the cache (per-visitor parts are markers)."""
-    return bool(g.get("render_shared"))
+    """True while a page is being rendered for the cache (per-visitor values are slots)."""
+    return g.get("slot_token") is not None
+
+
+def slot(kind: str) -> str:
+    """The placeholder for `kind` (one of SLOTS) in the page now rendering for the cache."""
+    return f"__sf-{g.slot_token}-{kind}__"
 
 
 def csrf_token() -> str:
-    """The template's `csrf_token()`: a marker in shared pages, the real token otherwise."""
-    return CSRF_MARK if rendering_shared() else generate_csrf()
+    """The templates' `csrf_token()`: a slot in shared pages, the real token otherwise."""
+    return slot("csrf") if rendering_shared() else generate_csrf()
+
+
+def csp_nonce() -> str:
+    """The templates' `csp_nonce()`: a slot in shared pages, the response's nonce otherwise."""
+    return slot("nonce") if rendering_shared() else nonce()
+
+
+def cart_count(count: Callable[[], int]) -> str | int:
+    """The header's cart count: a slot in shared pages, `count()` otherwise."""
+    return slot("cart_count") if rendering_shared() else count()
 
 
 def cached(build: Callable[[], str], count: Callable[[], int]) -> str:
     """The page `build` renders, from the cache when another visitor already had it.
 
     `count` gives this visitor's cart count. Pages with flashed messages are
-    this visitor's alone: rendered directly and not stored.
+    this visitor's alone: rendered directly and not stored. HEAD is answered
+    like GET (the body is dropped on the way out).
     """
-    if request.method != "GET" or session.get("_flashes"):
+    if request.method not in ("GET", "HEAD") or session.get("_flashes"):
         return build()
     page_key = key()
-    body = store.get(page_key)
-    g.page_cache = "hit" if isinstance(body, str) else "miss"
-    if not isinstance(body, str):
-        g.render_shared, g.degraded = True, False
-        try:
-            body = build()
-        finally:
-            g.render_shared = False
+    page = store.get(page_key)
+    # Anything else under a page key (a str from before slots) is a miss.
+    g.page_cache = "hit" if isinstance(page, Page) else "miss"
+    if not isinstance(page, Page):
+        page = render(build)
         if not g.get("degraded"):  # a plain frame from an outage is not worth keeping
-            store.set(page_key, body, timeout=policies.PAGE.fresh)
+            store.set(page_key, page, timeout=policies.PAGE.fresh)
     cart_count = count()
     # The ETag names what the visitor sees apart from the per-response nonce and
     # the re-signed (still valid) CSRF token: the shared page and their cart count.
-    g.page_etag = etag_for(page_key, cart_count, body)
-    return fill(body, cart_count)
+    g.page_etag = etag_for(page_key, cart_count, page)
+    return fill(page, {
+        "csrf": generate_csrf() if page.has("csrf") else "",
+        "nonce": nonce(),
+        "cart_count": str(cart_count),
+    })
 
 
-def etag_for(page_key: str, cart_count: int, body: str) -> str:
-    return hashlib.sha256(f"{page_key}{cart_count}{body}".encode()).hexdigest()[:32]
+def render(build: Callable[[], str]) -> Page:
+    """Render `build` for the cache: placeholders for per-visitor values, then cut at them."""
+    token = secrets.token_hex(16)  # 128 random bits: no content can hold a placeholder
+    g.slot_token, g.degraded = token, False
+    try:
+        body = build()
+    finally:
+        g.slot_token = None
+    pieces = re.split(f"__sf-{token}-({'|'.join(SLOTS)})__", body)
+    parts, slots = tuple(pieces[0::2]), tuple(pieces[1::2])
+    digest = hashlib.sha256(json.dumps([parts, slots]).encode()).hexdigest()
+    return Page(parts, slots, digest)
 
 
-def fill(body: str, cart_count: int) -> str:
-    from storefront.web.security import NONCE_MARK, nonce
+def etag_for(page_key: str, cart_count: int, page: Page) -> str:
+    return hashlib.sha256(f"{page_key}:{cart_count}:{page.digest}".encode()).hexdigest()[:32]
 
-    if CSRF_MARK in body:
-        body = body.replace(CSRF_MARK, generate_csrf())
-    return body.replace(CART_COUNT_MARK, str(cart_count)).replace(NONCE_MARK, nonce())
+
+def fill(page: Page, values: Mapping[str, str]) -> str:
+    """The page with `values` (one for each slot kind it has) in its slots."""
+    pieces = [page.parts[0]]
+    for kind, part in zip(page.slots, page.parts[1:], strict=True):
+        pieces += (values[kind], part)
+    return "".join(pieces)

@@ -8,11 +8,13 @@ them all; storefront.creators.validate puts the file name in front.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import unquote
 
 from storefront.creators import rules
 from storefront.creators.model import STATUSES, CollectionRef, Creator, Discount, Hero
@@ -30,6 +32,9 @@ NAME_MAX = 80
 BIO_MAX = 1000
 NOTE_MAX = 500
 CODE_MAX = 255
+# The store's own placeholders in pages look like this (caching.pages); a link
+# carrying one is refused, though pages no longer search for them.
+RESERVED = re.compile(r"__sf-.*?__", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,8 @@ class Checker:
         if (problem := rules.image_problem(value, context.media_files, context.media_label)):
             self.add(path, problem)
             return None
+        if self.reserved(value, path):
+            return None
         return rules.image_url(value)
 
     def url(self, table: Mapping[str, Any], key: str, path: str, *, path_ok: bool) -> str | None:
@@ -142,7 +149,18 @@ class Checker:
         if (problem := rules.url_problem(value, path_ok=path_ok)) is not None:
             self.add(path, problem)
             return None
+        if self.reserved(value, path):
+            return None
         return value
+
+    def reserved(self, value: str, path: str) -> bool:
+        """True (noted) when a link or image carries the store's reserved `__sf-...__` text."""
+        found = RESERVED.search(value) or RESERVED.search(unquote(value))
+        if found is None:
+            return False
+        self.add(path, f"{value!r} contains {found.group()!r}: text of the form __sf-...__ "
+                       "is reserved for the store's own use")
+        return True
 
     def creator(self, handle: str, data: Mapping[str, Any]) -> Creator:
         self.known_keys(data, TOP_KEYS)

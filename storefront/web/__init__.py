@@ -78,12 +78,12 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     csrf.init_app(app)
     app.session_interface = SessionOverHttps()
-    # Shared (cached) pages carry a marker where the token goes; see caching.pages.
-    # (Flask-WTF offers it both as a global and from a context processor; ours,
-    # registered later, wins.)
-    from storefront.caching.pages import csrf_token
+    # Shared (cached) pages carry slots where the token and the nonce go; see
+    # caching.pages. (Flask-WTF offers csrf_token both as a global and from a
+    # context processor; ours, registered later, wins.)
+    from storefront.caching.pages import csp_nonce, csrf_token
 
-    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals.update(csrf_token=csrf_token, csp_nonce=csp_nonce)
     app.context_processor(lambda: {"csrf_token": csrf_token})
     caching.init_app(app)
     security.init_app(app)

@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals():
         # Imported here: these modules import this one.
-        from storefront.caching.pages import CART_COUNT_MARK, rendering_shared
+        from storefront.caching import pages
         from storefront.web import cart_cookie, layout
 
         frame = layout.layout()
@@ -44,6 +44,6 @@ def init_app(app: Flask) -> None:
             "shop": frame.shop,
             "main_menu": frame.main_menu,
             "footer_menu": frame.footer_menu,
-            # In a page rendered for the cache, a marker filled in per visitor.
-            "cart_count": CART_COUNT_MARK if rendering_shared() else cart_cookie.count(),
+            # In a page rendered for the cache, a slot filled in per visitor.
+            "cart_count": pages.cart_count(cart_cookie.count),
         }

@@ -9,6 +9,7 @@ from babel.core import Locale, UnknownLocaleError
 from babel.numbers import format_currency
 from flask import Flask, current_app, request
 
+from storefront.caching.pages import TRACKING
 from storefront.shopify import models as m
 
 
@@ -50,7 +51,7 @@ def local_url(url: str | None, shop: m.Shop | None = None) -> str:
     if not url:
         return "#"
     parts = urlsplit(url)
-    own_hosts = {request.host.split(":")[0]}
+    own_hosts = {request.host.split(":")[0].lower()}  # as in the page key
     if shop is not None:
         own_hosts.add(shop.domain_host)
         own_hosts.add(urlsplit(shop.domain_url).hostname or "")
@@ -67,8 +68,13 @@ def numeric_id(gid: str | None) -> str:
 
 
 def url_with(**changes) -> str:
-    """The current URL with query parameters changed (None removes one)."""
-    args = request.args.to_dict(flat=True)
+    """The current URL with query parameters changed (None removes one).
+
+    Tracking parameters (`caching.pages.TRACKING`) are left out: the page cache
+    leaves them out of its key, so a page printing them would hand the first
+    visitor's values to everyone. `url_with()` is this page's own address.
+    """
+    args = {k: v for k, v in request.args.items() if not TRACKING.fullmatch(k)}
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)

@@ -2,8 +2,8 @@
 
 The Content-Security-Policy allows scripts and styles only from this site or
 carrying this response's nonce: no inline script or style otherwise. A page
-served from the page cache carries a marker where the nonce goes, filled in
-per response like the CSRF token.
+served from the page cache has a slot where the nonce goes, filled in per
+response like the CSRF token (see caching.pages).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import secrets
 
 from flask import Flask, g, request
 
-NONCE_MARK = "__sf-csp-nonce__"
 HSTS = "max-age=31536000; includeSubDomains"
 
 
@@ -22,13 +21,6 @@ def nonce() -> str:
     if value is None:
         value = g.csp_nonce = secrets.token_urlsafe(18)
     return value
-
-
-def csp_nonce() -> str:
-    """The templates' `csp_nonce()`: a marker in shared pages, the nonce otherwise."""
-    from storefront.caching.pages import rendering_shared
-
-    return NONCE_MARK if rendering_shared() else nonce()
 
 
 def policy(value: str) -> str:
@@ -69,5 +61,4 @@ def _headers(response):
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(_headers)

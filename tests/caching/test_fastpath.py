@@ -7,6 +7,7 @@ import re
 import pytest
 
 from storefront import create_app
+from storefront.caching.fastpath import FastPages
 from tests.web.conftest import post
 
 NONCE = re.compile(r"nonce-[A-Za-z0-9_-]+|nonce=\"[A-Za-z0-9_-]+\"")
@@ -27,6 +28,21 @@ def pair(tmp_path):
     return fast, slow
 
 
+def handed_to_app(app) -> list[str]:
+    """The paths the fast path hands to the app below it, recorded from now on."""
+    layer = app.wsgi_app
+    while not isinstance(layer, FastPages):  # under whatever wraps it
+        layer = layer.wsgi_app
+    inner, served = layer.wsgi_app, []
+
+    def counting(environ, start_response):
+        served.append(environ["PATH_INFO"])
+        return inner(environ, start_response)
+
+    layer.wsgi_app = counting
+    return served
+
+
 def normal(reply) -> tuple[int, dict, list, str]:
     headers = {k: v for k, v in reply.headers.items() if k not in VARYING}
     cookies = [SESSION.sub("session=?;", c) for c in reply.headers.getlist("Set-Cookie")]
@@ -37,14 +53,7 @@ def normal(reply) -> tuple[int, dict, list, str]:
 @pytest.mark.parametrize("creator", [None, "maya", "leo"])
 def test_fast_and_slow_paths_answer_the_same(tmp_path, creator):
     fast, slow = pair(tmp_path)
-    served_fast = []
-    inner = fast.wsgi_app.wsgi_app
-
-    def counting(environ, start_response):
-        served_fast.append(environ["PATH_INFO"])
-        return inner(environ, start_response)
-
-    fast.wsgi_app.wsgi_app = counting
+    served_fast = handed_to_app(fast)
     a, b = fast.test_client(), slow.test_client()
     if creator:
         a.get(f"/@{creator}")
@@ -58,21 +67,29 @@ def test_fast_and_slow_paths_answer_the_same(tmp_path, creator):
         assert normal(fast_reply) == normal(slow_reply), url
         assert fast_reply.headers["Content-Security-Policy"].count("nonce-") == 2
         etag = fast_reply.headers["ETag"]
-        assert a.get(url, headers={"If-None-Match": etag}).status_code == 304
+        # Revalidations (the ETag, any ETag, a stale one) and HEAD: answered alike.
+        for method, headers, status in [
+            ("GET", {"If-None-Match": etag}, 304),
+            ("GET", {"If-None-Match": f'"stale", W/{etag}'}, 304),
+            ("GET", {"If-None-Match": "*"}, 304),
+            ("GET", {"If-None-Match": '"0123456789abcdef0123456789abcdef"'}, 200),
+            ("HEAD", {}, 200),
+            ("HEAD", {"If-None-Match": etag}, 304),
+        ]:
+            fast_reply = a.open(url, method=method, headers=headers)
+            slow_reply = b.open(url, method=method, headers=headers)
+            assert served_fast == [], f"{method} {url} {headers} did not take the fast path"
+            assert fast_reply.status_code == status, (method, url, headers)
+            assert normal(fast_reply) == normal(slow_reply), (method, url, headers)
+        head = a.head(url)
+        assert head.data == b"" and int(head.headers["Content-Length"]) > 1000
 
 
 def test_what_the_fast_path_leaves_to_the_app(tmp_path):
     fast, _ = pair(tmp_path)
     client = fast.test_client()
     client.get("/products/organic-cotton-tee")
-    served = []
-    inner = fast.wsgi_app.wsgi_app
-
-    def counting(environ, start_response):
-        served.append(environ["PATH_INFO"])
-        return inner(environ, start_response)
-
-    fast.wsgi_app.wsgi_app = counting
+    served = handed_to_app(fast)
     fresh = fast.test_client()
     fresh.get("/?ref=maya")  # a referral to record
     fresh.set_cookie("referral", "tampered")
@@ -88,17 +105,10 @@ def test_what_the_fast_path_leaves_to_the_app(tmp_path):
 def test_a_first_visitor_gets_a_session_and_a_token_the_app_accepts(tmp_path, scheme):
     fast, slow = pair(tmp_path)
     url = "/products/organic-cotton-tee"
-    fast.test_client().get(url)  # fills the page cache
-    slow.test_client().get(url)
-    served = []
-    inner = fast.wsgi_app.wsgi_app
-
-    def counting(environ, start_response):
-        served.append(environ["PATH_INFO"])
-        return inner(environ, start_response)
-
-    fast.wsgi_app.wsgi_app = counting
     base = f"{scheme}://localhost"
+    fast.test_client().get(base + url)  # fills the page cache (one per scheme)
+    slow.test_client().get(base + url)
+    served = handed_to_app(fast)
     a, b = fast.test_client(), slow.test_client()
     fast_reply, slow_reply = a.get(base + url), b.get(base + url)
     assert served == []
@@ -125,14 +135,7 @@ def test_a_visitor_with_a_cart_and_a_session_also_gets_the_fast_path(tmp_path):
         post(client, "/cart/add", {"variant_id": "1003", "quantity": 2})
         client.get("/cart")  # shows (and so clears) any flashed message
         client.get("/collections/apparel")
-    served = []
-    inner = fast.wsgi_app.wsgi_app
-
-    def counting(environ, start_response):
-        served.append(environ["PATH_INFO"])
-        return inner(environ, start_response)
-
-    fast.wsgi_app.wsgi_app = counting
+    served = handed_to_app(fast)
     fast_reply, slow_reply = a.get("/collections/apparel"), b.get("/collections/apparel")
     assert served == []
     assert 'aria-label="2 items in your cart"' in fast_reply.get_data(as_text=True)

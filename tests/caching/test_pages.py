@@ -134,10 +134,61 @@ def test_static_assets_are_immutable(app):
     assert client.get(css).headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
-def test_head_is_cached_like_get(app):
-    reply = app.test_client().head("/collections/apparel")
-    assert reply.status_code == 200
+def test_head_is_cached_like_get(app, renders):
+    client = app.test_client()
+    reply = client.head("/collections/apparel")
+    assert reply.status_code == 200 and reply.data == b""
     assert reply.headers["Cache-Control"] == "private, no-cache"
+    got = client.get("/collections/apparel")  # from the page HEAD rendered
+    again = client.head("/collections/apparel")  # from the page cache
+    assert renders == ["collection.html"]
+    for name in ("ETag", "Content-Length", "Content-Type"):
+        assert reply.headers[name] == got.headers[name] == again.headers[name], name
+    etag = got.headers["ETag"]
+    assert client.head("/collections/apparel", headers={"If-None-Match": etag}).status_code == 304
+
+
+@pytest.mark.parametrize("tag", ["*", 'W/"{etag}"', '"other", "{etag}"'])
+def test_any_matching_if_none_match_is_a_304(app, tag):
+    client = app.test_client()
+    etag = client.get("/pages/about").headers["ETag"].strip('"')
+    again = client.get("/pages/about", headers={"If-None-Match": tag.format(etag=etag)})
+    assert again.status_code == 304 and again.data == b""
+    stale = client.get("/pages/about", headers={"If-None-Match": '"0" , W/"1"'})
+    assert stale.status_code == 200 and stale.headers["ETag"] == f'"{etag}"'
+
+
+def test_the_etag_names_the_shared_page_and_the_cart_count(app):
+    alice, bob = app.test_client(), app.test_client()
+    first, second = alice.get("/pages/about"), alice.get("/pages/about")
+    assert first.headers["ETag"] == second.headers["ETag"]  # new nonce and token: same ETag
+    assert bob.get("/pages/about").headers["ETag"] == first.headers["ETag"]
+    post(alice, "/cart/add", {"variant_id": "1003"})
+    assert alice.get("/pages/about").headers["ETag"] != first.headers["ETag"]
+    assert alice.get("/pages/faq").headers["ETag"] != bob.get("/pages/faq").headers["ETag"]
+
+
+@pytest.mark.parametrize("fast_path", ["true", "false"])
+def test_an_entry_from_before_slots_is_a_miss(tmp_path, monkeypatch, fast_path):
+    """A page cached by the previous release (a str with markers) is rendered again, not served."""
+    from storefront.caching import store
+
+    app = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
+                      "PAGE_FAST_PATH": fast_path})
+    keys = []
+    real_set = store.set
+    monkeypatch.setattr(store, "set", lambda key, value, timeout: (
+        keys.append(key), real_set(key, value, timeout))[1])
+    client = app.test_client()
+    client.get("/pages/about")
+    (page_key,) = [key for key in keys if key.startswith("page:")]
+    with app.app_context():
+        store.set(page_key, "<p>Cached-by-v1 __sf-csrf-token__</p>", timeout=60)
+    reply = client.get("/pages/about")
+    assert reply.status_code == 200 and "About" in text(reply)
+    assert "Cached-by-v1" not in text(reply)
+    with app.app_context():
+        assert not isinstance(store.get(page_key), str)  # replaced by this release's page
 
 
 @pytest.mark.parametrize("fast_path", ["true", "false"])

