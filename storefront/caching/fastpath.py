@@ -27,7 +27,6 @@ import functools
 import hashlib
 import logging
 import os
-import re
 import secrets
 import uuid
 from typing import Any
@@ -40,11 +39,10 @@ from werkzeug.sansio.utils import host_is_trusted
 
 from storefront import attribution
 from storefront.caching import store
-from storefront.caching.pages import Page, creator_part, etag_for, fill, key_for
+from storefront.caching.pages import Page, creator_part, etag_for, fill, key_for, shared_paths
 from storefront.funnels import observe_page
 from storefront.observability import REQUEST_ID
 
-PAGES = re.compile(r"/|/collections(/[^/]+)?|/products/[^/]+|/search|/pages/[^/]+|/policies/[^/]+")
 REQUESTS_LOG = logging.getLogger("storefront.requests")
 
 
@@ -70,7 +68,7 @@ class FastPages:
         if method not in ("GET", "HEAD") or "HTTP_IF_MATCH" in environ:
             return None
         path = environ.get("PATH_INFO", "")
-        if not PAGES.fullmatch(path):
+        if not shared_paths(self.app).fullmatch(path):
             return None
         query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if any(key == "ref" for key, _ in query):

@@ -14,6 +14,7 @@ import re
 
 from flask import Flask, current_app, g, request
 
+from storefront.caching.pages import is_shared
 from storefront.funnels.recorder import Recorder
 from storefront.funnels.stores import open_store
 
@@ -100,15 +101,14 @@ def count(event: str, product: str = "") -> None:
 
 
 def _after_request(response):
-    from storefront.caching.fastpath import PAGES
-
     if request.method != "GET" or response.status_code >= 400:
         return response
     recorder = current_app.extensions["funnels"]
     followed = g.get("followed")
     if followed is not None and shopper(request.environ):
         recorder.record("visit", followed.handle, visitor_of(recorder, request.environ))
-    elif response.status_code in (200, 304) and PAGES.fullmatch(request.path):
+    elif response.status_code in (200, 304) and is_shared(current_app, request.endpoint):
+        # A shared page: the fast path answers its hits, and counts them the same way.
         creator = g.get("creator")
         observe_page(recorder, creator.handle if creator is not None else None, request.environ)
     return response

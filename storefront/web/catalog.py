@@ -21,9 +21,11 @@ from flask import (
 )
 
 from storefront.caching import pages
+from storefront.caching.pages import shared_page
 from storefront.services import catalog
 from storefront.shopify.errors import StorefrontError
 from storefront.theming import render
+from storefront.theming.switch import active
 from storefront.web import cart_cookie
 from storefront.web.context import storefront
 from storefront.web.filters import image_url, money, numeric_id
@@ -36,14 +38,17 @@ DEFAULT_HOME = {"featured": "frontpage", "collections": ["new-arrivals", "appare
 
 
 def _home_settings() -> dict:
-    """Which collections the home page shows: the theme's `home` settings."""
-    theme = current_app.extensions.get("theme")
-    settings = getattr(theme, "settings", None) or {}
+    """Which collections the home page shows: the `home` settings of the theme this
+    request renders with (a creator's own theme, or THEME), as the page key has it."""
+    settings = active().theme.settings or {}
     return {**DEFAULT_HOME, **dict(settings.get("home") or {})}
 
 
 def shared(build) -> str:
-    """A page the same for every visitor of the same creator: from the page cache."""
+    """A page the same for every visitor of the same creator: from the page cache.
+
+    Its route is declared `@shared_page`, so the page fast path and the funnels
+    know it without a list of their own."""
     return pages.cached(build, cart_cookie.count)
 
 
@@ -67,6 +72,7 @@ def home_collections() -> tuple[str, list[str]]:
 
 
 @bp.get("/")
+@shared_page
 def home():
     def build():
         featured, teasers = home_collections()
@@ -76,6 +82,7 @@ def home():
 
 
 @bp.get("/collections")
+@shared_page
 def collections():
     window = _window()
     return shared(lambda: render(
@@ -84,6 +91,7 @@ def collections():
 
 
 @bp.get("/collections/<handle>")
+@shared_page
 def collection(handle: str):
     sort = request.args.get("sort_by", "manual")
     in_stock = request.args.get("available") == "1"
@@ -106,6 +114,7 @@ def collection(handle: str):
 
 
 @bp.get("/products/<handle>")
+@shared_page
 def product(handle: str):
     chosen = {k[7:-1]: v for k, v in request.args.items() if k.startswith("option[")}
 
@@ -129,6 +138,7 @@ def product(handle: str):
 
 
 @bp.get("/products/<handle>/recommendations")
+@shared_page
 def recommendations(handle: str):
     """The optional "you may also like" section, fetched by the product page's script.
 
@@ -152,6 +162,7 @@ def _variant_url(handle: str, variant_id: str) -> str:
 
 
 @bp.get("/search")
+@shared_page
 def search():
     text = request.args.get("q", "")[:200]
     window = _window()
@@ -184,6 +195,7 @@ def suggest():
 
 
 @bp.get("/pages/<handle>")
+@shared_page
 def page(handle: str):
     def build():
         found = catalog.page(storefront(), handle)
@@ -195,6 +207,7 @@ def page(handle: str):
 
 
 @bp.get("/policies/<handle>")
+@shared_page
 def policy(handle: str):
     def build():
         found = catalog.policy(storefront(), handle)

@@ -17,7 +17,8 @@ TOKEN = re.compile(r'(name="csrf_token" value="|name="csrf-token" content=")[^"]
 SESSION = re.compile(r"^session=[^;]+;")
 PAGES = ["/", "/collections/apparel", "/collections/apparel?sort_by=title-ascending&utm_source=x",
          "/search?q=linen", "/pages/about", "/policies/refund-policy", "/collections",
-         "/products/organic-cotton-tee", "/products/organic-cotton-tee?variant=1003"]
+         "/products/organic-cotton-tee", "/products/organic-cotton-tee?variant=1003",
+         "/products/organic-cotton-tee/recommendations"]
 VARYING = {"X-Request-Id", "Content-Security-Policy", "Date", "Set-Cookie"}
 
 
@@ -48,6 +49,23 @@ def normal(reply) -> tuple[int, dict, list, str]:
     cookies = [SESSION.sub("session=?;", c) for c in reply.headers.getlist("Set-Cookie")]
     body = TOKEN.sub(r'\1?"', NONCE.sub("nonce", reply.get_data(as_text=True)))
     return reply.status_code, headers, cookies, body
+
+
+def test_every_shared_route_is_compared_and_nothing_else_is_fast(tmp_path):
+    """The routes come from their `@shared_page` declarations: one that this
+    file's PAGES does not reach fails here, naming it."""
+    from storefront.caching.pages import _rule_pattern, is_shared, shared_paths
+
+    app = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "c.sqlite3")})
+    shared = [rule for rule in app.url_map.iter_rules() if is_shared(app, rule.endpoint)]
+    assert len(shared) >= 8
+    paths = [url.split("?")[0] for url in PAGES]
+    for rule in shared:
+        pattern = re.compile(_rule_pattern(app, rule.rule))
+        assert any(pattern.fullmatch(path) for path in paths), f"add a URL of {rule.rule}"
+    for path in ("/cart", "/checkout", "/sitemap.xml", "/robots.txt", "/@maya", "/admin",
+                 "/search/suggest", "/products/x/y/z", "/healthz"):
+        assert not shared_paths(app).fullmatch(path), path
 
 
 @pytest.mark.parametrize("creator", [None, "maya", "leo"])

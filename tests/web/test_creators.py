@@ -8,7 +8,8 @@ import time
 import pytest
 
 from storefront import attribution, create_app
-from tests.web.conftest import post, text
+from tests.creators import make_folder, write
+from tests.web.conftest import Recorder, post, text
 
 TEE = "1003"  # organic-cotton-tee S / Oat
 
@@ -268,3 +269,19 @@ def test_a_creator_hero_wins_over_the_theme_hero(client):
     client.get("/@leo")
     page = text(client.get("/"))
     assert "hero--creator" in page and "atelier-hero" not in page
+
+
+def test_a_creators_own_theme_picks_the_home_collections(tmp_path):
+    """The home page asks for the collections of the theme it renders with."""
+    folder = make_folder(tmp_path)
+    write(folder, "nia", 'name = "Nia"\ntheme = "atelier"\n')
+    app = create_app({"CREATORS_DIR": str(folder), "INSTANCE_DIR": str(tmp_path / "i")})
+    sent = Recorder(app.extensions["storefront"].transport)
+    client = app.test_client()
+    client.get("/")
+    client.get("/@nia")
+    client.get("/")
+    homes = [variables for name, variables in sent.sent if name == "HomePage"]
+    assert homes[0]["featured"] == "frontpage"  # base's settings for the brand
+    assert homes[-1]["featured"] == "best-sellers"  # atelier's [settings.home]
+    assert homes[-1]["c1"] == "new-arrivals"
