@@ -30,6 +30,7 @@ run: $(VENV)/.runtime
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	$(BIN)/python -m pytest

@@ -69,7 +69,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     # Page-cache hits are answered below Flask (same bytes and headers, less work).
     if values["PAGE_FAST_PATH"]:
-        from storefront.caching.fastpath import FastPages
+        from storefront.web.fastpath import FastPages
 
         app.wsgi_app = FastPages(app, app.wsgi_app)
     # X-Forwarded-* are trusted only from as many proxies as we were told of,

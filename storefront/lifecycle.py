@@ -14,7 +14,7 @@ again: the process id is checked). Who calls it:
 - Any other server (`flask run`, waitress...): the app's outermost WSGI layer
   (`StartOnFirstRequest`), on the first request that finds nothing started;
   after that it costs one boolean check per request. Not a Flask request hook:
-  page-cache hits are answered below Flask (caching/fastpath.py) and never run
+  page-cache hits are answered below Flask (web/fastpath.py) and never run
   Flask's hooks.
 
 Building an app starts nothing, so tests and CLI commands that never serve a

@@ -1,4 +1,7 @@
-"""Caching: Storefront data, rendered pages, and the shared store beneath them.
+"""Caching: Storefront data, and the shared store beneath it and the page cache.
+
+(Rendered pages are the web layer's: storefront/web/pages.py and, for hits
+answered below Flask, storefront/web/fastpath.py.)
 
 flask-caching provides the backend (SimpleCache for one process; Redis or the
 file system when several workers or instances share it). Everything goes

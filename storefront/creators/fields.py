@@ -32,7 +32,7 @@ NAME_MAX = 80
 BIO_MAX = 1000
 NOTE_MAX = 500
 CODE_MAX = 255
-# The store's own placeholders in pages look like this (caching.pages); a link
+# The store's own placeholders in pages look like this (web.pages); a link
 # carrying one is refused, though pages no longer search for them.
 RESERVED = re.compile(r"__sf-.*?__", re.IGNORECASE)
 

@@ -14,9 +14,9 @@ import re
 
 from flask import Flask, current_app, g, request
 
-from storefront.caching.pages import is_shared
 from storefront.funnels.recorder import Recorder
 from storefront.funnels.stores import open_store
+from storefront.shared_pages import is_shared
 
 # Link previews (chat apps, social networks) fetch a creator's link when it is
 # posted; counting them would credit creators with visits nobody made.

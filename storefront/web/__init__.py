@@ -38,7 +38,7 @@ class SessionOverHttps(SecureCookieSessionInterface):
     def cookie_header(self, app: Flask, data: dict, https: bool) -> str:
         """The Set-Cookie value `save_session` would send for a new session holding `data`.
 
-        For the page fast path (caching.fastpath), which has no request context.
+        For the page fast path (web.fastpath), which has no request context.
         """
         return dump_cookie(
             self.get_cookie_name(app),
@@ -60,6 +60,7 @@ def init_app(app: Flask) -> None:
         creators,
         errors,
         filters,
+        layout,
         referral,
         security,
         seo,
@@ -79,9 +80,9 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.session_interface = SessionOverHttps()
     # Shared (cached) pages carry slots where the token and the nonce go; see
-    # caching.pages. (Flask-WTF offers csrf_token both as a global and from a
+    # web.pages. (Flask-WTF offers csrf_token both as a global and from a
     # context processor; ours, registered later, wins.)
-    from storefront.caching.pages import csp_nonce, csrf_token
+    from storefront.web.pages import csp_nonce, csrf_token
 
     app.jinja_env.globals.update(csrf_token=csrf_token, csp_nonce=csp_nonce)
     app.context_processor(lambda: {"csrf_token": csrf_token})
@@ -89,6 +90,7 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     referral.init_app(app)
     context.init_app(app)
+    layout.init_app(app)
     app.context_processor(creators.creator_context)
     filters.init_app(app)
     errors.init_app(app)

@@ -20,13 +20,12 @@ from flask import (
     url_for,
 )
 
-from storefront.caching import pages
-from storefront.caching.pages import shared_page
 from storefront.services import catalog
+from storefront.shared_pages import shared_page
 from storefront.shopify.errors import StorefrontError
 from storefront.theming import render
 from storefront.theming.switch import active
-from storefront.web import cart_cookie
+from storefront.web import cart_cookie, pages
 from storefront.web.context import storefront
 from storefront.web.filters import image_url, money, numeric_id
 

@@ -31,19 +31,3 @@ def _remember_buyer_ip() -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(_remember_buyer_ip)
-
-    @app.context_processor
-    def _globals():
-        # Imported here: these modules import this one.
-        from storefront.caching import pages
-        from storefront.web import cart_cookie, layout
-
-        frame = layout.layout()
-        return {
-            "demo_shop": app.config.get("DEMO_SHOP", False),
-            "shop": frame.shop,
-            "main_menu": frame.main_menu,
-            "footer_menu": frame.footer_menu,
-            # In a page rendered for the cache, a slot filled in per visitor.
-            "cart_count": pages.cart_count(cart_cookie.count),
-        }

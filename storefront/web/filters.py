@@ -9,8 +9,8 @@ from babel.core import Locale, UnknownLocaleError
 from babel.numbers import format_currency
 from flask import Flask, current_app, request
 
-from storefront.caching.pages import TRACKING
 from storefront.shopify import models as m
+from storefront.web.pages import TRACKING
 
 
 def shopper_locale() -> str:
@@ -70,7 +70,7 @@ def numeric_id(gid: str | None) -> str:
 def url_with(**changes) -> str:
     """The current URL with query parameters changed (None removes one).
 
-    Tracking parameters (`caching.pages.TRACKING`) are left out: the page cache
+    Tracking parameters (`web.pages.TRACKING`) are left out: the page cache
     leaves them out of its key, so a page printing them would hand the first
     visitor's values to everyone. `url_with()` is this page's own address.
     """

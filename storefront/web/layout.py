@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g
+from flask import Flask, current_app, g
 
 from storefront.shopify import api
 from storefront.shopify import models as m
 from storefront.shopify.errors import StorefrontError
+from storefront.web import cart_cookie, pages
 from storefront.web.context import storefront
 
 log = logging.getLogger(__name__)
@@ -42,3 +43,17 @@ def _load() -> m.Layout:
         log.warning("layout unavailable, using a plain frame: %s", error)
         g.degraded = True  # keeps this page out of the page cache
         return _fallback()
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def _frame():
+        frame = layout()
+        return {
+            "demo_shop": app.config.get("DEMO_SHOP", False),
+            "shop": frame.shop,
+            "main_menu": frame.main_menu,
+            "footer_menu": frame.footer_menu,
+            # In a page rendered for the cache, a slot filled in per visitor.
+            "cart_count": pages.cart_count(cart_cookie.count),
+        }

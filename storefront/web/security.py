@@ -3,7 +3,7 @@
 The Content-Security-Policy allows scripts and styles only from this site or
 carrying this response's nonce: no inline script or style otherwise. A page
 served from the page cache has a slot where the nonce goes, filled in per
-response like the CSRF token (see caching.pages).
+response like the CSRF token (see web.pages).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from storefront import create_app
-from storefront.caching.fastpath import FastPages
+from storefront.web.fastpath import FastPages
 from tests.web.conftest import post
 
 NONCE = re.compile(r"nonce-[A-Za-z0-9_-]+|nonce=\"[A-Za-z0-9_-]+\"")
@@ -54,7 +54,7 @@ def normal(reply) -> tuple[int, dict, list, str]:
 def test_every_shared_route_is_compared_and_nothing_else_is_fast(tmp_path):
     """The routes come from their `@shared_page` declarations: one that this
     file's PAGES does not reach fails here, naming it."""
-    from storefront.caching.pages import _rule_pattern, is_shared, shared_paths
+    from storefront.shared_pages import _rule_pattern, is_shared, shared_paths
 
     app = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "c.sqlite3")})
     shared = [rule for rule in app.url_map.iter_rules() if is_shared(app, rule.endpoint)]

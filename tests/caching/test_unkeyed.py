@@ -11,10 +11,10 @@ import re
 import pytest
 
 from storefront import create_app
-from storefront.caching.fastpath import FastPages
 from storefront.services import catalog
 from storefront.web import catalog as catalog_views
 from storefront.web import creators as creator_views
+from storefront.web.fastpath import FastPages
 from tests.web.conftest import post, text
 from tests.web.test_creators import attributes_of, checkout_page
 

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 
 from storefront import create_app
-from storefront.caching.fastpath import FastPages
 from storefront.funnels.recorder import day_of
+from storefront.web.fastpath import FastPages
 from tests.web.conftest import csrf_token
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"

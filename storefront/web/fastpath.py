@@ -39,9 +39,10 @@ from werkzeug.sansio.utils import host_is_trusted
 
 from storefront import attribution
 from storefront.caching import store
-from storefront.caching.pages import Page, creator_part, etag_for, fill, key_for, shared_paths
 from storefront.funnels import observe_page
 from storefront.observability import REQUEST_ID
+from storefront.shared_pages import shared_paths
+from storefront.web.pages import Page, creator_part, etag_for, fill, key_for
 
 REQUESTS_LOG = logging.getLogger("storefront.requests")
 

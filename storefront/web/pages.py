@@ -22,7 +22,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from flask import Flask, current_app, g, request, session
+from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 
 from storefront.caching import policies, store
@@ -47,48 +47,6 @@ class Page(NamedTuple):
         return kind in self.slots
 
 
-def shared_page(view: Callable) -> Callable:
-    """Declare a route's page shared: the same for every visitor of the same creator,
-    rendered through `cached`. Put it under the route decorator. The page fast path
-    (which answers hits below Flask) and the funnels read this declaration."""
-    view.shared_page = True
-    return view
-
-
-def is_shared(app: Flask, endpoint: str | None) -> bool:
-    """Whether `endpoint` was declared with `shared_page`."""
-    return getattr(app.view_functions.get(endpoint), "shared_page", False)
-
-
-def shared_paths(app: Flask) -> re.Pattern:
-    """A pattern matching exactly the paths of the app's shared GET routes.
-
-    Built from the routes declared with `shared_page`, once per app: matching it
-    costs a fraction of Werkzeug's full routing, which the fast path would
-    otherwise pay on every hit.
-    """
-    pattern = app.extensions.get("shared_paths")
-    if pattern is None:
-        pattern = app.extensions["shared_paths"] = re.compile("|".join(
-            _rule_pattern(app, rule.rule) for rule in app.url_map.iter_rules()
-            if "GET" in (rule.methods or ()) and is_shared(app, rule.endpoint)
-        ) or "(?!)")
-    return pattern
-
-
-_VARIABLE = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
-
-
-def _rule_pattern(app: Flask, rule: str) -> str:
-    """`/products/<handle>` as a regular expression, with each converter's own regex."""
-    out, end = [], 0
-    for variable in _VARIABLE.finditer(rule):
-        converter = app.url_map.converters[variable["converter"] or "default"](app.url_map)
-        out += [re.escape(rule[end:variable.start()]), f"(?:{converter.regex})"]
-        end = variable.end()
-    return "".join([*out, re.escape(rule[end:])])
-
-
 def key() -> str:
     """This request's page key (see `key_for`)."""
     from storefront.theming.switch import active
@@ -106,7 +64,7 @@ def creator_part(creator) -> str | None:
 
 
 def key_for(scheme, host, path, query, creator, theme, api_version) -> str:
-    """The page key; the app and the fast path (caching.fastpath) both use this.
+    """The page key; the app and the fast path (web.fastpath) both use this.
 
     Everything a page may print is in it: the scheme and host (canonical and
     Open Graph URLs; Werkzeug writes the host in lower case), and the query but
