@@ -14,8 +14,9 @@ A page with a form gets its CSRF token as Flask-WTF would make it: the raw
 token kept in the session (a new session cookie for a first visit), signed
 with the same key and salt, so the app accepts it on the POST that follows.
 
-The key (`pages.key_for`), the stored `pages.Page` and how its slots are
-filled (`pages.fill`), the ETag (`pages.etag_for`) and its matching (Werkzeug's,
+The host (Werkzeug's `get_host`, as Flask reads and checks it), the key
+(`pages.key_for`), the stored `pages.Page` and how its slots are filled
+(`pages.fill`), the ETag (`pages.etag_for`) and its matching (Werkzeug's,
 as the app's `make_conditional`), and the headers (`security.ALWAYS`,
 `security.policy`) are the app's own; a test compares both paths response by
 response.
@@ -34,8 +35,9 @@ from urllib.parse import parse_qsl
 
 from flask import Flask
 from itsdangerous import URLSafeTimedSerializer
+from werkzeug.exceptions import SecurityError
 from werkzeug.http import is_resource_modified, parse_cookie
-from werkzeug.sansio.utils import host_is_trusted
+from werkzeug.wsgi import get_host
 
 from storefront import attribution
 from storefront.caching import store
@@ -81,9 +83,13 @@ class FastPages:
         creator = self._creator(cookies.get(attribution.COOKIE))
         if creator is False:
             return None
-        host = environ.get("HTTP_HOST", "")
-        if not host_is_trusted(host, self.app.config.get("TRUSTED_HOSTS")):
-            return None  # Werkzeug's rule, as Flask applies it: the app answers 400
+        # The host as Flask reads it (the same call): trusted, and without a
+        # default port, so `Host: shop.example:80` finds the page the app kept
+        # under `shop.example` (the raw header here made every such view a miss).
+        try:
+            host = get_host(environ, self.app.config.get("TRUSTED_HOSTS"))
+        except SecurityError:
+            return None  # an untrusted host: the app answers 400
         theme = self.app.extensions["themes"].get(creator.theme if creator else None)
         if theme is None:
             theme = self.app.extensions["themes"].default()

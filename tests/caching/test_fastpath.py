@@ -7,48 +7,13 @@ import re
 import pytest
 
 from storefront import create_app
-from storefront.web.fastpath import FastPages
+from tests.caching.two_paths import TOKEN, handed_to_app, normal, pair
 from tests.web.conftest import post
 
-NONCE = re.compile(r"nonce-[A-Za-z0-9_-]+|nonce=\"[A-Za-z0-9_-]+\"")
-# CSRF tokens are signed with a timestamp and session cookies hold a random
-# token: both differ between any two responses, so only their place is compared.
-TOKEN = re.compile(r'(name="csrf_token" value="|name="csrf-token" content=")[^"]+"')
-SESSION = re.compile(r"^session=[^;]+;")
 PAGES = ["/", "/collections/apparel", "/collections/apparel?sort_by=title-ascending&utm_source=x",
          "/search?q=linen", "/pages/about", "/policies/refund-policy", "/collections",
          "/products/organic-cotton-tee", "/products/organic-cotton-tee?variant=1003",
          "/products/organic-cotton-tee/recommendations"]
-VARYING = {"X-Request-Id", "Content-Security-Policy", "Date", "Set-Cookie"}
-
-
-def pair(tmp_path):
-    config = {"DEMO_SHOP_CART_DB": str(tmp_path / "c.sqlite3")}
-    fast = create_app(config)
-    slow = create_app({**config, "PAGE_FAST_PATH": "false"})
-    return fast, slow
-
-
-def handed_to_app(app) -> list[str]:
-    """The paths the fast path hands to the app below it, recorded from now on."""
-    layer = app.wsgi_app
-    while not isinstance(layer, FastPages):  # under whatever wraps it
-        layer = layer.wsgi_app
-    inner, served = layer.wsgi_app, []
-
-    def counting(environ, start_response):
-        served.append(environ["PATH_INFO"])
-        return inner(environ, start_response)
-
-    layer.wsgi_app = counting
-    return served
-
-
-def normal(reply) -> tuple[int, dict, list, str]:
-    headers = {k: v for k, v in reply.headers.items() if k not in VARYING}
-    cookies = [SESSION.sub("session=?;", c) for c in reply.headers.getlist("Set-Cookie")]
-    body = TOKEN.sub(r'\1?"', NONCE.sub("nonce", reply.get_data(as_text=True)))
-    return reply.status_code, headers, cookies, body
 
 
 def test_every_shared_route_is_compared_and_nothing_else_is_fast(tmp_path):

@@ -1,0 +1,172 @@
+"""Every shared route, for every kind of visitor, answered alike by the fast path and the app.
+
+The routes come from their `@shared_page` declarations, each with a URL built
+from the demo catalog, so a new shared route is compared without editing this
+file. For each kind of visitor, a first view of every page fills the page cache
+(through the app); the visitor's next view must then take the fast path (or be
+handed to the app, where the app must answer) and get the same status, headers,
+cookies and body from both apps, but for the nonce and the token values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from storefront.shared_pages import is_shared
+from tests.caching.two_paths import handed_to_app, normal, pair
+from tests.web.conftest import post
+
+
+def shared_urls(app: Flask) -> list[str]:
+    """A URL of every shared route, with handles from the app's demo shop."""
+    catalog = app.extensions["storefront"].transport.shop.catalog
+    # A `<handle>` names something of the kind its route's first segment names.
+    handles = {
+        "products": catalog.products[0].handle,
+        "collections": catalog.collections[0].handle,
+        "pages": catalog.pages[0].handle,
+        "policies": next(iter(catalog.shop.policies.values())).handle,
+    }
+    urls = app.url_map.bind("localhost")
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not is_shared(app, rule.endpoint):
+            continue
+        section = rule.rule.split("/")[1]
+        unknown = [arg for arg in rule.arguments if arg != "handle" or section not in handles]
+        if unknown:
+            pytest.fail(f"no URL for the shared route {rule.rule} ({rule.endpoint}): "
+                        f"teach shared_urls in {__name__} its {', '.join(unknown)}")
+        found.append(urls.build(rule.endpoint, {arg: handles[section] for arg in rule.arguments}))
+    assert len(found) >= 8, found
+    return found
+
+
+def _nothing(client: FlaskClient) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """A kind of visitor, and how their view of a page (after a first one) is asked."""
+
+    arrive: Callable[[FlaskClient], object] = _nothing  # once, before any page
+    before: Callable[[FlaskClient], object] = _nothing  # before each compared view
+    config: dict = field(default_factory=dict)
+    base: str = "http://localhost"
+    headers: dict = field(default_factory=dict)
+    ask: Callable[[str], str] = str  # the compared view's URL, from the first view's
+    method: str = "GET"
+    if_none_match: Callable[[str], str] | None = None  # from the first view's ETag
+    fresh: bool = False  # the compared view is a first visit: no cookies at all
+    fast: bool = True  # the fast path answers it (else it hands it to the app)
+    status: int = 200
+    shows: str = ""  # in some compared view (headers or body): the visitor got there
+
+
+def _shopping(name: str) -> str:
+    return f"You're shopping <a href=\"/@{name}\">"
+
+
+def _credit(url: str) -> Callable[[FlaskClient], object]:
+    def arrive(client: FlaskClient) -> None:
+        reply = client.get(url, follow_redirects=True)
+        assert reply.status_code == 200, (url, reply.status_code)
+        assert client.get_cookie("referral") is not None, url
+    return arrive
+
+
+def _uncredited(url: str) -> Callable[[FlaskClient], object]:
+    def arrive(client: FlaskClient) -> None:
+        reply = client.get(url)
+        # A paused or archived creator's link shows the brand's store, crediting no one.
+        assert (reply.status_code, reply.location) == (302, "/"), url
+        assert "Set-Cookie" not in reply.headers, url
+    return arrive
+
+
+def _shop(client: FlaskClient) -> None:
+    added = post(client, "/cart/add", {"variant_id": "1003", "quantity": 2})
+    assert added.status_code == 303
+    client.get("/cart")  # shows (and so clears) any flashed message
+
+
+def _flash(client: FlaskClient) -> None:
+    # A discount link without a cart keeps the code and flashes a notice.
+    assert client.get("/discount/WELCOME10").status_code == 303
+
+
+TRUSTED = {"TRUSTED_HOSTS": "shop.example"}
+PROXIED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "shop.example"}
+STALE = '"0123456789abcdef0123456789abcdef"'
+VISITORS = {
+    "brand": Visitor(),
+    "creator link": Visitor(arrive=_credit("/@maya"), shows=_shopping("maya")),
+    "creator alias": Visitor(arrive=_credit("/@samito"), shows=_shopping("sam")),
+    "creator with a theme": Visitor(arrive=_credit("/@leo"), shows='class="theme-atelier"'),
+    "first click": Visitor(config={"ATTRIBUTION_MODEL": "first_click"},
+                           arrive=lambda client: (_credit("/@maya")(client),
+                                                  _credit("/@sam")(client)),
+                           shows=_shopping("maya")),
+    "ref link": Visitor(ask=lambda url: url + "?ref=maya", fast=False, status=302),
+    "referred": Visitor(arrive=_credit("/?ref=maya"), shows=_shopping("maya")),
+    "paused creator": Visitor(arrive=_uncredited("/@rosa")),
+    "archived creator": Visitor(arrive=_uncredited("/@kit")),
+    "cart": Visitor(arrive=_shop, shows='aria-label="2 items in your cart"'),
+    "flash message": Visitor(before=_flash, fast=False, shows="will be applied to your cart"),
+    "first visit": Visitor(fresh=True, shows="Set-Cookie: session="),  # on a page with a form
+    "first visit head": Visitor(fresh=True, method="HEAD"),
+    "https proxy": Visitor(config={"TRUSTED_PROXY_COUNT": "1"}, headers=PROXIED,
+                           shows='href="https://shop.example/"'),
+    "first visit https": Visitor(config={"TRUSTED_PROXY_COUNT": "1"}, headers=PROXIED,
+                                 fresh=True, shows="Strict-Transport-Security"),
+    "default port": Visitor(base="http://localhost:80"),  # the page kept under `localhost`
+    "trusted host": Visitor(config=TRUSTED, base="http://shop.example",
+                            shows='href="http://shop.example/"'),
+    "untrusted host": Visitor(config=TRUSTED, base="http://shop.example",
+                              ask=lambda url: url.replace("shop.example", "evil.example"),
+                              fast=False, status=400),
+    "if-none-match": Visitor(if_none_match=lambda etag: etag, status=304),
+    "stale if-none-match": Visitor(if_none_match=lambda etag: STALE),
+    "if-none-match *": Visitor(if_none_match=lambda etag: "*", status=304),
+    "head": Visitor(method="HEAD"),
+    "head if-none-match": Visitor(method="HEAD", if_none_match=lambda etag: etag, status=304),
+}
+
+
+@pytest.mark.parametrize("kind", VISITORS)
+def test_every_shared_page_is_answered_alike_by_both_paths(tmp_path, kind):
+    visitor = VISITORS[kind]
+    fast, slow = pair(tmp_path, **visitor.config)
+    served = handed_to_app(fast)
+    clients = fast.test_client(), slow.test_client()
+    for client in clients:
+        visitor.arrive(client)
+    seen = []
+    for path in shared_urls(fast):
+        url = visitor.base + path
+        # The first view fills the page cache, through the app.
+        first = [client.get(url, headers=visitor.headers) for client in clients]
+        assert first[0].status_code == 200, (kind, path)
+        assert normal(first[0]) == normal(first[1]), (kind, path)
+        a, b = (fast.test_client(), slow.test_client()) if visitor.fresh else clients
+        for client in (a, b):
+            visitor.before(client)
+        headers = dict(visitor.headers)
+        if visitor.if_none_match:
+            headers["If-None-Match"] = visitor.if_none_match(first[0].headers["ETag"])
+        served.clear()
+        fast_reply, slow_reply = (
+            client.open(visitor.ask(url), method=visitor.method, headers=headers)
+            for client in (a, b)
+        )
+        assert served == ([] if visitor.fast else [path]), (kind, path)
+        assert fast_reply.status_code == visitor.status, (kind, path)
+        assert normal(fast_reply) == normal(slow_reply), (kind, path)
+        seen += [str(fast_reply.headers), fast_reply.get_data(as_text=True)]
+    assert any(visitor.shows in text for text in seen), visitor.shows
