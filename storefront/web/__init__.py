@@ -112,10 +112,12 @@ def http_caching(response):
     """
     from flask import g, request
 
+    from storefront.web import pages
+
     if request.method not in ("GET", "HEAD") and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "no-store"
     elif response.mimetype == "text/html" and "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Cache-Control"] = pages.HTML_CACHE_CONTROL
         if response.status_code == 200 and g.get("page_etag"):
             response.set_etag(g.page_etag)
             response.make_conditional(request)

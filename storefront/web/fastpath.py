@@ -44,7 +44,15 @@ from storefront.caching import store
 from storefront.funnels import observe_page
 from storefront.observability import REQUEST_ID
 from storefront.shared_pages import shared_paths
-from storefront.web.pages import Page, creator_part, etag_for, fill, key_for
+from storefront.web.pages import (
+    HTML_CACHE_CONTROL,
+    HTML_VARY,
+    Page,
+    creator_part,
+    etag_for,
+    fill,
+    key_for,
+)
 
 REQUESTS_LOG = logging.getLogger("storefront.requests")
 
@@ -169,8 +177,8 @@ class FastPages:
         given = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         headers = [
-            ("Cache-Control", "private, no-cache"),
-            ("Vary", "Cookie"),
+            ("Cache-Control", HTML_CACHE_CONTROL),
+            ("Vary", HTML_VARY),
             ("ETag", f'"{etag}"'),
             *ALWAYS,
             ("X-Request-Id", request_id),

@@ -35,6 +35,12 @@ from storefront.web.security import nonce
 TRACKING = re.compile(r"utm_[a-z_]+|gclid|fbclid|ref")
 SLOTS = ("csrf", "nonce", "cart_count")
 
+# HTTP caching of HTML, on both paths (the app's web.http_caching and the fast
+# path): personal to the visitor (creator, cart count, CSRF token), so never in
+# a shared cache, and revalidated by the browser with the page's ETag.
+HTML_CACHE_CONTROL = "private, no-cache"
+HTML_VARY = "Cookie"  # the referral and session cookies choose the page
+
 
 class Page(NamedTuple):
     """A page as the cache keeps it: `parts` with a per-visitor slot between each two."""

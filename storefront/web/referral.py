@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, g, redirect, request
 
 from storefront import attribution, theming
+from storefront.web import pages
 
 # Not the shop: no referral is read or followed at these paths or below them (an
 # `/admin?ref=` link must not credit anyone). Whole segments, so a shop page
@@ -104,7 +105,7 @@ def _store(response):
             attribution.COOKIE, httponly=True, samesite="Lax", secure=request.is_secure
         )
     # Pages differ by referral: no shared cache may hand one visitor's page to another.
-    response.vary.add("Cookie")
+    response.vary.add(pages.HTML_VARY)
     return response
 
 
