@@ -60,7 +60,6 @@ def init_app(app: Flask) -> None:
         creators,
         errors,
         filters,
-        layout,
         referral,
         security,
         seo,
@@ -90,7 +89,6 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     referral.init_app(app)
     context.init_app(app)
-    layout.init_app(app)
     app.context_processor(creators.creator_context)
     filters.init_app(app)
     errors.init_app(app)

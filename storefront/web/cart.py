@@ -27,10 +27,10 @@ from flask import (
 from storefront import funnels
 from storefront.services import cart as carts
 from storefront.shopify.errors import StorefrontError
-from storefront.theming import render
 from storefront.web import cart_cookie, referral
 from storefront.web.context import storefront
 from storefront.web.filters import money
+from storefront.web.layout import page
 from storefront.web.redirects import same_origin_path
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def _cart_json(outcome: carts.Outcome) -> dict:
 def _refuse(message: str, status: int = 400):
     if _wants_json():
         return jsonify({"ok": False, "errors": [message]}), status
-    return render("errors/400.html", message=message), status
+    return page("errors/400.html", message=message), status
 
 
 def _unavailable(error: StorefrontError):
@@ -155,7 +155,7 @@ def _storefront_down(error: StorefrontError):
         log.warning("cart unavailable: %s", error)
         if _wants_json():
             return jsonify({"ok": False, "errors": [UNAVAILABLE]}), 503, {"Retry-After": "10"}
-        return render("errors/503.html"), 503, {"Retry-After": "10"}
+        return page("errors/503.html"), 503, {"Retry-After": "10"}
     return _unavailable(error)
 
 
@@ -163,7 +163,7 @@ def _storefront_down(error: StorefrontError):
 def show():
     cart = _aligned(carts.read(storefront(), cart_cookie.cart_id()))
     reasons = session.get("code_reasons", {}) if cart else {}
-    response = make_response(render(
+    response = make_response(page(
         "cart.html", cart=cart, code_reason=lambda code: carts.code_reason(code, reasons)
     ))
     response.headers["Cache-Control"] = "no-store"

@@ -25,7 +25,7 @@ from storefront.shared_pages import shared_page
 from storefront.shopify.errors import StorefrontError
 from storefront.theming import render
 from storefront.theming.switch import active
-from storefront.web import cart_cookie, pages
+from storefront.web import cart_cookie, layout, pages
 from storefront.web.context import storefront
 from storefront.web.filters import image_url, money, numeric_id
 
@@ -57,7 +57,7 @@ def _window() -> catalog.Window:
 
 @bp.errorhandler(catalog.BadPageLink)
 def _bad_link(error: catalog.BadPageLink):
-    return render("errors/400.html", message=f"Sorry, {error}."), 400
+    return layout.page("errors/400.html", message=f"Sorry, {error}."), 400
 
 
 def home_collections() -> tuple[str, list[str]]:
@@ -75,7 +75,7 @@ def home_collections() -> tuple[str, list[str]]:
 def home():
     def build():
         featured, teasers = home_collections()
-        return render("index.html", home=catalog.home(storefront(), featured, teasers))
+        return layout.page("index.html", home=catalog.home(storefront(), featured, teasers))
 
     return shared(build)
 
@@ -84,7 +84,7 @@ def home():
 @shared_page
 def collections():
     window = _window()
-    return shared(lambda: render(
+    return shared(lambda: layout.page(
         "collections.html", collections=catalog.collections(storefront(), window)
     ))
 
@@ -100,7 +100,7 @@ def collection(handle: str):
         page = catalog.collection(storefront(), handle, window, sort, in_stock)
         if page is None:
             abort(404)
-        return render(
+        return layout.page(
             "collection.html",
             collection=page.collection,
             products=page.products,
@@ -121,7 +121,7 @@ def product(handle: str):
         view = catalog.product(storefront(), handle, request.args.get("variant"))
         if view is None:
             abort(404)
-        return render(
+        return layout.page(
             "product.html", product=view.product, variant=view.variant, options=view.options
         )
 
@@ -169,7 +169,7 @@ def search():
     def build():
         terms = catalog.search_terms(text)
         results = catalog.search(storefront(), text, window) if terms else None
-        return render("search.html", query=text, results=results)
+        return layout.page("search.html", query=text, results=results)
 
     return shared(build)
 
@@ -200,7 +200,7 @@ def page(handle: str):
         found = catalog.page(storefront(), handle)
         if found is None:
             abort(404)
-        return render("page.html", page=found)
+        return layout.page("page.html", page=found)
 
     return shared(build)
 
@@ -212,7 +212,7 @@ def policy(handle: str):
         found = catalog.policy(storefront(), handle)
         if found is None:
             abort(404)
-        return render("policy.html", policy=found)
+        return layout.page("policy.html", policy=found)
 
     return shared(build)
 

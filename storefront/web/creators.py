@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
 
 from storefront.services import catalog
-from storefront.theming import render
-from storefront.web import referral
+from storefront.web import layout, referral
 from storefront.web.catalog import home_collections, shared
 from storefront.web.context import storefront
 from storefront.web.redirects import same_origin_path
@@ -41,7 +40,7 @@ def landing(handle: str):
     def build():
         featured, teasers = home_collections()
         page = catalog.home(storefront(), featured, teasers)
-        return render("creator.html", home=page, landing=creator)
+        return layout.page("creator.html", home=page, landing=creator)
 
     return shared(build)
 

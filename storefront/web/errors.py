@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
 from storefront.shopify.errors import StorefrontError
-from storefront.theming import render
+from storefront.web.layout import page
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def _page(template: str, status: int, message: str | None = None, headers=None):
         response.headers["Cache-Control"] = "no-store"
     else:
         try:
-            body = render(template, message=message)
+            body = page(template, message=message)
         except Exception:  # the theme itself is broken: still answer, plainly
             log.exception("error page %s failed to render", template)
             body = f"<!doctype html><title>Error {status}</title><h1>Error {status}</h1>"

@@ -1,4 +1,5 @@
-"""The data every page's frame shows: shop, brand and menus.
+"""The data every page's frame shows: shop, brand and menus; and `page()`, which
+renders a whole page with it.
 
 Fetched with its own document (Layout.graphql), which the data cache keeps
 long (policies.SHOP); if Shopify cannot be reached and nothing is cached,
@@ -9,11 +10,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g
+from flask import current_app, g
 
 from storefront.shopify import api
 from storefront.shopify import models as m
 from storefront.shopify.errors import StorefrontError
+from storefront.theming import render
 from storefront.web import cart_cookie, pages
 from storefront.web.context import storefront
 
@@ -45,15 +47,23 @@ def _load() -> m.Layout:
         return _fallback()
 
 
-def init_app(app: Flask) -> None:
-    @app.context_processor
-    def _frame():
-        frame = layout()
-        return {
-            "demo_shop": app.config.get("DEMO_SHOP", False),
-            "shop": frame.shop,
-            "main_menu": frame.main_menu,
-            "footer_menu": frame.footer_menu,
-            # In a page rendered for the cache, a slot filled in per visitor.
-            "cart_count": pages.cart_count(cart_cookie.count),
-        }
+def frame() -> dict:
+    """What the page frame (layout.html) shows: shop, brand, menus, cart count."""
+    data = layout()
+    return {
+        "demo_shop": current_app.config.get("DEMO_SHOP", False),
+        "shop": data.shop,
+        "main_menu": data.main_menu,
+        "footer_menu": data.footer_menu,
+        # In a page rendered for the cache, a slot filled in per visitor.
+        "cart_count": pages.cart_count(cart_cookie.count),
+    }
+
+
+def page(template: str, **context) -> str:
+    """A whole page: `template` rendered inside the frame, whose data this fetches.
+
+    Views call this for pages (and `theming.render` for fragments and XML), so
+    the Layout query runs because a page asked for it, not for every template.
+    """
+    return render(template, **frame(), **context)

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from storefront import create_app
-from storefront.web import catalog as catalog_views
+from storefront.web import layout
 from tests.fixtures import CREATORS as FIXTURE_CREATORS
 from tests.web.conftest import Recorder, post, text
 
@@ -22,15 +22,15 @@ def app(tmp_path):
 
 @pytest.fixture
 def renders(monkeypatch):
-    """Counts template renders done by the catalog views."""
+    """Counts page renders (web.layout.page renders every whole page)."""
     counted = []
-    real = catalog_views.render
+    real = layout.render
 
     def render(name, **context):
         counted.append(name)
         return real(name, **context)
 
-    monkeypatch.setattr(catalog_views, "render", render)
+    monkeypatch.setattr(layout, "render", render)
     return counted
 
 

@@ -12,8 +12,7 @@ import pytest
 
 from storefront import create_app
 from storefront.services import catalog
-from storefront.web import catalog as catalog_views
-from storefront.web import creators as creator_views
+from storefront.web import layout
 from storefront.web.fastpath import FastPages
 from tests.web.conftest import post, text
 from tests.web.test_creators import attributes_of, checkout_page
@@ -69,14 +68,15 @@ def small_pages(monkeypatch):
 
 @pytest.fixture
 def renders(monkeypatch) -> list[str]:
-    """The templates the catalog and creator views render (a cache hit renders none)."""
+    """The pages the views render (web.layout.page renders each; a cache hit renders none)."""
     counted: list[str] = []
-    for views in (catalog_views, creator_views):
-        def render(name, real=views.render, **context):
-            counted.append(name)
-            return real(name, **context)
+    real = layout.render
 
-        monkeypatch.setattr(views, "render", render)
+    def render(name, **context):
+        counted.append(name)
+        return real(name, **context)
+
+    monkeypatch.setattr(layout, "render", render)
     return counted
 
 

@@ -28,7 +28,7 @@ from storefront import create_app
 from storefront.creators import fields
 from storefront.demo_shop.catalog import DEFAULT_CATALOG
 from storefront.demo_shop.shop import DemoShop
-from storefront.web import catalog as catalog_views
+from storefront.web import layout
 from tests.caching.test_fastpath import handed_to_app
 
 MARKERS = "__sf-csrf-token__ __sf-cart-count__ __sf-csp-nonce__"
@@ -118,13 +118,13 @@ def poisoned_app(catalog: str | None = None, **config):
 @pytest.fixture
 def renders(monkeypatch):
     counted: list[str] = []
-    real = catalog_views.render
+    real = layout.render  # web.layout.page renders every whole page
 
     def render(name, **context):
         counted.append(name)
         return real(name, **context)
 
-    monkeypatch.setattr(catalog_views, "render", render)
+    monkeypatch.setattr(layout, "render", render)
     return counted
 
 

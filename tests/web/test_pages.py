@@ -251,3 +251,12 @@ def test_an_unexpected_error_gets_the_branded_500(client, monkeypatch):
     reply = client.get("/pages/about")
     assert reply.status_code == 500
     assert "something went wrong" in text(reply) and "Traceback" not in text(reply)
+
+
+def test_the_frame_is_fetched_by_pages_not_by_fragments(client, sent):
+    """The Layout query runs for a whole page (web.layout.page), not for every template:
+    the recommendations fragment asks Shopify for its products only."""
+    client.get("/products/organic-cotton-tee/recommendations")
+    assert sent.names() == ["ProductRecommendations"]
+    client.get("/pages/about")
+    assert sorted(sent.names()[1:]) == ["Layout", "PageByHandle"]
