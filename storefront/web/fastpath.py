@@ -201,7 +201,7 @@ class FastPages:
         headers += [
             ("Content-Type", "text/html; charset=utf-8"),
             ("Content-Length", str(len(body))),
-            ("Content-Security-Policy", policy(nonce)),
+            ("Content-Security-Policy", policy(nonce, self.app.extensions["csp_shop"])),
         ]
         return "200 OK", headers, b"" if environ["REQUEST_METHOD"] == "HEAD" else body
 

@@ -121,3 +121,18 @@ def test_the_session_cookie_is_secure_over_https(client):
     secure = secure_client.get("/products/organic-cotton-tee", base_url="https://localhost")
     session = next(c for c in secure.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "Secure" in session
+
+
+def test_a_shop_over_plain_http_may_serve_images_and_checkout():
+    """The demo shop as its own server (README) is http://: its images and checkout
+    must not be blocked by the policy; an https shop adds nothing (https: covers it)."""
+    from storefront import create_app
+
+    app = create_app({"SHOPIFY_STORE_DOMAIN": "http://127.0.0.1:9",
+                      "SHOPIFY_STOREFRONT_TOKEN": "t", "SECRET_KEY": STRONG_KEY})
+    csp = app.test_client().get("/no-such-page").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https: http://127.0.0.1:9;" in csp
+    assert "form-action 'self' https: http://127.0.0.1:9;" in csp
+    demo = create_app({})
+    csp = demo.test_client().get("/no-such-page").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https:;" in csp and "http://" not in csp
