@@ -8,8 +8,8 @@ import shutil
 import pytest
 
 from storefront import create_app
-from storefront.web import layout
 from tests.fixtures import CREATORS as FIXTURE_CREATORS
+from tests.support.renders import count_page_renders
 from tests.web.conftest import Recorder, post, text
 
 TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -21,17 +21,8 @@ def app(tmp_path):
 
 
 @pytest.fixture
-def renders(monkeypatch):
-    """Counts page renders (web.layout.page renders every whole page)."""
-    counted = []
-    real = layout.render
-
-    def render(name, **context):
-        counted.append(name)
-        return real(name, **context)
-
-    monkeypatch.setattr(layout, "render", render)
-    return counted
+def renders(monkeypatch) -> list[str]:
+    return count_page_renders(monkeypatch)
 
 
 def test_a_page_is_rendered_once_and_each_visitor_gets_their_own_token_and_count(app, renders):

@@ -12,8 +12,8 @@ import pytest
 
 from storefront import create_app
 from storefront.services import catalog
-from storefront.web import layout
 from storefront.web.fastpath import FastPages
+from tests.support.renders import count_page_renders
 from tests.web.conftest import post, text
 from tests.web.test_creators import attributes_of, checkout_page
 
@@ -68,16 +68,7 @@ def small_pages(monkeypatch):
 
 @pytest.fixture
 def renders(monkeypatch) -> list[str]:
-    """The pages the views render (web.layout.page renders each; a cache hit renders none)."""
-    counted: list[str] = []
-    real = layout.render
-
-    def render(name, **context):
-        counted.append(name)
-        return real(name, **context)
-
-    monkeypatch.setattr(layout, "render", render)
-    return counted
+    return count_page_renders(monkeypatch)
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "app-only"])

@@ -45,3 +45,16 @@ def make_app(folder: Path, **config) -> Flask:
     app.config.update({"CREATORS_DIR": str(folder), "CREATORS_RELOAD_SECONDS": 0, **config})
     creators.init_app(app)
     return app
+
+
+def watching_server_env(tmp_path: Path, creators: Path, **more: str) -> dict[str, str]:
+    """gunicorn's environment for two workers watching `creators` every 0.2 s."""
+    return {
+        "CREATORS_DIR": str(creators),
+        "CREATORS_RELOAD_SECONDS": "0.2",
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
+        "WEB_CONCURRENCY": "2",
+        "FUNNELS_URL": "off",
+        **more,
+    }

@@ -8,6 +8,7 @@ import time
 
 import requests
 
+from tests.creators import watching_server_env
 from tests.fixtures import CREATORS as FIXTURE_CREATORS
 from tests.support import processes
 
@@ -52,14 +53,7 @@ def _every_worker_shows(url: str, check, deadline_s: float = 30) -> bool:
 def test_workers_take_turns_scanning_and_all_see_changes(tmp_path):
     creators = tmp_path / "creators"
     shutil.copytree(FIXTURE_CREATORS, creators)
-    server = processes.gunicorn("wsgi:app", env={
-        "CREATORS_DIR": str(creators),
-        "CREATORS_RELOAD_SECONDS": "0.2",
-        "INSTANCE_DIR": str(tmp_path / "instance"),
-        "DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
-        "WEB_CONCURRENCY": "2",
-        "FUNNELS_URL": "off",
-    })
+    server = processes.gunicorn("wsgi:app", env=watching_server_env(tmp_path, creators))
     try:
         server.wait_for("Booting worker", 2)
         assert requests.get(server.url + "/@nia", timeout=10).status_code == 404

@@ -20,6 +20,7 @@ import requests
 from flask import Flask
 
 from storefront import create_app, lifecycle
+from tests.creators import watching_server_env
 from tests.fixtures import CREATORS as FIXTURE_CREATORS
 from tests.support import processes
 
@@ -71,15 +72,9 @@ def test_each_worker_watches_from_its_start_and_its_cached_pages_follow_edits(tm
     shutil.copytree(FIXTURE_CREATORS, creators)
     broken = creators / "broken.toml"
     broken.write_text("name = 1\n")
-    server = processes.gunicorn("wsgi:app", env={
-        "CREATORS_DIR": str(creators),
-        "CREATORS_RELOAD_SECONDS": "0.2",
-        "INSTANCE_DIR": str(tmp_path / "instance"),
-        "DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
-        "FUNNELS_URL": "off",
-        "WEB_CONCURRENCY": "2",
-        "LOG_LEVEL": "DEBUG",
-    }, extra=["--access-logformat", "pid=%(p)s id=%({x-request-id}i)s %(s)s"])
+    server = processes.gunicorn(
+        "wsgi:app", env=watching_server_env(tmp_path, creators, LOG_LEVEL="DEBUG"),
+        extra=["--access-logformat", "pid=%(p)s id=%({x-request-id}i)s %(s)s"])
     try:
         # Before any request: both workers loaded the folder (each says so once)...
         server.wait_for("broken.toml: name: must be a string", 2)

@@ -28,8 +28,8 @@ from storefront import create_app
 from storefront.creators import fields
 from storefront.demo_shop.catalog import DEFAULT_CATALOG
 from storefront.demo_shop.shop import DemoShop
-from storefront.web import layout
 from tests.caching.test_fastpath import handed_to_app
+from tests.support.renders import count_page_renders
 
 MARKERS = "__sf-csrf-token__ __sf-cart-count__ __sf-csp-nonce__"
 SCRIPT = ('<script nonce="__sf-csp-nonce__">window.__pwned = 1; '
@@ -116,16 +116,8 @@ def poisoned_app(catalog: str | None = None, **config):
 
 
 @pytest.fixture
-def renders(monkeypatch):
-    counted: list[str] = []
-    real = layout.render  # web.layout.page renders every whole page
-
-    def render(name, **context):
-        counted.append(name)
-        return real(name, **context)
-
-    monkeypatch.setattr(layout, "render", render)
-    return counted
+def renders(monkeypatch) -> list[str]:
+    return count_page_renders(monkeypatch)
 
 
 def visitor(app):
