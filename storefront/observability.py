@@ -16,8 +16,10 @@ import sys
 import time
 import uuid
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
+
+from storefront.current import visit, visit_if_any
 
 log = logging.getLogger("storefront.requests")
 
@@ -30,7 +32,7 @@ class RequestContext(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
-            record.request_id = g.get("request_id", "-")
+            record.request_id = visit().request_id or "-"
             record.path = request.path
         return True
 
@@ -53,9 +55,10 @@ def configure_logging(level: str) -> None:
 
 def storefront_call(operation: str, seconds: float, outcome: str) -> None:
     """Record one request to the Storefront API (called by the client)."""
-    if has_request_context():
-        g.storefront_calls = g.get("storefront_calls", 0) + 1
-        g.storefront_ms = g.get("storefront_ms", 0.0) + seconds * 1000
+    state = visit_if_any()
+    if state is not None:
+        state.storefront_calls += 1
+        state.storefront_ms += seconds * 1000
     log.info("storefront request", extra={
         "operation": operation, "duration_ms": round(seconds * 1000, 1), "outcome": outcome,
     })
@@ -63,27 +66,29 @@ def storefront_call(operation: str, seconds: float, outcome: str) -> None:
 
 def cache_outcome(outcome: str) -> None:
     """Count one data-cache outcome (hit, stale, miss...) for this request's summary."""
-    if has_request_context():
-        counts = g.setdefault("data_cache", {})
-        counts[outcome] = counts.get(outcome, 0) + 1
+    state = visit_if_any()
+    if state is not None:
+        state.data_cache[outcome] = state.data_cache.get(outcome, 0) + 1
 
 
 def _start() -> None:
     given = request.headers.get("X-Request-Id", "")
-    g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-    g.started = time.perf_counter()
+    state = visit()
+    state.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    state.started = time.perf_counter()
 
 
 def _finish(response):
-    response.headers["X-Request-Id"] = g.get("request_id", "")
+    # (X-Request-Id goes out with the other headers: web.security.)
     if log.isEnabledFor(logging.DEBUG):
+        state = visit()
         log.debug("request", extra={
             "method": request.method, "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - g.get("started", 0)) * 1000, 2),
-            "storefront_calls": g.get("storefront_calls", 0),
-            "storefront_ms": round(g.get("storefront_ms", 0.0), 1),
-            "page_cache": g.get("page_cache", "none"),
-            "data_cache": g.get("data_cache", {}),
+            "duration_ms": round((time.perf_counter() - state.started) * 1000, 2),
+            "storefront_calls": state.storefront_calls,
+            "storefront_ms": round(state.storefront_ms, 1),
+            "page_cache": state.page_cache,
+            "data_cache": state.data_cache,
         })
     return response
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import re
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 
+from storefront.current import visit
 from storefront.funnels.recorder import Recorder
 from storefront.funnels.stores import open_store
 from storefront.shared_pages import is_shared
@@ -95,7 +96,7 @@ def count(event: str, product: str = "") -> None:
     recorder = current_app.extensions.get("funnels")
     if recorder is None or not shopper(request.environ):
         return
-    creator = g.get("creator")
+    creator = visit().creator
     recorder.record(event, creator.handle if creator is not None else None,
                     visitor_of(recorder, request.environ), product)
 
@@ -104,11 +105,11 @@ def _after_request(response):
     if request.method != "GET" or response.status_code >= 400:
         return response
     recorder = current_app.extensions["funnels"]
-    followed = g.get("followed")
+    followed = visit().followed
     if followed is not None and shopper(request.environ):
         recorder.record("visit", followed.handle, visitor_of(recorder, request.environ))
     elif response.status_code in (200, 304) and is_shared(current_app, request.endpoint):
         # A shared page: the fast path answers its hits, and counts them the same way.
-        creator = g.get("creator")
+        creator = visit().creator
         observe_page(recorder, creator.handle if creator is not None else None, request.environ)
     return response

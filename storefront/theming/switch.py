@@ -12,9 +12,10 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 from jinja2 import Environment
 
+from storefront.current import visit_if_any
 from storefront.theming.assets import Assets
 from storefront.theming.themes import Theme, ThemeError, load_theme, template_loader
 
@@ -89,19 +90,16 @@ def themes(app: Flask | None = None) -> Themes:
 def use(name: str | None) -> Theme:
     """Render this request with theme `name` (falling back to the configured one)."""
     loaded = themes().get(name) or themes().default()
-    g.theme_name = loaded.theme.name
+    state = visit_if_any()
+    if state is not None:
+        state.theme_name = loaded.theme.name
     return loaded.theme
 
 
 def active() -> Loaded:
-    chosen = g.get("theme_name") if _in_request() else None
+    state = visit_if_any()
+    chosen = state.theme_name if state is not None else None
     return themes().get(chosen) or themes().default()
-
-
-def _in_request() -> bool:
-    from flask import has_request_context
-
-    return has_request_context()
 
 
 def render(template_name: str, **context) -> str:

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.http import dump_cookie
 
 from storefront import caching
+from storefront.visit import session as sessions
 
 csrf = CSRFProtect()
 
@@ -29,6 +30,18 @@ class SessionOverHttps(SecureCookieSessionInterface):
         if keys not in self._serializers:
             self._serializers[keys] = super().get_signing_serializer(app)
         return self._serializers[keys]
+
+    def load(self, app: Flask, raw: str | None) -> dict | None:
+        """The session in cookie value `raw` ({} for none, None when it does not
+        verify), read as the app reads it (storefront.visit.session.load)."""
+        if not raw:
+            return {}  # most page views: no work for a visitor without a session
+        lifetime = int(app.permanent_session_lifetime.total_seconds())
+        return sessions.load(self.get_signing_serializer(app), raw, lifetime)
+
+    def open_session(self, app: Flask, request):
+        data = self.load(app, request.cookies.get(self.get_cookie_name(app)))
+        return self.session_class(data or {})  # one that does not verify: a new session
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (
@@ -108,15 +121,17 @@ def http_caching(response):
     all (cart, checkout, every POST) say `no-store` themselves. A 304 carries no
     new CSP: the browser keeps the policy (and nonce) of the copy it reuses.
     """
-    from flask import g, request
+    from flask import request
 
-    from storefront.web import pages
+    from storefront.current import visit
+    from storefront.visit import headers
 
     if request.method not in ("GET", "HEAD") and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "no-store"
     elif response.mimetype == "text/html" and "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = pages.HTML_CACHE_CONTROL
-        if response.status_code == 200 and g.get("page_etag"):
-            response.set_etag(g.page_etag)
+        response.headers["Cache-Control"] = headers.HTML_CACHE_CONTROL
+        etag = visit().page_etag
+        if response.status_code == 200 and etag:
+            response.set_etag(etag)
             response.make_conditional(request)
     return response

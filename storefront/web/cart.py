@@ -15,7 +15,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     jsonify,
     make_response,
     redirect,
@@ -25,6 +24,7 @@ from flask import (
 )
 
 from storefront import funnels
+from storefront.current import visit
 from storefront.services import cart as carts
 from storefront.shopify.errors import StorefrontError
 from storefront.web import cart_cookie, referral
@@ -43,7 +43,7 @@ _PERMALINK = re.compile(r"[0-9]{1,20}:[0-9]{1,3}(,[0-9]{1,20}:[0-9]{1,3}){0,49}"
 
 
 def _creator_code() -> str | None:
-    creator = g.get("creator")
+    creator = visit().creator
     return creator.discount.code if creator is not None and creator.discount else None
 
 

@@ -10,6 +10,7 @@ from flask import Response, request
 
 from storefront.services.cart import cart_id_or_none
 from storefront.shopify import models as m
+from storefront.visit import cart_count
 
 CART_COOKIE = "cart"
 COUNT_COOKIE = "cart_count"
@@ -21,8 +22,7 @@ def cart_id() -> str | None:
 
 
 def count() -> int:
-    raw = request.cookies.get(COUNT_COOKIE, "")
-    return int(raw) if raw.isdigit() and len(raw) <= 5 else 0
+    return cart_count(request.cookies.get(COUNT_COOKIE))
 
 
 def remember(response: Response, cart: m.Cart | None) -> Response:

@@ -13,13 +13,13 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    g,
     jsonify,
     redirect,
     request,
     url_for,
 )
 
+from storefront.current import visit
 from storefront.services import catalog
 from storefront.shared_pages import shared_page
 from storefront.shopify.errors import StorefrontError
@@ -62,7 +62,7 @@ def _bad_link(error: catalog.BadPageLink):
 
 def home_collections() -> tuple[str, list[str]]:
     """The featured collection and the teasers: the creator's, or the theme's."""
-    creator = g.get("creator")
+    creator = visit().creator
     if creator is not None and creator.collections:
         handles = [ref.handle for ref in creator.collections]
         return handles[0], handles[1:]
@@ -149,7 +149,7 @@ def recommendations(handle: str):
             found = catalog.recommendations(storefront(), handle)
         except StorefrontError as error:
             log.info("recommendations left out of %s: %s", handle, error)
-            g.degraded = True  # an empty section is not worth keeping
+            visit().degraded = True  # an empty section is not worth keeping
             found = []
         return render("_recommendations.html", recommendations=found)
 

@@ -6,16 +6,16 @@ below the views touches `request` or `g`.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, request
 
+from storefront.current import visit, visit_if_any
 from storefront.shopify.client import StorefrontClient
 
 
 def buyer_ip() -> str | None:
     """The shopper's IP for Shopify's bot protection, or None outside a request."""
-    if not has_request_context():
-        return None
-    return g.get("buyer_ip")
+    state = visit_if_any()
+    return state.buyer_ip if state is not None else None
 
 
 def storefront() -> StorefrontClient:
@@ -26,7 +26,7 @@ def storefront() -> StorefrontClient:
 def _remember_buyer_ip() -> None:
     # ProxyFix (installed when TRUSTED_PROXY_COUNT > 0) has already replaced
     # remote_addr with the client address the trusted proxies reported.
-    g.buyer_ip = request.remote_addr
+    visit().buyer_ip = request.remote_addr
 
 
 def init_app(app: Flask) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 
+from storefront.current import visit
 from storefront.services import catalog
 from storefront.web import layout, referral
 from storefront.web.catalog import home_collections, shared
@@ -58,7 +59,7 @@ def deep_link(handle: str, rest: str):
 
 def creator_context() -> dict:
     """What every template knows of the credited creator (nothing for brand visitors)."""
-    creator = g.get("creator")
+    creator = visit().creator
     if creator is None:
         return {"creator": None, "picks": (), "picks_label": None}
     return {

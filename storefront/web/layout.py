@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g
+from flask import current_app
 
+from storefront.current import visit
 from storefront.shopify import api
 from storefront.shopify import models as m
 from storefront.shopify.errors import StorefrontError
@@ -32,9 +33,10 @@ def _fallback() -> m.Layout:
 
 def layout() -> m.Layout:
     """This request's layout data (one lookup per request)."""
-    if "layout" not in g:
-        g.layout = _load()
-    return g.layout
+    state = visit()
+    if state.layout is None:
+        state.layout = _load()
+    return state.layout
 
 
 def _load() -> m.Layout:
@@ -43,7 +45,7 @@ def _load() -> m.Layout:
         return api.layout(storefront(), cfg["MAIN_MENU"], cfg["FOOTER_MENU"])
     except StorefrontError as error:
         log.warning("layout unavailable, using a plain frame: %s", error)
-        g.degraded = True  # keeps this page out of the page cache
+        visit().degraded = True  # keeps this page out of the page cache
         return _fallback()
 
 

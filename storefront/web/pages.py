@@ -22,10 +22,11 @@ import secrets
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from flask import current_app, g, request, session
-from flask_wtf.csrf import generate_csrf
+from flask import current_app, request, session
 
 from storefront.caching import policies, store
+from storefront.current import visit
+from storefront.visit import session as sessions
 from storefront.web.security import nonce
 
 # Query parameters left out of the page key. What is not in the key must not be
@@ -34,12 +35,6 @@ from storefront.web.security import nonce
 # attribution.campaign_from still reads them for the referral cookie.
 TRACKING = re.compile(r"utm_[a-z_]+|gclid|fbclid|ref")
 SLOTS = ("csrf", "nonce", "cart_count")
-
-# HTTP caching of HTML, on both paths (the app's web.http_caching and the fast
-# path): personal to the visitor (creator, cart count, CSRF token), so never in
-# a shared cache, and revalidated by the browser with the page's ETag.
-HTML_CACHE_CONTROL = "private, no-cache"
-HTML_VARY = "Cookie"  # the referral and session cookies choose the page
 
 
 class Page(NamedTuple):
@@ -57,10 +52,10 @@ def key() -> str:
     """This request's page key (see `key_for`)."""
     from storefront.theming.switch import active
 
-    creator = g.get("creator")
     return key_for(
         request.scheme, request.host, request.path, request.args.items(multi=True),
-        creator_part(creator), active().theme.name, current_app.config["SHOPIFY_API_VERSION"],
+        creator_part(visit().creator), active().theme.name,
+        current_app.config["SHOPIFY_API_VERSION"],
     )
 
 
@@ -87,17 +82,35 @@ def key_for(scheme, host, path, query, creator, theme, api_version) -> str:
 
 def rendering_shared() -> bool:
     """True while a page is being rendered for the cache (per-visitor values are slots)."""
-    return g.get("slot_token") is not None
+    return visit().slot_token is not None
 
 
 def slot(kind: str) -> str:
     """The placeholder for `kind` (one of SLOTS) in the page now rendering for the cache."""
-    return f"__sf-{g.slot_token}-{kind}__"
+    return f"__sf-{visit().slot_token}-{kind}__"
 
 
 def csrf_token() -> str:
     """The templates' `csrf_token()`: a slot in shared pages, the real token otherwise."""
-    return slot("csrf") if rendering_shared() else generate_csrf()
+    return slot("csrf") if rendering_shared() else token()
+
+
+def token() -> str:
+    """This visitor's CSRF token, as Flask-WTF makes and checks it (one per response)."""
+    state = visit()
+    if state.csrf_token is None:
+        state.csrf_token, _ = csrf_for(current_app, session)  # Flask saves a changed session
+    return state.csrf_token
+
+
+def csrf_for(app, session) -> tuple[str, bool]:
+    """The signed CSRF token for `session` with `app`'s Flask-WTF settings, and
+    whether the session changed (see storefront.visit.session.csrf_token)."""
+    config = app.config
+    return sessions.csrf_token(
+        session, config.get("WTF_CSRF_SECRET_KEY") or app.secret_key,
+        config.get("WTF_CSRF_FIELD_NAME") or "csrf_token",
+    )
 
 
 def csp_nonce() -> str:
@@ -117,22 +130,23 @@ def cached(build: Callable[[], str], count: Callable[[], int]) -> str:
     this visitor's alone: rendered directly and not stored. HEAD is answered
     like GET (the body is dropped on the way out).
     """
-    if request.method not in ("GET", "HEAD") or session.get("_flashes"):
+    if request.method not in ("GET", "HEAD") or not sessions.shareable(session):
         return build()
+    state = visit()
     page_key = key()
     page = store.get(page_key)
     # Anything else under a page key (a str from before slots) is a miss.
-    g.page_cache = "hit" if isinstance(page, Page) else "miss"
+    state.page_cache = "hit" if isinstance(page, Page) else "miss"
     if not isinstance(page, Page):
         page = render(build)
-        if not g.get("degraded"):  # a plain frame from an outage is not worth keeping
+        if not state.degraded:  # a plain frame from an outage is not worth keeping
             store.set(page_key, page, timeout=policies.PAGE.fresh)
     cart_count = count()
     # The ETag names what the visitor sees apart from the per-response nonce and
     # the re-signed (still valid) CSRF token: the shared page and their cart count.
-    g.page_etag = etag_for(page_key, cart_count, page)
+    state.page_etag = etag_for(page_key, cart_count, page)
     return fill(page, {
-        "csrf": generate_csrf() if page.has("csrf") else "",
+        "csrf": token() if page.has("csrf") else "",
         "nonce": nonce(),
         "cart_count": str(cart_count),
     })
@@ -140,13 +154,14 @@ def cached(build: Callable[[], str], count: Callable[[], int]) -> str:
 
 def render(build: Callable[[], str]) -> Page:
     """Render `build` for the cache: placeholders for per-visitor values, then cut at them."""
-    token = secrets.token_hex(16)  # 128 random bits: no content can hold a placeholder
-    g.slot_token, g.degraded = token, False
+    marker = secrets.token_hex(16)  # 128 random bits: no content can hold a placeholder
+    state = visit()
+    state.slot_token, state.degraded = marker, False
     try:
         body = build()
     finally:
-        g.slot_token = None
-    pieces = re.split(f"__sf-{token}-({'|'.join(SLOTS)})__", body)
+        state.slot_token = None
+    pieces = re.split(f"__sf-{marker}-({'|'.join(SLOTS)})__", body)
     parts, slots = tuple(pieces[0::2]), tuple(pieces[1::2])
     digest = hashlib.sha256(json.dumps([parts, slots]).encode()).hexdigest()
     return Page(parts, slots, digest)

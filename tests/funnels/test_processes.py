@@ -75,7 +75,11 @@ def test_two_workers_on_sqlite(tmp_path):
                                 extra=["--access-logformat", "pid=%(p)s %(r)s %(s)s"])
     try:
         server.wait_for("Booting worker", count=2)
-        browse([server.url])
+        try:
+            browse([server.url])
+        except Exception:
+            print("SERVER LOG\n" + server.log()[-6000:])
+            raise
         assert settled(env) == EXPECTED  # written while the workers run
         assert len(set(PIDS.findall(server.log()))) == 2, "one worker served everything"
     finally:

@@ -28,8 +28,8 @@ from storefront import create_app
 from storefront.creators import fields
 from storefront.demo_shop.catalog import DEFAULT_CATALOG
 from storefront.demo_shop.shop import DemoShop
-from tests.caching.test_fastpath import handed_to_app
 from tests.support.renders import count_page_renders
+from tests.web.test_fastpath import handed_to_app
 
 MARKERS = "__sf-csrf-token__ __sf-cart-count__ __sf-csp-nonce__"
 SCRIPT = ('<script nonce="__sf-csp-nonce__">window.__pwned = 1; '

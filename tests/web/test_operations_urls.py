@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from storefront import attribution, create_app
-from storefront.web.referral import is_operations
+from storefront.visit.referral import is_operations
 
 AUTH = ("admin", "correct horse")
 

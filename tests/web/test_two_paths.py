@@ -18,8 +18,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from storefront.shared_pages import is_shared
-from tests.caching.two_paths import handed_to_app, normal, pair
 from tests.web.conftest import post
+from tests.web.two_paths import handed_to_app, normal, pair
 
 
 def shared_urls(app: Flask) -> list[str]:

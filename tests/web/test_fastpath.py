@@ -7,8 +7,8 @@ import re
 import pytest
 
 from storefront import create_app
-from tests.caching.two_paths import TOKEN, handed_to_app, normal, pair
 from tests.web.conftest import post
+from tests.web.two_paths import TOKEN, handed_to_app, normal, pair
 
 PAGES = ["/", "/collections/apparel", "/collections/apparel?sort_by=title-ascending&utm_source=x",
          "/search?q=linen", "/pages/about", "/policies/refund-policy", "/collections",
