@@ -18,10 +18,12 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
-# Shopify calls time out after 3 s (connect) + 8 s (read), retried once for
-# queries; 30 s leaves room for that and still kills a stuck worker.
+# A page view waits on Shopify SHOPIFY_BUDGET_SECONDS (8) at most, retries
+# included; 30 s leaves room for that and still kills a stuck worker.
 timeout = 30
 graceful_timeout = 20
+# deploy/nginx.conf drops idle upstream connections after 4 s: keep this above
+# it, or a request can be sent down a connection gunicorn is closing (a 502).
 keepalive = 5
 
 # Recycle workers now and then so slow leaks can't build up; the jitter keeps

@@ -20,8 +20,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="3 s per measurement")
     parser.add_argument("--duration", type=float, help="seconds per measurement (default 10)")
-    parser.add_argument("--cache", choices=("simple", "redis"), default="simple",
-                        help="SimpleCache (default) or a private redis-server with RedisCache")
+    parser.add_argument("--cache", choices=("sqlite", "simple", "redis"), default="sqlite",
+                        help="the shipped default, a SQLite file the workers share (sqlite); "
+                        "a SimpleCache per worker (simple); or a private redis-server (redis)")
     parser.add_argument("--only", action="append", metavar="SCENARIO",
                         help="run only these (repeat or comma-separate): "
                         + ", ".join(scenarios.BY_NAME))

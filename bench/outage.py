@@ -1,10 +1,9 @@
 """`python -m bench --outage`: creator pages while Shopify answers 503 for 30 seconds.
 
 The demo shop (100 ms per request) sits behind the fault-injecting proxy of the
-test suite; the storefront runs under the shipped gunicorn configuration, with
-its workers sharing one Redis (as a deployment with several workers should:
-with SimpleCache each worker only has what it served itself), and talks to
-the proxy. Creator pages are warmed, a signed products/update webhook
+test suite; the storefront runs under the shipped gunicorn configuration, its
+workers sharing the default SQLite cache file (so a page one worker built is
+every worker's), and talks to the proxy. Creator pages are warmed, a signed products/update webhook
 purges the catalog (so pages must be rebuilt from data while Shopify is down,
 not merely served from the page cache), the proxy starts answering 503 to
 every request, and wrk loads the pages for the length of the outage.
@@ -53,12 +52,11 @@ def run(duration_s: float = OUTAGE_S, latency_ms: int = 100) -> dict[str, Any]:
                        "--upstream", shop.url])
         stack.callback(proxy.stop)
         secret_key, webhook_secret = secrets.token_urlsafe(32)[:40], secrets.token_hex(16)
-        redis = servers.Redis()
-        stack.callback(redis.stop)
+        # The shipped default: the workers share one SQLite cache file.
         storefront = servers.gunicorn("wsgi:app", {
             "SHOPIFY_STORE_DOMAIN": proxy.url, "SHOPIFY_STOREFRONT_TOKEN": TOKEN,
             "SECRET_KEY": secret_key, "SHOPIFY_WEBHOOK_SECRET": webhook_secret,
-            "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis.url,
+            "CACHE_DIR": str(folder / "cache"),
         })
         stack.callback(storefront.stop)
         targets = [Target(path, creators.referral_cookie(secret_key, handle))
@@ -83,7 +81,7 @@ def table(result: dict[str, Any]) -> list[str]:
     return [
         f"Outage: every Storefront request answered 503 for {result['outage_s']:.0f} s, after a "
         f"webhook purge; wrk on {result['pages']} creator pages (3 creators x 4 pages); "
-        "workers share one Redis.",
+        "workers share the default SQLite cache.",
         "",
         "| requests | rps | p50 ms | p99 ms | non-2xx + socket errors "
         "| Shopify requests during the outage |",

@@ -21,7 +21,11 @@ function init(args)
     if path then
       -- A browser's User-Agent: the storefront counts these visits in the
       -- creator funnels as it would a shopper's (it leaves tools and bots out).
-      local headers = {["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Firefox/130.0"}
+      -- And a browser's Accept-Encoding: pages go out compressed, as to shoppers.
+      local headers = {
+        ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Firefox/130.0",
+        ["Accept-Encoding"] = "gzip, br",
+      }
       if cookie ~= "" then headers["Cookie"] = cookie end
       -- Built once here: wrk.format per request would cost wrk's CPU, which
       -- the server under test shares on a small machine.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import platform
 import secrets
@@ -29,10 +30,13 @@ WARM_MINIMUM = 32  # requests: enough for every worker and thread to see a short
 @dataclass
 class Options:
     duration_s: float = 10
-    cache: str = "simple"  # or "redis"
+    cache: str = "sqlite"  # the default shared tier; or "simple" (per worker), "redis"
     only: list[str] | None = None
     out: Path = ROOT / "bench-results"
     latency_ms: int = 100
+
+
+CACHE_TYPES = {"sqlite": "SQLiteCache", "simple": "SimpleCache", "redis": "RedisCache"}
 
 
 def warm_list(targets: list[Target]) -> list[Target]:
@@ -50,6 +54,7 @@ class Bench:
 
     def __init__(self, options: Options, stack: contextlib.ExitStack) -> None:
         self.options = options
+        self._caches = itertools.count(1)
         self.folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
         self.catalog = creators.Catalog.load()
         self.secret_key = secrets.token_urlsafe(32)[:40]
@@ -67,7 +72,10 @@ class Bench:
             "SHOPIFY_STOREFRONT_TOKEN": TOKEN,
             "SECRET_KEY": self.secret_key,
             "CREATORS_DIR": str(creators_dir),
-            "CACHE_TYPE": "SimpleCache",
+            # The shipped default (SQLiteCache, a file the workers share), a fresh
+            # file for each storefront started; or as --cache says.
+            "CACHE_TYPE": CACHE_TYPES[self.options.cache],
+            "CACHE_DIR": str(self.folder / f"cache-{next(self._caches)}"),
             # Counted as for real shoppers (wrk sends a browser's User-Agent), into
             # this run's own file rather than the project's instance/ folder.
             "FUNNELS_URL": f"sqlite:///{self.folder / 'funnels.sqlite3'}",
@@ -105,7 +113,8 @@ class Bench:
         finally:
             server.stop()
 
-    def reference(self, server: Server, once: bool, once_requests: int = 0) -> dict[str, Any]:
+    def reference(self, server: Server, once: bool, once_requests: int = 0,
+                  connections: int = wrk.CONNECTIONS) -> dict[str, Any]:
         """The reference measured the way a scenario is about to be (wrk, or one pass)."""
         page = [Target("/")]
         cpu = servers.cpu_seconds(server)
@@ -113,7 +122,7 @@ class Bench:
             # At least 1,000 requests: a bare app answers a few hundred in a blink.
             measured = client.once(server.url, page * max(once_requests, 1000))
         else:
-            measured, _ = wrk.run(server.url, page, self.options.duration_s)
+            measured, _ = wrk.run(server.url, page, self.options.duration_s, connections)
         cpu = servers.cpu_seconds(server) - cpu
         servers.trim_output(server)
         return {
@@ -142,7 +151,8 @@ class Bench:
         scenario keeps a slow minute from skewing one ratio.
         """
         targets = scenario.targets(ctx)
-        reference = self.reference(reference_server, scenario.once, len(targets))
+        reference = self.reference(reference_server, scenario.once, len(targets),
+                                   scenario.connections)
         if not scenario.once:
             client.once(server.url, warm_list(targets))
         row = {
@@ -152,7 +162,8 @@ class Bench:
             "creators": len(list(self.creators_for(scenario.phase)[0].glob("*.toml"))),
             "targets": len(targets),
             "example_path": targets[0].path,
-            **self._load(server, targets, scenario.once),
+            "connections": scenario.connections,
+            **self._load(server, targets, scenario.once, scenario.connections),
             "memory": servers.memory(server),  # after the warm-up and the run
             "reference": reference,
             "reference_rps": reference["rps"],
@@ -164,7 +175,8 @@ class Bench:
         print(_progress(row), flush=True)
         return row
 
-    def _load(self, server: Server, targets: list[Target], once: bool) -> dict[str, Any]:
+    def _load(self, server: Server, targets: list[Target], once: bool,
+              connections: int = wrk.CONNECTIONS) -> dict[str, Any]:
         """One measured run, with what it cost upstream and where the CPU went."""
         servers.reset_graphql_stats(self.shop.url)
         mark, load = len(server.output), os.getloadavg()[0]
@@ -172,7 +184,7 @@ class Bench:
         if once:
             measured = client.once(server.url, targets)
         else:
-            measured, _ = wrk.run(server.url, targets, self.options.duration_s)
+            measured, _ = wrk.run(server.url, targets, self.options.duration_s, connections)
         cpu_after = servers.cpu_seconds(server), servers.cpu_seconds(self.shop)
         stats = servers.graphql_stats(self.shop.url)
         views = measured.requests or None  # None: no page view, no per-view figures

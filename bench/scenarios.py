@@ -53,6 +53,7 @@ class Scenario:
     once: bool = False  # one cold pass over distinct pages, no warm-up (bench/client.py)
     baseline: str | None = None  # the shipped-creators scenario this one is compared to
     recording_of: str | None = None  # the scenario this one repeats with funnels off
+    connections: int = 16  # wrk's open connections
 
 
 def _creator_home(ctx: Context) -> list[Target]:
@@ -123,6 +124,29 @@ def _cart(ctx: Context) -> list[Target]:
     return [Target("/cart", cookie)]
 
 
+def _shared_pages(ctx: Context, cookie: str = "", creator_cookie: str = "") -> list[Target]:
+    """The four kinds of shared page: brand home, creator home and product, listing page 2."""
+    return [Target("/", cookie), Target("/", creator_cookie),
+            Target(f"/products/{PRODUCT}", creator_cookie), *_page_two(ctx)]
+
+
+def _first_visits(ctx: Context) -> list[Target]:
+    """Shared pages for visitors without a session: each view makes one (the dearest case)."""
+    return _shared_pages(ctx, "", ctx.cookie(CREATOR))
+
+
+def _returning_visits(ctx: Context) -> list[Target]:
+    """Shared pages for visitors who come back with their session (and referral) cookie."""
+    session = requests.Session()
+    page = session.get(f"{ctx.base_url}/products/{PRODUCT}", timeout=30)  # a form: a session
+    page.raise_for_status()
+    if "session" not in session.cookies:
+        raise RuntimeError("a product page made no session cookie")
+    cookie = f"session={session.cookies['session']}"
+    targets = _shared_pages(ctx, cookie, f"{cookie}; {ctx.cookie(CREATOR)}")
+    return [Target(t.path, t.cookie or cookie) for t in targets]
+
+
 def cold_targets(catalog: creators.Catalog) -> list[Target]:
     """Pages no other scenario requests: variants, sorted collections, searches.
 
@@ -164,6 +188,11 @@ SCENARIOS = [
     Scenario("creator-product-no-funnels", f"creator product ({CREATOR}), funnels off",
              NO_FUNNELS, _creator_product, recording_of="creator-product"),
     Scenario("collection-page-2", "listing page 2", SHIPPED, _page_two),
+    Scenario("returning", "shared pages x4, returning visitors", SHIPPED, _returning_visits),
+    Scenario("first-64", "shared pages x4, first visits, 64 connections", SHIPPED,
+             _first_visits, connections=64),
+    Scenario("returning-64", "shared pages x4, returning visitors, 64 connections", SHIPPED,
+             _returning_visits, connections=64),
     Scenario("cart", "cart, 3 lines", SHIPPED, _cart),
     Scenario("cold-pass", "cold pass, distinct pages once", SHIPPED,
              lambda ctx: cold_targets(ctx.catalog), once=True),

@@ -50,8 +50,9 @@ def write_targets(path: Path, targets: Sequence[Target]) -> Path:
     return path
 
 
-def run(base_url: str, targets: Sequence[Target], duration_s: float) -> tuple[Measurement, str]:
-    """Load `base_url` with wrk for `duration_s`, cycling through `targets`.
+def run(base_url: str, targets: Sequence[Target], duration_s: float,
+        connections: int = CONNECTIONS) -> tuple[Measurement, str]:
+    """Load `base_url` with wrk for `duration_s` over `connections`, cycling through `targets`.
 
     Returns the measurement and wrk's own text output.
     """
@@ -60,7 +61,7 @@ def run(base_url: str, targets: Sequence[Target], duration_s: float) -> tuple[Me
         command = [
             executable(),
             f"-t{THREADS}",
-            f"-c{CONNECTIONS}",
+            f"-c{connections}",
             f"-d{max(1, round(duration_s))}s",
             "--latency",
             "--timeout", TIMEOUT,

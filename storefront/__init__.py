@@ -14,6 +14,7 @@ from storefront import config as settings
 from storefront import lifecycle, theming
 from storefront.shopify.client import StorefrontClient
 from storefront.shopify.transport import HTTPTransport, endpoint_url
+from storefront.shopify.waits import Gate
 
 
 def check_settings(source: Mapping[str, Any]) -> dict[str, Any]:
@@ -52,12 +53,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         _transport(app),
         context={"country": values["SHOPIFY_COUNTRY"], "language": values["SHOPIFY_LANGUAGE"]},
         buyer_ip=context.buyer_ip,
+        # Bounded waits: each page view's time for Shopify, and how many of a
+        # worker's threads may wait on it at once.
+        budget=values["SHOPIFY_BUDGET_SECONDS"],
+        deadline=context.shopify_deadline,
+        gate=Gate(values["SHOPIFY_CONCURRENCY"]),
         observe=observability.storefront_call,
     )
+    app.extensions["storefront_client"] = client
     # Everything above the client asks through the data cache.
     app.extensions["storefront"] = CachingClient(
         client, caching.store, values["SHOPIFY_API_VERSION"],
-        observe=observability.cache_outcome,
+        observe=observability.cache_outcome, run_later=caching.refresher(app),
     )
     observability.init_app(app)
     creators.init_app(app)

@@ -27,6 +27,7 @@ WEAK_KEYS = {DEMO_SECRET_KEY, "changeme", "secret", "dev", "development"}
 CACHE_TYPES = {
     "NullCache",
     "SimpleCache",
+    "SQLiteCache",
     "FileSystemCache",
     "RedisCache",
     "RedisSentinelCache",
@@ -51,6 +52,16 @@ def _positive_float(value: str) -> float:
     if not number > 0:
         raise ValueError("must be greater than 0")
     return number
+
+
+def _seconds_up_to(limit: float):
+    def parse(value: str) -> float:
+        number = float(value)
+        if not 0 < number <= limit:
+            raise ValueError(f"must be more than 0 and at most {limit:g}")
+        return number
+
+    return parse
 
 
 def _list(value: str | list) -> list[str]:
@@ -127,6 +138,14 @@ SETTINGS = [
             "the previous webhook secret, also accepted while you rotate it"),
     Setting("SHOPIFY_CONNECT_TIMEOUT", 3.0, "seconds to connect to Shopify", _positive_float),
     Setting("SHOPIFY_READ_TIMEOUT", 8.0, "seconds to wait for Shopify's reply", _positive_float),
+    # Bounded waits on Shopify (storefront.shopify.client): the page view's
+    # budget, and how many threads of a worker may wait on Shopify at once.
+    Setting("SHOPIFY_BUDGET_SECONDS", 8.0, "the most seconds a page view waits on Shopify, "
+            "retries included: more than 0 and at most 25 (gunicorn stops a worker whose "
+            "request takes 30)", _seconds_up_to(25)),
+    Setting("SHOPIFY_CONCURRENCY", None, "how many threads of a worker may wait on Shopify "
+            "at once, 1 or more (default: GUNICORN_THREADS - 1, so one always serves cached "
+            "pages)", _int_between(1, 1024)),
     Setting("SHOPIFY_COUNTRY", "US", "the buyer country for prices (ISO 3166 alpha-2)",
             _matching(r"[A-Z]{2}", "two capital letters like US")),
     Setting("SHOPIFY_LANGUAGE", "EN", "the language for content (ISO 639 code)",
@@ -147,11 +166,24 @@ SETTINGS = [
     Setting("THEME", "base", "the name of a folder in themes/",
             _matching(r"[a-z0-9][a-z0-9_-]*", "a theme folder name like base")),
     Setting("THEMES_DIR", None, "the folder holding the themes (default: themes/ in the project)"),
-    Setting("CACHE_TYPE", "SimpleCache", "a flask-caching backend",
+    Setting("CACHE_TYPE", "SQLiteCache", "the shared cache tier: SQLiteCache (a file the "
+            "workers of this machine share), RedisCache (across machines), SimpleCache (one "
+            "process alone), or another flask-caching backend",
             _one_of(*sorted(CACHE_TYPES))),
     Setting("CACHE_REDIS_URL", None, "redis://host:port/db for RedisCache",
             _matching(r"(redis|rediss|unix)://.+", "a URL like redis://127.0.0.1:6379/0")),
-    Setting("CACHE_DIR", None, "the folder for FileSystemCache"),
+    Setting("CACHE_DIR", None, "the folder for SQLiteCache (default: instance/cache) or "
+            "FileSystemCache"),
+    Setting("CACHE_SQLITE_MAX_BYTES", 512 * 1024 * 1024, "bytes of values SQLiteCache keeps "
+            "before dropping those closest to expiring", _int_between(1024 * 1024, 1 << 40)),
+    Setting("CACHE_LOCAL_BYTES", 16 * 1024 * 1024, "bytes each process keeps in front of a "
+            "shared cache (0: none)", _int_between(0, 1 << 34)),
+    Setting("CACHE_LOCAL_SECONDS", 10.0, "seconds an entry is kept in front of the shared "
+            "cache", _non_negative_float),
+    Setting("CACHE_TIMEOUT_MS", 250, "connect and read timeout of the Redis cache",
+            _int_between(10, 10_000)),
+    Setting("CACHE_BREAKER_SECONDS", 5.0, "after a shared-cache failure, seconds it is left "
+            "alone (pages come from the local tier and Shopify)", _non_negative_float),
     Setting("CACHE_DEFAULT_TIMEOUT", 300, "seconds", _int_between(0, 31_536_000)),
     Setting("CACHE_KEY_PREFIX", "storefront:", "prefix of every cache key"),
     Setting("CACHE_THRESHOLD", 5000, "entries a SimpleCache or FileSystemCache keeps "
@@ -201,7 +233,22 @@ def load(source: Mapping[str, Any]) -> dict[str, Any]:
                 f"{setting.name}={raw!r} is not valid: {exc}. Set it to {setting.help}."
             ) from None
     _check_together(config)
+    _default_shopify_concurrency(config, source)
     return config
+
+
+def _default_shopify_concurrency(config: dict[str, Any], source: Mapping[str, Any]) -> None:
+    """One less than gunicorn's threads per worker (gunicorn.conf.py reads
+    GUNICORN_THREADS, default 4): a worker keeps a thread for cached pages."""
+    if config["SHOPIFY_CONCURRENCY"] is not None:
+        return
+    raw = source.get("GUNICORN_THREADS") or "4"
+    try:
+        threads = int(raw)
+    except ValueError:
+        raise ConfigError(f"GUNICORN_THREADS={raw!r} is not valid: must be a whole number. "
+                          "Set it to the threads per gunicorn worker, e.g. 4.") from None
+    config["SHOPIFY_CONCURRENCY"] = max(1, threads - 1)
 
 
 def _check_signing_key(name: str, key: str) -> None:

@@ -7,6 +7,7 @@ apps built here and every server process a test starts inherit) points:
   temporary folder removed when the run ends;
 - CREATORS_DIR at `tests/fixtures/creators/`, the suite's own creators (tests
   about the shipped demo creators name `creators/` themselves);
+- CACHE_DIR (the shared cache file) at a folder of each test's own;
 - screenshots at TEST_ARTIFACTS_DIR (a temporary folder unless set; the run's
   summary names it).
 """
@@ -60,6 +61,14 @@ def pytest_terminal_summary(terminalreporter) -> None:
     artifacts = Path(os.environ.get("TEST_ARTIFACTS_DIR", ""))
     if artifacts.is_dir() and any(artifacts.iterdir()):
         terminalreporter.write_line(f"screenshots and other artifacts: {artifacts}")
+
+
+@pytest.fixture(autouse=True)
+def own_shared_cache(tmp_path_factory, monkeypatch):
+    """Each test's apps and servers get a shared cache file of their own (CACHE_DIR):
+    the default shared tier is a file the processes of one machine share, and one
+    test's pages and data must not be another's."""
+    monkeypatch.setenv("CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ def test_defaults_run_the_demo_shop():
     assert settings["SHOPIFY_STORE_DOMAIN"] is None
     assert settings["SHOPIFY_API_VERSION"] == "2026-04"
     assert settings["THEME"] == "base"
-    assert settings["CACHE_TYPE"] == "SimpleCache"
+    assert settings["CACHE_TYPE"] == "SQLiteCache"  # shared by the workers of the machine
     assert settings["ATTRIBUTION_WINDOW_DAYS"] == 30
     assert settings["ATTRIBUTION_MODEL"] == "last_click"
     assert settings["SECRET_KEY"] == config.DEMO_SECRET_KEY

@@ -36,6 +36,7 @@ PAGE = Policy(fresh=120, stale=0, error=0, tags=("catalog", "shop"))
 SITEMAP_SECONDS = 3600  # the walked list of handles behind /sitemap.xml
 BACKOFF_SECONDS = 10  # after a failure served from cache, Shopify is not asked again this soon
 LOCK_SECONDS = 20  # a refresh that takes longer lets another request try
+FOLLOW_SECONDS = 5.0  # a cold key another worker is fetching: how long to wait for it
 
 # Webhooks (storefront/web/webhooks.py). Shopify retries a failed delivery 8
 # times over about 4 hours; X-Shopify-Triggered-At stays that of the first try.

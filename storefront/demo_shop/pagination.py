@@ -2,7 +2,9 @@
 
 A cursor is the base64 of the item's position key in the current sort (a JSON
 list of strings and integers that ends with the item's id), so it stays valid
-for as long as the sort does and never repeats or skips an item.
+for as long as the sort does and never repeats or skips an item. One that does
+not decode, or was made for another sort, is refused as Shopify refuses it: an
+error on the connection's field, "Invalid cursor for current pagination sort."
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from graphql import GraphQLError
 MAX_PAGE_SIZE = 250
 
 Key = tuple[Any, ...]
+
+INVALID_CURSOR = "Invalid cursor for current pagination sort."
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,9 @@ def decode_cursor(cursor: str) -> Key:
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, ValueError, UnicodeError) as exc:
-        raise GraphQLError(f"Invalid cursor: {cursor!r}") from exc
+        raise GraphQLError(INVALID_CURSOR) from exc
     if not isinstance(key, list) or not all(isinstance(k, str | int) for k in key):
-        raise GraphQLError(f"Invalid cursor: {cursor!r}")
+        raise GraphQLError(INVALID_CURSOR)
     return tuple(key)
 
 
@@ -89,7 +93,7 @@ def paginate(
         try:
             return a > b if reverse else a < b
         except TypeError as exc:  # a cursor from another sort
-            raise GraphQLError("Invalid cursor for this sort order") from exc
+            raise GraphQLError(INVALID_CURSOR) from exc
 
     start, end = 0, len(ordered)
     if after is not None:

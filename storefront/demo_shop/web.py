@@ -6,6 +6,9 @@ standalone server: the same blueprint plus `POST /api/<version>/graphql.json`,
 answering any HTTP client the way Shopify's Storefront API does, and
 `GET /_stats` (`POST /_stats/reset`): how many GraphQL requests it received, by
 operation, so a benchmark can tell how many Storefront requests a page view costs.
+`POST /_latency` changes the added delay while it runs (a slow Shopify, for
+tests), and `GET /_stats/wait?in_flight=N` answers once N requests are being
+delayed at once.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -141,13 +146,16 @@ def _graphql_request() -> tuple[str, dict | None, str | None] | None:
 
 
 class RequestStats:
-    """GraphQL requests received, in total and by operation name; safe across threads."""
+    """GraphQL requests received, in total and by operation name, and how many are
+    being answered right now; safe across threads."""
 
     UNNAMED = "(unnamed)"
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
         self._by_operation: Counter[str] = Counter()
+        self._in_flight = 0
 
     def count(self, operation_name: str | None) -> None:
         with self._lock:
@@ -156,11 +164,55 @@ class RequestStats:
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             by_operation = dict(self._by_operation)
-        return {"graphql_requests": sum(by_operation.values()), "by_operation": by_operation}
+            in_flight = self._in_flight
+        return {"graphql_requests": sum(by_operation.values()), "by_operation": by_operation,
+                "in_flight": in_flight}
 
     def reset(self) -> None:
         with self._lock:
             self._by_operation.clear()
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Counts one request as in flight while the block runs."""
+        with self._changed:
+            self._in_flight += 1
+            self._changed.notify_all()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._in_flight -= 1
+                self._changed.notify_all()
+
+    def wait_in_flight(self, count: int, timeout: float) -> bool:
+        """Block until `count` requests or more are in flight at once; False on timeout."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._in_flight >= count, timeout)
+
+
+class Latency:
+    """The delay added to every API request; changing it wakes the requests waiting
+    out the old one, which then wait out what is left of the new one."""
+
+    def __init__(self, ms: int) -> None:
+        self._ms = ms
+        self._changed = threading.Condition()
+
+    def set(self, ms: int) -> None:
+        with self._changed:
+            self._ms = ms
+            self._changed.notify_all()
+
+    @property
+    def ms(self) -> int:
+        return self._ms
+
+    def wait(self) -> None:
+        started = time.monotonic()
+        with self._changed:
+            while (left := self._ms / 1000 - (time.monotonic() - started)) > 0:
+                self._changed.wait(left)
 
 
 def _operation_name() -> str | None:
@@ -177,6 +229,7 @@ def create_http_app(shop: DemoShop, token: str, latency_ms: int = 0) -> Flask:
     app = Flask(__name__)
     app.register_blueprint(blueprint(shop))
     stats = RequestStats()
+    latency = Latency(latency_ms)
 
     @app.route("/api/<version>/graphql.json", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def graphql_endpoint(version: str) -> Response:
@@ -191,10 +244,10 @@ def create_http_app(shop: DemoShop, token: str, latency_ms: int = 0) -> Flask:
         parsed = _graphql_request()
         if parsed is None:
             return _json({"errors": {"query": "Required parameter missing or invalid"}}, 400)
-        if latency_ms:
-            time.sleep(latency_ms / 1000)  # a deliberate delay: a Shopify round trip
-        query, variables, operation_name = parsed
-        return _json(shop.execute(query, variables, operation_name).formatted)
+        with stats.answering():
+            latency.wait()  # a deliberate delay: a Shopify round trip
+            query, variables, operation_name = parsed
+            return _json(shop.execute(query, variables, operation_name).formatted)
 
     # What a benchmark reads: Storefront requests per page view = the change in
     # graphql_requests over a run / the page views the run made.
@@ -206,6 +259,30 @@ def create_http_app(shop: DemoShop, token: str, latency_ms: int = 0) -> Flask:
     def reset_graphql_stats() -> Response:
         stats.reset()
         return _json(stats.snapshot())
+
+    # For tests of a slow Shopify: block until this many requests are being
+    # answered at once (a 504 after `timeout` seconds, at most 60).
+    @app.get("/_stats/wait")
+    def wait_for_requests() -> Response:
+        count = request.args.get("in_flight", type=int)
+        timeout = request.args.get("timeout", default=30.0, type=float)
+        if count is None or count < 1 or not 0 < timeout <= 60:
+            return _json({"errors": "give in_flight=N (1 or more) and timeout=S (at most 60)"},
+                         400)
+        reached = stats.wait_in_flight(count, timeout)
+        return _json(stats.snapshot(), 200 if reached else 504)
+
+    # The delay added to every API request, changed while the server runs (a
+    # Shopify that turns slow, then recovers); requests already waiting wait
+    # out the new delay, counted from when they arrived.
+    @app.post("/_latency")
+    def set_latency() -> Response:
+        body = request.get_json(force=True, silent=True)
+        ms = body.get("ms") if isinstance(body, dict) else None
+        if not isinstance(ms, int) or isinstance(ms, bool) or not 0 <= ms <= 60000:
+            return _json({"errors": "give ms: a whole number from 0 to 60000"}, 400)
+        latency.set(ms)
+        return _json({"latency_ms": latency.ms})
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from storefront.shopify import api
 from storefront.shopify import models as m
 from storefront.shopify.client import StorefrontClient
+from storefront.shopify.errors import InvalidCursor
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 PAGE_SIZE = 12
 
@@ -53,6 +60,22 @@ class Window:
             return {"last": size, "before": self.before}
         return {"first": size, "after": self.after}
 
+    def fetch(self, get: Callable[[Window], T]) -> T:
+        """`get(self)`, or the first page when Shopify refuses this window's cursor.
+
+        A well-formed cursor Shopify can't use is an old or edited link (cursors
+        belong to one sort order), not a fault: the shopper gets the list from
+        its start, at the same address, so the page cache keeps that answer and
+        a repeat costs no Storefront request.
+        """
+        try:
+            return get(self)
+        except InvalidCursor as error:
+            if self == Window():
+                raise  # no cursor was sent: not the link's fault
+            log.info("a page link's cursor was refused, showing the first page: %s", error)
+            return get(Window())
+
 
 def home(
     client: StorefrontClient, featured: str, collections: Sequence[str]
@@ -67,13 +90,13 @@ def collection(
         raise BadPageLink(f"unknown sort order {sort!r}")
     _, sort_key, reverse = COLLECTION_SORTS[sort]
     filters = [{"available": True}] if in_stock else []
-    return api.collection_page(
-        client, handle, **window.arguments(), sort_key=sort_key, reverse=reverse, filters=filters
-    )
+    return window.fetch(lambda w: api.collection_page(
+        client, handle, **w.arguments(), sort_key=sort_key, reverse=reverse, filters=filters
+    ))
 
 
 def collections(client: StorefrontClient, window: Window) -> m.Paginated[m.Collection]:
-    return api.collections(client, **window.arguments(24))
+    return window.fetch(lambda w: api.collections(client, **w.arguments(24)))
 
 
 @dataclass(frozen=True)
@@ -159,7 +182,7 @@ def search_terms(text: str) -> str:
 
 
 def search(client: StorefrontClient, text: str, window: Window) -> m.Paginated[m.ProductCard]:
-    return api.search(client, search_terms(text), **window.arguments())
+    return window.fetch(lambda w: api.search(client, search_terms(text), **w.arguments()))
 
 
 def suggest(client: StorefrontClient, text: str) -> m.PredictiveResults | None:

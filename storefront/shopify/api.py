@@ -15,6 +15,7 @@ from typing import Any
 from storefront.shopify import models as m
 from storefront.shopify import reshape
 from storefront.shopify.client import StorefrontClient
+from storefront.shopify.errors import InvalidCursor, Rejected
 
 MAX_PAGE_SIZE = 250  # Shopify's cap for `first`/`last` and for input lists
 
@@ -24,6 +25,28 @@ def _window(first: int | None, after: str | None, last: int | None, before: str 
     if before and not after:
         return {"last": min(last or first or 24, MAX_PAGE_SIZE), "before": before}
     return {"first": min(first or 24, MAX_PAGE_SIZE), "after": after}
+
+
+def _paged(
+    client: StorefrontClient, name: str, variables: dict[str, Any],
+    cursors: Sequence[str] = ("after", "before"),
+) -> dict[str, Any]:
+    """Run a paginated query; a rejection of the cursor sent is InvalidCursor.
+
+    Shopify answers a cursor it can't use (garbled, or made for another sort
+    order) with a 200 whose `errors` say "Invalid cursor for current
+    pagination sort." It is the link's fault, not ours or Shopify's.
+    """
+    try:
+        return client.execute(name, variables)
+    except Rejected as error:
+        sent = any(variables.get(cursor) for cursor in cursors)
+        if not sent or "cursor" not in error.message.lower():
+            raise
+        raise InvalidCursor(
+            error.message, status=error.status, request_id=error.request_id,
+            operation=error.operation, code=error.code,
+        ) from error
 
 
 def layout(client: StorefrontClient, main_menu: str, footer_menu: str) -> m.Layout:
@@ -96,7 +119,7 @@ def sitemap_entries(
         "withCollections": kind == "collections",
         "withPages": kind == "pages",
     }
-    data = client.execute("SitemapEntries", variables)
+    data = _paged(client, "SitemapEntries", variables, cursors=(kind,))
     return reshape.paginated(data[kind], reshape.sitemap_entry)
 
 
@@ -108,7 +131,7 @@ def collections(
     last: int | None = None,
     before: str | None = None,
 ) -> m.Paginated[m.Collection]:
-    data = client.execute("Collections", _window(first, after, last, before))
+    data = _paged(client, "Collections", _window(first, after, last, before))
     return reshape.paginated(data["collections"], reshape.collection)
 
 
@@ -131,7 +154,7 @@ def collection_page(
         "reverse": reverse,
         "filters": list(filters),
     }
-    return reshape.collection_page(client.execute("CollectionPage", variables)["collection"])
+    return reshape.collection_page(_paged(client, "CollectionPage", variables)["collection"])
 
 
 def product(
@@ -174,7 +197,7 @@ def search(
         "reverse": reverse,
         "productFilters": list(filters),
     }
-    return reshape.paginated(client.execute("Search", variables)["search"], reshape.product_card)
+    return reshape.paginated(_paged(client, "Search", variables)["search"], reshape.product_card)
 
 
 def predictive_search(client: StorefrontClient, query: str, limit: int = 6) -> m.PredictiveResults:
@@ -202,7 +225,7 @@ def variants(client: StorefrontClient, ids: Sequence[str]) -> dict[str, m.Varian
 def metaobjects(
     client: StorefrontClient, type_: str, *, first: int = 50, after: str | None = None
 ) -> m.Paginated[m.Metaobject]:
-    data = client.execute("Metaobjects", {"type": type_, "first": first, "after": after})
+    data = _paged(client, "Metaobjects", {"type": type_, "first": first, "after": after})
     return reshape.paginated(data["metaobjects"], reshape.metaobject)
 
 

@@ -63,6 +63,22 @@ class Throttled(StorefrontError):
     kind = "throttled"
 
 
+class NotAsked(StorefrontError):
+    """Shopify was not asked: the page view's time for Shopify is spent, or only
+    cached data was wanted (an error page). Nothing was sent, so nothing to retry,
+    and nothing learnt about Shopify (no reason to back off from it)."""
+
+    retryable = False
+    kind = "not_asked"
+
+
+class Busy(NotAsked):
+    """Shopify was not asked: this process already has as many calls waiting on it
+    as it allows (so a thread stays free for cached pages)."""
+
+    kind = "busy"
+
+
 class ShopUnavailable(StorefrontError):
     """The shop is frozen, forbidden, locked (402, 403, 423) or not here (404, a redirect)."""
 
@@ -73,6 +89,13 @@ class Rejected(StorefrontError):
     """Shopify refused the request as written (400, validation, too complex)."""
 
     kind = "rejected"
+
+
+class InvalidCursor(Rejected):
+    """A page link's `after` or `before` cursor that Shopify does not accept (garbled,
+    or made for another sort order)."""
+
+    kind = "invalid_cursor"
 
 
 class Unauthorized(StorefrontError):

@@ -8,6 +8,10 @@ into either data or one of the named errors in `errors.py`.
 
 It never follows a redirect: requests would re-send the token headers to
 wherever `Location` points, so a 3xx is an error and nothing more is sent.
+
+A call may bring a `timeout`: what is left of the page view's time for
+Shopify. Connecting and reading then each get the lesser of it and their own
+timeout, and the two together no more than it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import requests
 from gql.transport import Transport
 from graphql import ExecutionResult
 from requests.adapters import HTTPAdapter
+from urllib3.util import Timeout
 
 from storefront.shopify.errors import (
     ShopUnavailable,
@@ -107,7 +112,9 @@ class HTTPTransport(Transport):
     def close(self) -> None:
         """Kept open on purpose: gql closes the transport after every request."""
 
-    def execute(self, request, *args: Any, buyer_ip: str | None = None, **kwargs: Any):
+    def execute(self, request, *args: Any, buyer_ip: str | None = None,
+                timeout: float | None = None, **kwargs: Any):
+        """POST `request`; `timeout` (seconds) bounds connecting and reading together."""
         operation = request.operation_name
         headers = dict(self._headers)
         if self.private and buyer_ip:
@@ -117,15 +124,24 @@ class HTTPTransport(Transport):
                 self.url,
                 json=request.payload,
                 headers=headers,
-                timeout=self.timeout,
+                timeout=self._timeouts(timeout),
                 allow_redirects=False,  # the tokens must never travel to another origin
             )
         except requests.Timeout as exc:
-            raise Unavailable(f"timed out ({type(exc).__name__})", operation=operation) from exc
+            reason = f"timed out ({type(exc).__name__})"
+            if timeout is not None and timeout < self.timeout[1]:
+                reason += f" after the {timeout:.2f} s left of the time for Shopify"
+            raise Unavailable(reason, operation=operation) from exc
         except requests.RequestException as exc:
             reason = f"connection failed ({type(exc).__name__})"
             raise Unavailable(reason, operation=operation) from exc
         return self._result(reply, operation)
+
+    def _timeouts(self, limit: float | None) -> tuple[float, float] | Timeout:
+        if limit is None:
+            return self.timeout
+        connect, read = self.timeout
+        return Timeout(connect=min(connect, limit), read=min(read, limit), total=limit)
 
     def _result(self, reply: requests.Response, operation: str | None) -> ExecutionResult:
         context = {"request_id": reply.headers.get("X-Request-Id"), "operation": operation}

@@ -3,6 +3,8 @@
 A file's URL carries a hash of its content (`/assets/base.3f9a1c2b7d.css`), so
 browsers and CDNs may keep it for a year: a changed file gets a new URL. An old
 or missing hash redirects to the current URL instead of serving a stale name.
+For the same reason text files (CSS, JavaScript, SVG) are compressed once per
+process, Brotli or gzip, and kept (storefront.compression.Packed).
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import logging
 import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, redirect, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, request, send_file, url_for
 
+from storefront import compression
 from storefront.theming.assets import IMMUTABLE, MIMETYPES, Assets, split_hash, with_hash
 from storefront.theming.switch import active, themes
 from storefront.theming.themes import ThemeError
+from storefront.visit import headers
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +93,38 @@ def serve(filename: str) -> Response:
         or mimetypes.guess_type(file.name)[0]
         or "application/octet-stream"
     )
-    response = send_file(file, mimetype=mimetype, conditional=True)
+    if compression.compressible(mimetype):
+        response = _text(file, current, mimetype)
+    else:  # images and fonts are compressed already
+        response = send_file(file, mimetype=mimetype, conditional=True)
     response.headers["Cache-Control"] = IMMUTABLE
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# Every process keeps each text file once per coding: theme files are few and small.
+packed = compression.Packed()
+
+
+def _text(file: Path, digest: str, mimetype: str) -> Response:
+    """A text file in the coding the browser takes (Brotli first), from `packed`.
+
+    Its ETag is its content digest, with `-br` or `-gzip` for a compressed body;
+    If-None-Match with any of them is a 304 (the URL names the content anyway).
+    """
+    coding = compression.choose(request.headers.get("Accept-Encoding"), compression.STATIC)
+    coding, body = packed.get(file, digest, coding)
+    response = Response(body, mimetype=mimetype)
+    response.vary.add(headers.ENCODING_VARY)
+    if coding is not None:
+        response.headers["Content-Encoding"] = coding
+    response.set_etag(headers.representation(digest, coding))
+    if headers.not_modified(request.headers.get("If-None-Match"), digest):
+        response.status_code = 304
+        return response
+    # Ranges of the plain file, as send_file serves other files; none of a compressed one.
+    return response.make_conditional(request, accept_ranges=coding is None,
+                                     complete_length=len(body))
 
 
 # merge_slashes=False: `/assets//etc/passwd` must be a 404, not a redirect to a

@@ -38,6 +38,7 @@ class Visit:
     request_id: str = ""
     started: float = 0.0
     buyer_ip: str | None = None
+    shopify_deadline: float | None = None  # by when (client clock) Shopify must have answered
     # The referral decision (referral.decide).
     referral: Referral | None = None
     creator: Any = None  # the credited active creators.Creator, or None
@@ -53,6 +54,7 @@ class Visit:
     degraded: bool = False  # rendered without some data: not worth keeping
     page_cache: str = "none"  # "hit" or "miss" when the page cache was asked
     page_etag: str | None = None
+    page_filled: Any = None  # (Page, its slot values) of a shared page's body, to compress it
     # Logged with the request (observability).
     storefront_calls: int = 0
     storefront_ms: float = 0.0

@@ -6,6 +6,10 @@ fast path both take their headers from here.
 
 from __future__ import annotations
 
+from werkzeug.http import parse_etags
+
+from storefront.compression import BR, GZIP
+
 HSTS = "max-age=31536000; includeSubDomains"
 
 # On every response.
@@ -21,6 +25,10 @@ ALWAYS = (
 # the page's ETag.
 HTML_CACHE_CONTROL = "private, no-cache"
 HTML_VARY = "Cookie"  # the referral and session cookies choose the page
+# Any body that may go out compressed (storefront.compression), compressed or not.
+ENCODING_VARY = "Accept-Encoding"
+# A page's, in the order the app's hooks add them (web.http_caching, then web.referral).
+PAGE_VARY = f"{ENCODING_VARY}, {HTML_VARY}"
 
 
 def policy(nonce: str, shop: str = "") -> str:
@@ -66,6 +74,33 @@ def security(
     return headers
 
 
-def page(etag: str) -> list[tuple[str, str]]:
-    """The caching headers of a shared page whose ETag is `etag`."""
-    return [("Cache-Control", HTML_CACHE_CONTROL), ("Vary", HTML_VARY), ("ETag", f'"{etag}"')]
+def page(etag: str, coding: str | None = None) -> list[tuple[str, str]]:
+    """The caching headers of a shared page whose plain ETag is `etag`, its body in
+    `coding` (None: plain)."""
+    return [
+        ("Cache-Control", HTML_CACHE_CONTROL), ("Vary", PAGE_VARY),
+        ("ETag", f'"{representation(etag, coding)}"'),
+    ]
+
+
+def representation(etag: str, coding: str | None) -> str:
+    """The ETag (unquoted) of the body in `coding` of a response whose plain body's is `etag`.
+
+    A compressed body is other bytes, so it must not share a strong ETag with
+    the plain one (a cache could answer a range of one from the other):
+    `etag-gzip`, `etag-br`.
+    """
+    return f"{etag}-{coding}" if coding else etag
+
+
+def not_modified(if_none_match: str | None, etag: str) -> bool:
+    """Whether `If-None-Match` names the response whose plain ETag is `etag`, in any coding.
+
+    The browser sends back the ETag of the copy it keeps; whichever coding that
+    copy came in, it is the same content, so it may keep using it (a 304).
+    Weak comparison, as RFC 9110 asks for If-None-Match; `*` matches.
+    """
+    if not if_none_match:
+        return False
+    tags = parse_etags(if_none_match)
+    return any(tags.contains_weak(representation(etag, coding)) for coding in (None, GZIP, BR))

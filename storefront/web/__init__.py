@@ -113,13 +113,17 @@ def init_app(app: Flask) -> None:
 
 
 def http_caching(response):
-    """HTTP caching rules for every response.
+    """HTTP caching and compression rules for every response.
 
     HTML is personal (creator, cart count, CSRF token), so shared caches must
     never store it (`private`) and browsers revalidate it (`no-cache`) with an
     ETag, getting 304 when nothing changed. Views that must never be stored at
     all (cart, checkout, every POST) say `no-store` themselves. A 304 carries no
     new CSP: the browser keeps the policy (and nonce) of the copy it reuses.
+
+    Text goes out compressed when the request accepts it (storefront.compression):
+    a shared page as gzip joined from the pieces its `Page` keeps, anything
+    else compressed here. Both say `Vary: Accept-Encoding`, compressed or not.
     """
     from flask import request
 
@@ -130,8 +134,51 @@ def http_caching(response):
         response.headers["Cache-Control"] = "no-store"
     elif response.mimetype == "text/html" and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = headers.HTML_CACHE_CONTROL
-        etag = visit().page_etag
-        if response.status_code == 200 and etag:
-            response.set_etag(etag)
-            response.make_conditional(request)
+        state = visit()
+        if response.status_code == 200 and state.page_etag and state.page_filled:
+            return _shared_page(response, state.page_etag, *state.page_filled)
+    return _compressed(response)
+
+
+def _shared_page(response, etag: str, page, values):
+    """A shared page's body, gzip when accepted, and its 304: as the page fast path
+    (web.fastpath) answers a hit, with the same functions."""
+    from flask import request
+
+    from storefront.visit import headers
+    from storefront.web import pages
+
+    coding = pages.coding_for(page, request.headers.get("Accept-Encoding"))
+    response.vary.add(headers.ENCODING_VARY)
+    response.set_etag(headers.representation(etag, coding))
+    if headers.not_modified(request.headers.get("If-None-Match"), etag):
+        response.status_code = 304  # (Werkzeug drops a 304's body and its entity headers)
+    elif coding:
+        response.set_data(pages.gzipped(page, values, response.get_data()))
+        response.headers["Content-Encoding"] = coding
+    return response.make_conditional(request)  # the Date, and 412 when If-Match fails
+
+
+def _compressed(response):
+    """`response` compressed on the fly when its type, its size and the request allow."""
+    from flask import request
+
+    from storefront import compression
+    from storefront.visit import headers
+
+    if not compression.compressible(response.mimetype) or "Content-Encoding" in response.headers:
+        return response
+    response.vary.add(headers.ENCODING_VARY)
+    if (response.direct_passthrough or not response.is_sequence  # a file or a stream
+            or response.status_code in (204, 206, 304)):
+        return response
+    coding = compression.choose(request.headers.get("Accept-Encoding"), compression.DYNAMIC)
+    body = response.get_data()
+    if coding is None or len(body) < compression.MINIMUM:
+        return response
+    response.set_data(compression.compress(body, coding))
+    response.headers["Content-Encoding"] = coding
+    etag, weak = response.get_etag()
+    if etag:
+        response.set_etag(headers.representation(etag, coding), weak=bool(weak))
     return response

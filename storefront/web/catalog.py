@@ -231,10 +231,14 @@ def readyz():
     a Shopify outage with a warm cache still counts as ready. Its reply is not
     reshaped: a bug of ours there is a 500 on pages, not an instance down.
     """
+    from storefront.caching import store
     from storefront.shopify import api
 
     creators = current_app.extensions["creators"]
-    status = {"creators": len(creators), "creator_problems": len(creators.problems)}
+    # The shared cache's state is reported, not judged: pages keep coming from
+    # the tier in front and from Shopify while it fails.
+    status = {"creators": len(creators), "creator_problems": len(creators.problems),
+              "cache": store.state()}
     try:
         api.probe(storefront(), current_app.config["MAIN_MENU"],
                   current_app.config["FOOTER_MENU"])

@@ -1,7 +1,8 @@
 """Per-request context the layers below need, set by one request hook.
 
-The Storefront client asks for the buyer IP through `buyer_ip()`, so nothing
-below the views touches `request` or `g`.
+The Storefront client asks for the buyer IP through `buyer_ip()` and for the
+page view's deadline through `shopify_deadline()`, so nothing below the views
+touches `request` or `g`.
 """
 
 from __future__ import annotations
@@ -18,16 +19,26 @@ def buyer_ip() -> str | None:
     return state.buyer_ip if state is not None else None
 
 
+def shopify_deadline() -> float | None:
+    """By when this page view must be done with Shopify, or None outside a request."""
+    state = visit_if_any()
+    return state.shopify_deadline if state is not None else None
+
+
 def storefront() -> StorefrontClient:
     """The app's Storefront API client."""
     return current_app.extensions["storefront"]
 
 
-def _remember_buyer_ip() -> None:
+def _start_visit() -> None:
+    state = visit()
     # ProxyFix (installed when TRUSTED_PROXY_COUNT > 0) has already replaced
     # remote_addr with the client address the trusted proxies reported.
-    visit().buyer_ip = request.remote_addr
+    state.buyer_ip = request.remote_addr
+    # The page view's time for Shopify (SHOPIFY_BUDGET_SECONDS), retries
+    # included, runs from here, on the client's own clock.
+    state.shopify_deadline = current_app.extensions["storefront_client"].deadline()
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_remember_buyer_ip)
+    app.before_request(_start_visit)

@@ -2,7 +2,8 @@
 
 Each error is HTML or JSON as the request's Accept prefers (JSON always for a
 `.json` path), so every reply says `Vary: Accept`; a JSON one is `no-store`
-(an HTML one gets the HTML rules of `web.http_caching`).
+(an HTML one gets the HTML rules of `web.http_caching`). The 503 page asks
+Shopify nothing: its frame comes from the data cache, or is the plain one.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from flask import Flask, jsonify, make_response, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
-from storefront.shopify.errors import StorefrontError
+from storefront.shopify.errors import Busy, StorefrontError
 from storefront.web.layout import page
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER = "30"
+RETRY_BUSY = "5"  # the worker had too many calls waiting on Shopify; soon one is done
 
 
 def _wants_json() -> bool:
@@ -26,14 +28,15 @@ def _wants_json() -> bool:
     return best == "application/json" or request.path.endswith(".json")
 
 
-def _page(template: str, status: int, message: str | None = None, headers=None):
+def _page(template: str, status: int, message: str | None = None, headers=None,
+          cached_only: bool = False):
     if _wants_json():
         response = jsonify({"ok": False, "errors": [message or "error"]})
         # One request's failure: no browser or proxy may answer a later one with it.
         response.headers["Cache-Control"] = "no-store"
     else:
         try:
-            body = page(template, message=message)
+            body = page(template, message=message, cached_only=cached_only)
         except Exception:  # the theme itself is broken: still answer, plainly
             log.exception("error page %s failed to render", template)
             body = f"<!doctype html><title>Error {status}</title><h1>Error {status}</h1>"
@@ -60,8 +63,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(StorefrontError)
     def shop_unavailable(error: StorefrontError):
-        log.error("storefront request failed on %s: %s", request.path, error)
-        return _page("errors/503.html", 503, headers={"Retry-After": RETRY_AFTER})
+        retry_after = RETRY_AFTER
+        if isinstance(error, Busy):  # a full gate, not a failure of Shopify's
+            log.warning("too busy for %s: %s", request.path, error)
+            retry_after = RETRY_BUSY
+        else:
+            log.error("storefront request failed on %s: %s", request.path, error)
+        # Shopify just failed (or we are not to wait on it): the page asks it nothing.
+        return _page("errors/503.html", 503, headers={"Retry-After": retry_after},
+                     cached_only=True)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -12,9 +12,10 @@ It is glue: every decision is made by the code the app's hooks call.
   the decision needs more than a page (a redirect, a referral cookie to set or
   clear, a message to show, a session to replace), the app answers.
 - The host (Werkzeug's `get_host`, as Flask reads and checks it), the key
-  (`pages.key_for`), the stored `pages.Page` and its slots (`pages.fill`), the
-  ETag (`pages.etag_for`) and its matching (Werkzeug's, as the app's
-  `make_conditional`), and the headers (`storefront.visit.headers`).
+  (`pages.key_for`), the stored `pages.Page` and its slots (`pages.fill`), its
+  coding and gzip body (`pages.coding_for`, `pages.gzipped`), the ETag
+  (`pages.etag_for`) and its matching (`visit.headers.not_modified`, as the
+  app's `web.http_caching`), and the headers (`storefront.visit.headers`).
 
 tests/web/test_two_paths.py compares both paths response by response.
 """
@@ -29,7 +30,7 @@ from urllib.parse import parse_qsl
 
 from flask import Flask
 from werkzeug.exceptions import SecurityError
-from werkzeug.http import is_resource_modified, parse_cookie
+from werkzeug.http import parse_cookie
 from werkzeug.wsgi import get_host
 
 from storefront import attribution
@@ -41,7 +42,16 @@ from storefront.visit import cart_count, headers
 from storefront.visit import session as sessions
 from storefront.web import referral
 from storefront.web.cart_cookie import COUNT_COOKIE
-from storefront.web.pages import Page, creator_part, csrf_for, etag_for, fill, key_for
+from storefront.web.pages import (
+    Page,
+    coding_for,
+    creator_part,
+    csrf_for,
+    etag_for,
+    fill,
+    gzipped,
+    key_for,
+)
 
 REQUESTS_LOG = logging.getLogger("storefront.requests")
 
@@ -109,10 +119,11 @@ class FastPages:
                  extra: list):
         given = environ.get("HTTP_X_REQUEST_ID", "")
         request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-        not_modified = not is_resource_modified(environ, f'"{etag}"')
+        coding = coding_for(page, environ.get("HTTP_ACCEPT_ENCODING"))
+        not_modified = headers.not_modified(environ.get("HTTP_IF_NONE_MATCH"), etag)
         nonce = None if not_modified else secrets.token_urlsafe(18)
         response_headers = [
-            *headers.page(etag),
+            *headers.page(etag, coding),
             *headers.security(https=https, request_id=request_id, nonce=nonce,
                               shop=self.app.extensions["csp_shop"]),
             *extra,
@@ -128,6 +139,9 @@ class FastPages:
             return "304 NOT MODIFIED", response_headers, b""
         values["nonce"] = nonce
         body = fill(page, values).encode()
+        if coding is not None:
+            body = gzipped(page, values, body)
+            response_headers.append(("Content-Encoding", coding))
         response_headers += [
             ("Content-Type", "text/html; charset=utf-8"),
             ("Content-Length", str(len(body))),

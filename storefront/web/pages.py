@@ -11,6 +11,10 @@ between, and which value goes where). Every response joins the text with its own
 values, so a cached page never carries one visitor's token or cart to another,
 and nothing a page shows (a product description, a creator's link, a search) can
 be mistaken for a slot: filling a page never searches it.
+
+A page is also kept compressed: each part deflated once when it is stored, so
+a gzip response joins those pieces with its own values (`gzipped`) instead of
+compressing the page again (storefront.compression).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import NamedTuple
 
 from flask import current_app, request, session
 
+from storefront import compression
 from storefront.caching import policies, store
 from storefront.current import visit
 from storefront.visit import session as sessions
@@ -43,6 +48,9 @@ class Page(NamedTuple):
     parts: tuple[str, ...]  # one more than slots
     slots: tuple[str, ...]  # what goes between parts[i] and parts[i + 1]: one of SLOTS
     digest: str  # of parts and slots: names the shared page in ETags, hashed once
+    # Each part deflated on its own (compression.deflate_part), for gzip responses;
+    # None for a page too small to be worth it (or kept before pages were).
+    deflated: tuple[bytes, ...] | None = None
 
     def has(self, kind: str) -> bool:
         return kind in self.slots
@@ -145,11 +153,13 @@ def cached(build: Callable[[], str], count: Callable[[], int]) -> str:
     # The ETag names what the visitor sees apart from the per-response nonce and
     # the re-signed (still valid) CSRF token: the shared page and their cart count.
     state.page_etag = etag_for(page_key, cart_count, page)
-    return fill(page, {
+    values = {
         "csrf": token() if page.has("csrf") else "",
         "nonce": nonce(),
         "cart_count": str(cart_count),
-    })
+    }
+    state.page_filled = (page, values)  # web.http_caching compresses it from its pieces
+    return fill(page, values)
 
 
 def render(build: Callable[[], str]) -> Page:
@@ -164,7 +174,11 @@ def render(build: Callable[[], str]) -> Page:
     pieces = re.split(f"__sf-{marker}-({'|'.join(SLOTS)})__", body)
     parts, slots = tuple(pieces[0::2]), tuple(pieces[1::2])
     digest = hashlib.sha256(json.dumps([parts, slots]).encode()).hexdigest()
-    return Page(parts, slots, digest)
+    encoded = [part.encode() for part in parts]
+    deflated = None
+    if sum(map(len, encoded)) >= compression.MINIMUM:
+        deflated = tuple(compression.deflate_part(part) for part in encoded)
+    return Page(parts, slots, digest, deflated)
 
 
 def etag_for(page_key: str, cart_count: int, page: Page) -> str:
@@ -177,3 +191,24 @@ def fill(page: Page, values: Mapping[str, str]) -> str:
     for kind, part in zip(page.slots, page.parts[1:], strict=True):
         pieces += (values[kind], part)
     return "".join(pieces)
+
+
+def coding_for(page: Page, accept_encoding: str | None) -> str | None:
+    """The Content-Encoding of `page` for a request's Accept-Encoding: gzip when the
+    client takes it and the page keeps deflated parts, else None (plain). Never
+    Brotli: it would mean compressing the whole page per response (see
+    storefront.compression)."""
+    if page.deflated is None:
+        return None
+    return compression.choose(accept_encoding, compression.PAGES)
+
+
+def gzipped(page: Page, values: Mapping[str, str], body: bytes) -> bytes:
+    """`body`, the bytes of `fill(page, values)`, as gzip: the page's parts as they
+    were deflated when it was stored, `values` between them. For a page whose
+    `coding_for` is gzip."""
+    between = {kind: compression.stored(value.encode()) for kind, value in values.items()}
+    pieces = [page.deflated[0]]
+    for kind, part in zip(page.slots, page.deflated[1:], strict=True):
+        pieces += (between[kind], part)
+    return compression.gzip_joined(pieces, body)

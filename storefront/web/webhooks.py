@@ -125,7 +125,12 @@ def shopify():
                     topic[:100], -age)
         return jsonify({"ok": False, "error": "X-Shopify-Triggered-At is in the future"}), 400
     tags = PURGES.get(topic, ())
-    if _seen(topic, tags, body):
+    seen = _seen(topic, tags, body)
+    if store.state() != "ok":
+        # Neither "seen" nor the purge can be recorded: say so, and Shopify
+        # delivers it again later (it retries for hours) rather than lose it.
+        return jsonify({"ok": False, "error": "the shared cache is unavailable"}), 503
+    if seen:
         return jsonify({"ok": True, "duplicate": True})
     for tag in tags:
         store.purge(tag)

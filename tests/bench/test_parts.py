@@ -100,7 +100,8 @@ def test_the_standalone_shop_counts_graphql_requests_by_operation():
     headers = {"X-Shopify-Storefront-Access-Token": TOKEN}
     body = {"query": QUERY, "operationName": "ShopName"}
 
-    assert http.get("/_stats").json == {"graphql_requests": 0, "by_operation": {}}
+    assert http.get("/_stats").json == {"graphql_requests": 0, "by_operation": {},
+                                        "in_flight": 0}
     assert http.post("/api/2026-04/graphql.json", json=body, headers=headers).status_code == 200
     http.post("/api/2026-04/graphql.json", json=body, headers=headers)
     http.post("/api/2026-04/graphql.json", json={"query": QUERY}, headers=headers)
@@ -109,7 +110,7 @@ def test_the_standalone_shop_counts_graphql_requests_by_operation():
 
     assert http.get("/_stats").json == {
         "graphql_requests": 4,
-        "by_operation": {"ShopName": 3, "(unnamed)": 1},
+        "by_operation": {"ShopName": 3, "(unnamed)": 1}, "in_flight": 0,
     }
     assert http.post("/_stats/reset").json["graphql_requests"] == 0
     assert http.get("/_stats").json["graphql_requests"] == 0

@@ -71,8 +71,14 @@ def clock():
 
 
 @pytest.fixture
-def cached(shopify, store, clock):
-    return CachingClient(shopify, store, "2026-04", clock=clock)
+def background() -> list:
+    """Background refreshes the client asked for, run when a test says so."""
+    return []
+
+
+@pytest.fixture
+def cached(shopify, store, clock, background):
+    return CachingClient(shopify, store, "2026-04", clock=clock, run_later=background.append)
 
 
 FRESH = policies.CATALOG.fresh
@@ -119,29 +125,52 @@ def test_error_replies_are_never_cached(cached, shopify):
     assert len(shopify.calls) == 2
 
 
-def test_stale_while_revalidate_refreshes(cached, shopify, clock):
+def test_a_stale_entry_is_served_at_once_and_refreshed_in_the_background(
+    cached, shopify, clock, background
+):
     cached.execute("Collections", {"first": 3})
     shopify.version = 1
     clock.now += FRESH + 1
+    # Nobody waits for the refresh: the stale answer now, one refresh queued.
+    assert cached.execute("Collections", {"first": 3}) == {"answer": "Collections v0"}
+    assert cached.execute("Collections", {"first": 3}) == {"answer": "Collections v0"}
+    assert len(background) == 1 and len(shopify.calls) == 1
+    background.pop()()
     assert cached.execute("Collections", {"first": 3}) == {"answer": "Collections v1"}
-    assert cached.execute("Collections", {"first": 3}) == {"answer": "Collections v1"}
-    assert len(shopify.calls) == 2
+    assert len(shopify.calls) == 2 and not background
 
 
-def test_many_concurrent_requests_for_an_expired_key_reach_shopify_once(cached, shopify, clock):
+def test_many_concurrent_requests_for_a_stale_key_start_one_refresh(
+    cached, shopify, clock, background
+):
     cached.execute("HomePage", {"featured": "frontpage"})
     clock.now += FRESH + 1
-    shopify.version, shopify.gate = 1, threading.Event()
+    shopify.version = 1
     with ThreadPoolExecutor(max_workers=16) as pool:
-        refresher = pool.submit(cached.execute, "HomePage", {"featured": "frontpage"})
-        assert shopify.entered.wait(10)  # the refresh is inside Shopify, holding the lock
-        others = [pool.submit(cached.execute, "HomePage", {"featured": "frontpage"})
-                  for _ in range(40)]
-        stale = [f.result(timeout=10) for f in others]
-        shopify.gate.set()
-        assert refresher.result(timeout=10) == {"answer": "HomePage v1"}
+        stale = list(pool.map(lambda _: cached.execute("HomePage", {"featured": "frontpage"}),
+                              range(40)))
     assert stale == [{"answer": "HomePage v0"}] * 40
+    assert len(background) == 1  # one refresh, holding the lock
+    background.pop()()
+    assert cached.execute("HomePage", {"featured": "frontpage"}) == {"answer": "HomePage v1"}
     assert len(shopify.calls) == 2  # the first fill, and one refresh
+
+
+def test_a_failed_background_refresh_keeps_the_stale_entry_and_backs_off(
+    cached, shopify, clock, background, caplog
+):
+    cached.execute("HomePage", {"featured": "frontpage"})
+    clock.now += FRESH + 1
+    shopify.fail = Unavailable("down")
+    assert cached.execute("HomePage", {"featured": "frontpage"}) == {"answer": "HomePage v0"}
+    background.pop()()  # fails: logged, not raised
+    assert "serving cached HomePage after unavailable" in caplog.text
+    # Served stale, and no new refresh while Shopify is backed off...
+    assert cached.execute("HomePage", {"featured": "frontpage"}) == {"answer": "HomePage v0"}
+    assert not background
+    clock.now += policies.BACKOFF_SECONDS
+    cached.execute("HomePage", {"featured": "frontpage"})
+    assert len(background) == 1  # ...and one once the backoff is over
 
 
 def test_stale_if_error_serves_the_last_good_data_for_up_to_a_day(cached, shopify, clock):
@@ -209,7 +238,7 @@ def test_concurrent_misses_in_one_process_share_one_fetch(cached, shopify):
     assert len(shopify.calls) == 1
 
 
-def test_a_failed_shared_fetch_fails_everyone_waiting_and_is_not_cached(cached, shopify):
+def test_a_failed_shared_fetch_fails_everyone_waiting_and_is_not_cached(cached, shopify, clock):
     shopify.gate, shopify.fail = threading.Event(), Unavailable("down")
     with ThreadPoolExecutor(max_workers=4) as pool:
         first = pool.submit(cached.execute, "ProductPage", {"handle": "tee"})
@@ -220,7 +249,65 @@ def test_a_failed_shared_fetch_fails_everyone_waiting_and_is_not_cached(cached, 
             with pytest.raises(Unavailable):
                 future.result(10)
     shopify.fail, shopify.gate = None, None
+    clock.now += policies.BACKOFF_SECONDS  # (until then, not asked again: see below)
     assert cached.execute("ProductPage", {"handle": "tee"}) == {"answer": "ProductPage v0"}
+
+
+def test_after_a_failed_miss_shopify_is_not_asked_again_for_a_while(cached, shopify, clock):
+    shopify.fail = Unavailable("down")
+    with pytest.raises(Unavailable):
+        cached.execute("ProductPage", {"handle": "tee"})
+    for _ in range(5):
+        with pytest.raises(Unavailable, match="not asked again yet"):
+            cached.execute("ProductPage", {"handle": "tee"})
+    assert len(shopify.calls) == 1
+    assert cached.stats["backoff"] == 5
+    clock.now += policies.BACKOFF_SECONDS
+    shopify.fail = None
+    assert cached.execute("ProductPage", {"handle": "tee"}) == {"answer": "ProductPage v0"}
+    assert len(shopify.calls) == 2
+
+
+def test_a_cold_key_another_process_is_fetching_is_waited_for_not_fetched(
+    shopify, store, clock
+):
+    # Two processes: two clients (each with its own in-process flights) on one store.
+    shopify.gate = threading.Event()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        one = CachingClient(shopify, store, "2026-04", clock=clock)
+        first = pool.submit(one.execute, "ProductPage", {"handle": "tee"})
+        assert shopify.entered.wait(10)  # the first process holds the fetch
+
+        def wait(seconds):  # the second process waits: meanwhile the first one finishes
+            shopify.gate.set()
+            first.result(10)
+
+        two = CachingClient(shopify, store, "2026-04", clock=clock, wait=wait)
+        assert two.execute("ProductPage", {"handle": "tee"}) == {"answer": "ProductPage v0"}
+    assert len(shopify.calls) == 1
+    assert two.stats["waited"] == 1
+
+
+def test_entries_live_as_long_as_their_use_warrants(cached, shopify, store, clock, background,
+                                                   monkeypatch):
+    lifetimes = {}
+    original = store.set
+
+    def recording(key, value, timeout):
+        if key.startswith("sf:"):
+            lifetimes.setdefault(key, []).append(timeout)
+        return original(key, value, timeout)
+
+    monkeypatch.setattr(store, "set", recording)
+    cached.execute("Search", {"query": "once"})
+    cached.execute("Collections", {"first": 3})
+    clock.now += FRESH + 1
+    cached.execute("Collections", {"first": 3})  # asked for again after it went stale
+    background.pop()()
+    once, again = (lifetimes[cached.key(n, v)] for n, v in (
+        ("Search", {"query": "once"}), ("Collections", {"first": 3})))
+    assert once == [FRESH + STALE]  # nobody repeated it: gone once stale
+    assert again == [FRESH + STALE, policies.CATALOG.error]  # kept for stale-if-error
 
 
 def test_after_a_failure_served_from_cache_shopify_is_left_alone_for_a_while(cached, shopify,

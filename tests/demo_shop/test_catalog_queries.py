@@ -120,7 +120,7 @@ def test_page_info_is_right_in_both_directions(shop):
         ({}, "you must provide one of first or last"),
         ({"first": 251}, "`first` must be between 0 and 250, got 251"),
         ({"last": -1}, "`last` must be between 0 and 250, got -1"),
-        ({"first": 2, "after": "not a cursor"}, "Invalid cursor: 'not a cursor'"),
+        ({"first": 2, "after": "not a cursor"}, "Invalid cursor for current pagination sort."),
     ],
 )
 def test_connection_arguments_are_checked(shop, window, message):

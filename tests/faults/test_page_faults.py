@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 
 import pytest
 import requests
 
 from storefront import create_app
-from storefront.caching import store
+from storefront.caching import policies, store
 from tests.support import STRONG_KEY, processes
 from tests.support.ports import free_port
 from tests.web.conftest import csrf_token, post, text
@@ -145,6 +146,11 @@ def test_the_upstream_killed_and_restarted_mid_run(shop, tmp_path):
         assert client.get("/collections/apparel").status_code == 200  # from the last good data
         assert client.get("/collections/bags").status_code == 503  # never seen
         upstream = start_proxy(shop, port)  # back, same address
+        # Shopify failed for that page moments ago: not asked again yet...
+        assert client.get("/collections/bags").status_code == 503
+        # ...but once the backoff is over (the data cache's clock, moved on).
+        cached, now = app.extensions["storefront"], time.time()
+        cached.clock = lambda: now + policies.BACKOFF_SECONDS
         assert client.get("/collections/bags").status_code == 200
     finally:
         upstream.stop()

@@ -149,7 +149,8 @@ def clean(tmp_path):
     """What each page carries of its own on an unpoisoned store: nonces and tokens."""
     app = poisoned_app(None, DEMO_SHOP_CART_DB=str(tmp_path / "clean.sqlite3"),
                        CREATORS_DIR=str(write_creator(tmp_path / "clean", CLEAN_CREATOR)),
-                       PAGE_FAST_PATH="false")
+                       # its own shared cache: the poisoned store's pages are not its
+                       CACHE_DIR=str(tmp_path / "clean-cache"), PAGE_FAST_PATH="false")
     client = visitor(app)
     counts = {}
     for url, _ in PAGES:

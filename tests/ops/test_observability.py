@@ -59,7 +59,7 @@ def test_readyz_is_503_when_shopify_is_down_and_nothing_is_cached(tmp_path):
     reply = app.test_client().get("/readyz")
     assert reply.status_code == 503
     assert reply.get_json() == {"ready": False, "creators": 7, "creator_problems": 0,
-                                "storefront": "unavailable"}
+                                "cache": "ok", "storefront": "unavailable"}
 
 
 def test_logs_are_json_lines_under_gunicorn_and_never_carry_the_token(tmp_path):

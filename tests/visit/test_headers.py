@@ -30,5 +30,7 @@ def test_only_a_shop_over_plain_http_is_named_in_the_policy():
 
 def test_a_shared_page_is_private_revalidated_and_named_by_its_etag():
     assert headers.page("0123abcd") == [
-        ("Cache-Control", "private, no-cache"), ("Vary", "Cookie"), ("ETag", '"0123abcd"'),
+        ("Cache-Control", "private, no-cache"), ("Vary", "Accept-Encoding, Cookie"),
+        ("ETag", '"0123abcd"'),
     ]
+    assert headers.page("0123abcd", "gzip")[2] == ("ETag", '"0123abcd-gzip"')

@@ -6,6 +6,8 @@ file. For each kind of visitor, a first view of every page fills the page cache
 (through the app); the visitor's next view must then take the fast path (or be
 handed to the app, where the app must answer) and get the same status, headers,
 cookies and body from both apps, but for the nonce and the token values.
+Bodies are compared decompressed; a compressed one's headers (Content-Encoding,
+Content-Length, the ETag with its `-gzip`) must match exactly.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from flask.testing import FlaskClient
 
 from storefront.shared_pages import is_shared
 from tests.web.conftest import post
-from tests.web.two_paths import handed_to_app, normal, pair
+from tests.web.two_paths import handed_to_app, normal, pair, text
 
 
 def shared_urls(app: Flask) -> list[str]:
@@ -67,6 +69,7 @@ class Visitor:
     fast: bool = True  # the fast path answers it (else it hands it to the app)
     status: int = 200
     shows: str = ""  # in some compared view (headers or body): the visitor got there
+    coding: str | None = None  # the Content-Encoding of the compared view when it is a 200
 
 
 def _shopping(name: str) -> str:
@@ -104,6 +107,8 @@ def _flash(client: FlaskClient) -> None:
 TRUSTED = {"TRUSTED_HOSTS": "shop.example"}
 PROXIED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "shop.example"}
 STALE = '"0123456789abcdef0123456789abcdef"'
+GZIP = {"Accept-Encoding": "gzip"}
+BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # Chromium's
 VISITORS = {
     "brand": Visitor(),
     "creator link": Visitor(arrive=_credit("/@maya"), shows=_shopping("maya")),
@@ -136,6 +141,33 @@ VISITORS = {
     "if-none-match *": Visitor(if_none_match=lambda etag: "*", status=304),
     "head": Visitor(method="HEAD"),
     "head if-none-match": Visitor(method="HEAD", if_none_match=lambda etag: etag, status=304),
+    # Compression: pages go out gzip, joined from the pieces kept with the page.
+    "gzip": Visitor(headers=GZIP, coding="gzip", shows='-gzip"'),
+    "browser encodings": Visitor(headers=BROWSER, arrive=_shop, coding="gzip",
+                                 shows='aria-label="2 items in your cart"'),
+    "gzip creator": Visitor(headers=GZIP, arrive=_credit("/@leo"), coding="gzip",
+                            shows='class="theme-atelier"'),
+    "gzip first visit": Visitor(headers=GZIP, fresh=True, coding="gzip",
+                                shows="Set-Cookie: session="),
+    "gzip head": Visitor(headers=GZIP, method="HEAD", coding="gzip", shows="Content-Encoding"),
+    "gzip https proxy": Visitor(config={"TRUSTED_PROXY_COUNT": "1"}, headers={**PROXIED, **GZIP},
+                                coding="gzip", shows="Strict-Transport-Security"),
+    "gzip if-none-match": Visitor(headers=GZIP, if_none_match=lambda etag: etag, status=304),
+    "gzip head if-none-match": Visitor(headers=GZIP, method="HEAD",
+                                       if_none_match=lambda etag: etag, status=304),
+    # The browser's copy came plain (or gzip): the same page, still a 304.
+    "gzip, plain copy": Visitor(headers=GZIP, if_none_match=lambda etag: etag.replace("-gzip", ""),
+                                status=304),
+    "plain, gzip copy": Visitor(if_none_match=lambda etag: etag[:-1] + '-gzip"', status=304),
+    "gzip stale if-none-match": Visitor(headers=GZIP, if_none_match=lambda etag: STALE,
+                                        coding="gzip"),
+    # No Brotli for pages (it would cost a whole compression per response): plain.
+    "br only": Visitor(headers={"Accept-Encoding": "br"}, shows="Vary: Accept-Encoding, Cookie"),
+    "gzip refused": Visitor(headers={"Accept-Encoding": "gzip;q=0, br;q=0.5, *;q=0.1"}),
+    "gzip flash message": Visitor(headers=GZIP, before=_flash, fast=False, coding="gzip",
+                                  shows="will be applied to your cart"),
+    "gzip ref link": Visitor(headers=GZIP, ask=lambda url: url + "?ref=maya", fast=False,
+                             status=302),
 }
 
 
@@ -167,6 +199,8 @@ def test_every_shared_page_is_answered_alike_by_both_paths(tmp_path, kind):
         )
         assert served == ([] if visitor.fast else [path]), (kind, path)
         assert fast_reply.status_code == visitor.status, (kind, path)
+        coding = visitor.coding if visitor.status == 200 else None
+        assert fast_reply.headers.get("Content-Encoding") == coding, (kind, path)
         assert normal(fast_reply) == normal(slow_reply), (kind, path)
-        seen += [str(fast_reply.headers), fast_reply.get_data(as_text=True)]
-    assert any(visitor.shows in text for text in seen), visitor.shows
+        seen += [str(fast_reply.headers), text(fast_reply)]
+    assert any(visitor.shows in item for item in seen), visitor.shows

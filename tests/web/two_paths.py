@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import re
+
+import brotli
 
 from storefront import attribution, create_app
 from storefront.web.fastpath import FastPages
@@ -39,9 +42,29 @@ def handed_to_app(app) -> list[str]:
     return served
 
 
+def text(reply) -> str:
+    """The reply's body as text, decompressed as its Content-Encoding says."""
+    body = reply.get_data()
+    coding = reply.headers.get("Content-Encoding")
+    if coding == "gzip":
+        body = gzip.decompress(body)
+    elif coding == "br":
+        body = brotli.decompress(body)
+    else:
+        assert coding is None, coding
+    return body.decode()
+
+
 def normal(reply) -> tuple[int, dict, list, str]:
-    """Status, headers, cookies and body, but for the values that differ on every response."""
+    """Status, headers, cookies and body (decompressed), but for the values that differ
+    on every response. Headers are compared as sent, Content-Length too: the nonce
+    and the token have the same length in every response, and a shared page (the
+    one with an ETag) in gzip carries them uncompressed (compression.stored). Only
+    a body compressed whole (a page with a message) has a length that depends on
+    their random bytes."""
     headers = {k: v for k, v in reply.headers.items() if k not in VARYING}
+    if "Content-Encoding" in headers and "ETag" not in headers:
+        headers["Content-Length"] = "?"
     cookies = [SIGNED.sub(r"\1=?;", c) for c in reply.headers.getlist("Set-Cookie")]
-    body = TOKEN.sub(r'\1?"', NONCE.sub("nonce", reply.get_data(as_text=True)))
+    body = TOKEN.sub(r'\1?"', NONCE.sub("nonce", text(reply)))
     return reply.status_code, headers, cookies, body
