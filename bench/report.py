@@ -87,16 +87,18 @@ def scale_table(results: dict[str, Any]) -> list[str]:
     for base, row in pairs:
         base_mb = base["memory"]["total_kb"] / 1024
         row_mb = row["memory"]["total_kb"] / 1024
+        pss = [r["memory"].get("total_pss_kb", 0) / 1024 for r in (base, row)]
         rows.append((
             base["name"],
             f"{base['creators']:,} -> {row['creators']:,}",
             f"{_number(base['rps'])} -> {_number(row['rps'])}",
             _number(row["ratio_to_baseline"], 2),
             f"{base_mb:,.0f} -> {row_mb:,.0f}",
+            f"{pss[0]:,.0f} -> {pss[1]:,.0f}",
             f"{row_mb - base_mb:+,.0f} MB ({row_mb / base_mb - 1:+.0%})" if base_mb else "n/a",
         ))
     header = ("page", "creator files", "rps", "ratio", "gunicorn RSS MB (master+workers)",
-              "growth")
+              "PSS MB (shared pages split)", "growth")
     return _markdown(header, rows)
 
 

@@ -116,11 +116,30 @@ def _children(pid: int) -> list[int]:
 
 
 def memory(server: Server) -> dict[str, int]:
-    """Resident memory (kB) of gunicorn's master and each worker, and their sum."""
+    """Resident memory (kB) of gunicorn's master and each worker, and their sums.
+
+    `total_kb` adds up RSS, which counts a page shared by several processes (the
+    code and data the workers inherit from the master) once in each of them;
+    `total_pss_kb` adds up PSS, which splits each shared page between the
+    processes sharing it: what the server takes from the machine.
+    """
     master = server.process.pid
-    workers = [_rss_kb(pid) for pid in _children(master)]
+    children = _children(master)
+    workers = [_rss_kb(pid) for pid in children]
     master_kb = _rss_kb(master)
-    return {"master_kb": master_kb, "workers_kb": workers, "total_kb": master_kb + sum(workers)}
+    return {"master_kb": master_kb, "workers_kb": workers, "total_kb": master_kb + sum(workers),
+            "total_pss_kb": sum(_pss_kb(pid) for pid in [master, *children])}
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
 
 
 def cpu_seconds(server: Server) -> float:
