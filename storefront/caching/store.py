@@ -90,8 +90,19 @@ class SafeStore:
         self.failures = 0
 
     @staticmethod
-    def _tiers() -> Tiers | None:
-        return current_app.extensions.get("cache_tiers") if has_app_context() else None
+    def _tiers(app=None) -> Tiers | None:
+        if app is None:
+            if not has_app_context():
+                return None
+            app = current_app
+        return app.extensions.get("cache_tiers")
+
+    def _backend(self, app):
+        """The shared tier's backend: `app`'s own (the page fast path runs without an
+        app context, and pushing one costs more than the lookup), else the current app's."""
+        if app is None:
+            return self._cache
+        return app.extensions.get("cache", {}).get(self._cache, self._cache)
 
     def _failed(self, action: str, error: Exception, tiers: Tiers | None) -> None:
         if tiers is not None:
@@ -105,9 +116,9 @@ class SafeStore:
         log.error("cache %s failed (%d failures in the last minute at most): %r",
                   action, count, error)
 
-    def _shared(self, action: str, call: Callable[[], Any], default: Any) -> Any:
+    def _shared(self, action: str, call: Callable[[], Any], default: Any, app=None) -> Any:
         """`call()` on the shared tier, or `default` when it fails or its breaker is open."""
-        tiers = self._tiers()
+        tiers = self._tiers(app)
         if tiers is not None and not tiers.breaker.allows():
             return default
         try:
@@ -129,14 +140,17 @@ class SafeStore:
 
     # Entries ------------------------------------------------------------------
 
-    def get(self, key: str) -> Any:
-        tiers = self._tiers()
+    def get(self, key: str, app=None) -> Any:
+        """The value under `key`, or None. `app`: the app whose cache to read when
+        there is no app context (the page fast path)."""
+        tiers = self._tiers(app)
         local = tiers.local if tiers is not None else None
         if local is not None:
             value = local.get(key)
             if value is not None:
                 return value
-        value = self._shared("get", lambda: self._cache.get(key), None)
+        backend = self._backend(app)
+        value = self._shared("get", lambda: backend.get(key), None, app)
         if value is not None and local is not None:
             local.set(key, value)
         return value
@@ -172,8 +186,8 @@ class SafeStore:
 
     # Generations ---------------------------------------------------------------
 
-    def generations(self, tags: tuple[str, ...]) -> tuple[int, ...]:
-        tiers = self._tiers()
+    def generations(self, tags: tuple[str, ...], app=None) -> tuple[int, ...]:
+        tiers = self._tiers(app)
         if tiers is None:
             values = self.get_many(*(f"gen:{tag}" for tag in tags))
             return tuple(int(v or 0) for v in values)
@@ -184,8 +198,9 @@ class SafeStore:
         if all(tag in known and now - known[tag][1] < GENERATIONS_SECONDS for tag in tags):
             return tuple(known[tag][0] for tag in tags)
         missing = object()
-        values = self._shared("get_many", lambda: list(self._cache.get_many(
-            *(f"gen:{tag}" for tag in tags))), [missing] * len(tags))
+        backend = self._backend(app)
+        values = self._shared("get_many", lambda: list(backend.get_many(
+            *(f"gen:{tag}" for tag in tags))), [missing] * len(tags), app)
         for tag, value in zip(tags, values, strict=True):
             if value is not missing:
                 known[tag] = (int(value or 0), now)

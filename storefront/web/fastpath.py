@@ -81,7 +81,7 @@ class FastPages:
         if not shared_paths(app).fullmatch(path):
             return None
         query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        cookies = parse_cookie(environ)
+        cookies = parse_cookie(environ).to_dict()  # (a dict: a missing cookie raises nothing)
         decision = referral.decide(app, path, method, query, cookies.get(attribution.COOKIE))
         if decision.redirect_to is not None or decision.cookie != "keep":
             return None
@@ -94,11 +94,10 @@ class FastPages:
             return None  # an untrusted host: the app answers 400
         themes = app.extensions["themes"]
         theme = themes.get(decision.theme) or themes.default()
-        with app.app_context():
-            key = key_for(environ["wsgi.url_scheme"], host, path, query,
-                          creator_part(decision.creator), theme.theme.name,
-                          app.config["SHOPIFY_API_VERSION"])
-            page = store.get(key)
+        key = key_for(environ["wsgi.url_scheme"], host, path, query,
+                      creator_part(decision.creator), theme.theme.name,
+                      app.config["SHOPIFY_API_VERSION"], app)
+        page = store.get(key, app)
         if not isinstance(page, Page):  # a miss, or an entry from before slots
             return None
         count = cart_count(cookies.get(COUNT_COOKIE))

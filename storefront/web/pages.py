@@ -72,20 +72,32 @@ def creator_part(creator) -> str | None:
     return f"{creator.handle}@{creator.revision}" if creator is not None else None
 
 
-def key_for(scheme, host, path, query, creator, theme, api_version) -> str:
-    """The page key; the app and the fast path (web.fastpath) both use this.
+def key_for(scheme, host, path, query, creator, theme, api_version, app=None) -> str:
+    """The page key; the app and the fast path (web.fastpath, which passes `app`)
+    both use this.
 
     Everything a page may print is in it: the scheme and host (canonical and
     Open Graph URLs; Werkzeug writes the host in lower case), and the query but
     for TRACKING, sorted by name only so repeated parameters keep their order
     (views read the first).
     """
-    kept = sorted(((k, v) for k, v in query if not TRACKING.fullmatch(k)), key=lambda kv: kv[0])
-    material = json.dumps([
-        scheme, host.lower(), path, kept, creator, theme, api_version,
-        store.generations(policies.PAGE.tags),
-    ], separators=(",", ":"))
-    return "page:" + hashlib.sha256(material.encode()).hexdigest()
+    kept = tuple(sorted(((k, v) for k, v in query if not TRACKING.fullmatch(k)),
+                        key=lambda kv: kv[0]))
+    inputs = (scheme, host.lower(), path, kept, creator, theme, api_version,
+              store.generations(policies.PAGE.tags, app))
+    known = _KEYS.get(inputs)
+    if known is None:
+        material = json.dumps(inputs, separators=(",", ":"))
+        known = "page:" + hashlib.sha256(material.encode()).hexdigest()
+        if len(_KEYS) >= KEYS_KEPT:
+            _KEYS.clear()  # crude but bounded; the hot pages come back at once
+        _KEYS[inputs] = known
+    return known
+
+
+# Keys already worked out, by what they are made of: a hit then hashes nothing.
+KEYS_KEPT = 20_000
+_KEYS: dict[tuple, str] = {}
 
 
 def rendering_shared() -> bool:
