@@ -9,14 +9,18 @@ Flask-WTF accepts it on the POST that follows, whichever path made the page.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import os
+import re
+import zlib
 from collections.abc import MutableMapping
 
 from itsdangerous import URLSafeTimedSerializer
 
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's
+_BASE64 = re.compile(r"[A-Za-z0-9_-]+")  # a signed cookie's payload (URL-safe, unpadded)
 
 
 def load(serializer, raw: str | None, lifetime_s: int) -> dict | None:
@@ -28,6 +32,30 @@ def load(serializer, raw: str | None, lifetime_s: int) -> dict | None:
     except Exception:  # a bad signature, an old key, garbage: the app starts afresh
         return None
     return data if isinstance(data, dict) else None
+
+
+def may_hold_message(raw: str | None) -> bool:
+    """Whether a session cookie may hold a message to show, read without verifying it.
+
+    For a page with no per-session value (no form): there, a session that does
+    not verify is ignored by the app as well, so only a message matters, and
+    reading the cookie's payload costs a fraction of checking its signature.
+    True when it can't be read: the app then decides.
+    """
+    if not raw:
+        return False
+    payload = raw.rsplit(".", 2)[0]
+    compressed = payload.startswith(".")
+    payload = payload.lstrip(".")
+    if not _BASE64.fullmatch(payload):
+        return True
+    try:
+        data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        if compressed:
+            data = zlib.decompressobj().decompress(data, 1 << 20)  # (bounded)
+    except (ValueError, zlib.error):
+        return True
+    return b"_flashes" in data
 
 
 def shareable(session: MutableMapping) -> bool:

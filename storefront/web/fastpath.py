@@ -7,7 +7,8 @@ It is glue: every decision is made by the code the app's hooks call.
 - Which paths: the routes declared `@shared_page` (`shared_paths`); GET or
   HEAD, without `If-Match` (the app's 412).
 - The visit: `web.referral.decide` (storefront.visit.referral), the session
-  (`SessionOverHttps.load`, `visit.session.shareable`), the CSRF token
+  (`SessionOverHttps.load`, `visit.session.shareable`; on a page without a
+  form only `visit.session.may_hold_message`), the CSRF token
   (`visit.session.csrf_token`) and the cart count (`visit.cart_count`). When
   the decision needs more than a page (a redirect, a referral cookie to set or
   clear, a message to show, a session to replace), the app answers.
@@ -85,9 +86,6 @@ class FastPages:
         decision = referral.decide(app, path, method, query, cookies.get(attribution.COOKIE))
         if decision.redirect_to is not None or decision.cookie != "keep":
             return None
-        session = app.session_interface.load(app, cookies.get(app.config["SESSION_COOKIE_NAME"]))
-        if session is None or not sessions.shareable(session):
-            return None
         try:
             host = get_host(environ, app.config.get("TRUSTED_HOSTS"))
         except SecurityError:
@@ -99,6 +97,13 @@ class FastPages:
                       app.config["SHOPIFY_API_VERSION"], app)
         page = store.get(key, app)
         if not isinstance(page, Page):  # a miss, or an entry from before slots
+            return None
+        raw_session = cookies.get(app.config["SESSION_COOKIE_NAME"])
+        if page.has("csrf"):  # the token comes from the session: it must verify
+            session = app.session_interface.load(app, raw_session)
+            if session is None or not sessions.shareable(session):
+                return None
+        elif sessions.may_hold_message(raw_session):
             return None
         count = cart_count(cookies.get(COUNT_COOKIE))
         values = {"csrf": "", "cart_count": str(count)}

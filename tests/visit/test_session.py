@@ -69,3 +69,19 @@ def test_something_else_under_the_field_is_replaced():
     data = {"csrf_token": ["not", "a", "string"]}
     _, made = sessions.csrf_token(data, STRONG_KEY, "csrf_token")
     assert made and isinstance(data["csrf_token"], str)
+
+
+def test_a_message_is_seen_without_verifying_compressed_or_not():
+    flask_app = app()
+    short = serializer(flask_app).dumps({"_flashes": [("message", "Added.")]})
+    long = serializer(flask_app).dumps({"_flashes": [("message", "Added. " * 50)]})
+    assert long.startswith(".")  # itsdangerous compressed it
+    assert sessions.may_hold_message(short) and sessions.may_hold_message(long)
+    plain = serializer(flask_app).dumps({"csrf_token": "x" * 40, "note": "y" * 400})
+    assert not sessions.may_hold_message(plain)
+    assert not sessions.may_hold_message(None) and not sessions.may_hold_message("")
+
+
+def test_an_unreadable_cookie_may_hold_anything():
+    for raw in ("!!!.x.y", ".bm90IHpsaWI.x.y", "\x00" * 9):
+        assert sessions.may_hold_message(raw)
