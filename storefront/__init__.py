@@ -70,6 +70,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     creators.init_app(app)
     web.init_app(app)
     funnels.init_app(app)
+    from storefront import orders
+
+    orders.init_app(app)
     from storefront import admin
 
     admin.init_app(app)

@@ -207,6 +207,14 @@ SETTINGS = [
             "counts) are kept; daily counts are kept for good", _int_between(1, 3660)),
     Setting("FUNNELS_FLUSH_SECONDS", 2.0, "how often each worker writes its counts",
             _positive_float),
+    Setting("DATABASE_URL", None, "the orders ledger's database: sqlite:///file (relative to "
+            "instance/, or sqlite:////absolute/path) or postgresql://... (default: "
+            "sqlite:///orders.sqlite3 in INSTANCE_DIR)",
+            _matching(r"(sqlite|postgresql(\+\w+)?)://.+",
+                      "sqlite:///file or postgresql://user@host/db")),
+    Setting("ORDERS_CONFLICT", "link", "link or code: who gets an order whose link (the "
+            "_creator attribute or landing page) and discount code name different creators",
+            _one_of("link", "code")),
     Setting("ADMIN_USERNAME", None, "the user name for /admin (unset: /admin is off)"),
     Setting("ADMIN_PASSWORD", None, "the password for /admin: plain, or a hash from "
             "werkzeug.security.generate_password_hash"),

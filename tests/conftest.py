@@ -69,6 +69,7 @@ def own_shared_cache(tmp_path_factory, monkeypatch):
     the default shared tier is a file the processes of one machine share, and one
     test's pages and data must not be another's."""
     monkeypatch.setenv("CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path_factory.mktemp('db')}/orders.db")
 
 
 @pytest.fixture(scope="session")

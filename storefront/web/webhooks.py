@@ -31,6 +31,10 @@ is accepted (older senders) and still de-duplicated by body; one that cannot be
 read is a 400. Triggered-At is unsigned too: it turns away late retries and
 careless replays, while the body key is what holds a captured body to one
 purge a day.
+
+Order topics (storefront.orders.TOPICS) go to the orders ledger instead of
+the shared cache's keys: it stores each delivery durably, de-duplicated by
+the same two keys in its own database, and answers 200 once it is stored.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from storefront import orders
 from storefront.caching import policies, store
 
 log = logging.getLogger(__name__)
@@ -124,6 +129,8 @@ def shopify():
         log.warning("webhook %s refused: triggered %d s ahead of this server's clock",
                     topic[:100], -age)
         return jsonify({"ok": False, "error": "X-Shopify-Triggered-At is in the future"}), 400
+    if topic in orders.TOPICS:
+        return _order(topic, body)
     tags = PURGES.get(topic, ())
     seen = _seen(topic, tags, body)
     if store.state() != "ok":
@@ -137,3 +144,26 @@ def shopify():
     if tags:
         log.info("webhook %s purged %s", topic, ", ".join(tags))
     return jsonify({"ok": True, "topic": topic, "purged": list(tags)})
+
+
+def _order(topic: str, body: bytes):
+    """Hand an order delivery to the ledger; 200 once it is stored, applied or not."""
+    headers = request.headers
+    try:
+        receipt = orders.ledger_for().receive(orders.Delivery(
+            topic=topic, body=body,
+            webhook_id=headers.get("X-Shopify-Webhook-Id"),
+            event_id=headers.get("X-Shopify-Event-Id"),
+            triggered_at=headers.get("X-Shopify-Triggered-At"),
+            shop_domain=headers.get("X-Shopify-Shop-Domain"),
+            api_version=headers.get("X-Shopify-API-Version"),
+        ))
+    except orders.BadDelivery as problem:
+        return jsonify({"ok": False, "error": str(problem)}), 400
+    except orders.Unavailable:
+        # Not stored: Shopify delivers it again later rather than it being lost.
+        return jsonify({"ok": False, "error": "the orders database is unavailable"}), 503
+    if receipt.duplicate:
+        return jsonify({"ok": True, "duplicate": True})
+    # Stored is enough for Shopify: a failure to apply it is ours to retry.
+    return jsonify({"ok": True, "topic": topic, "purged": []})

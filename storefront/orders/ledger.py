@@ -1,0 +1,292 @@
+"""The orders ledger: deliveries stored first, then applied, idempotently and in any order.
+
+`receive` stores a signed delivery (its JSON less personal data, payload.py)
+and commits before anything else is attempted: from then on it is Shopify's
+200, whatever processing does. A repeat (the same X-Shopify-Webhook-Id, or the
+same body on the same topic, which carries nothing new) is recognised by the
+database's unique keys and stored once.
+
+Applying is idempotent and order-free:
+- an order keeps its highest version: updated_at, then the topic and the
+  body's digest to break ties (a total order), so an older orders/updated
+  never rolls an order back, and any arrival order ends on the same row;
+- refunds are kept by id, whether they come in refunds/create or listed in
+  an order; one that arrives before its order waits for it;
+- net sales are recomputed from the order's version and every refund known
+  for it (money.net_sales), never accumulated, so nothing counts twice.
+
+A delivery that fails (a field missing, a bug, the database busy) stays
+stored as `failed` with its error. Each new delivery then retries a few
+failed ones that are due (backoff doubling from a minute, up to
+AUTO_ATTEMPTS tries), and `flask orders retry` retries them all at once
+(after a fix, say); `flask orders failures` lists them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from storefront.orders import credit as credits
+from storefront.orders import db, payload
+from storefront.orders.delivery import (
+    BadDelivery,
+    Delivery,
+    Receipt,
+    Unavailable,
+)
+from storefront.orders.money import net_sales
+from storefront.orders.tables import deliveries, orders, refunds
+
+log = logging.getLogger(__name__)
+
+# Breaks a tie of equal updated_at; a cancellation outranks a payment.
+TOPIC_RANK = {"orders/create": 0, "orders/updated": 1, "orders/paid": 1, "orders/cancelled": 2}
+AUTO_RETRIES_PER_DELIVERY = 3
+AUTO_ATTEMPTS = 8
+FIRST_BACKOFF = timedelta(minutes=1)
+MAX_BACKOFF = timedelta(hours=6)
+MAX_ERROR = 2000
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _short(text: str | None, limit: int) -> str | None:
+    return text[:limit] if text else None
+
+
+class Ledger:
+    """Orders and refunds from Shopify's webhooks, in DATABASE_URL.
+
+    `registry` is the creators registry (credit goes through it); `clock`
+    returns an aware UTC datetime (tests pass their own).
+    """
+
+    def __init__(self, url: str, registry, conflict: str = "link",
+                 clock: Callable[[], datetime] = _utc_now) -> None:
+        self.url = url
+        self.registry = registry
+        self.conflict = conflict
+        self.clock = clock
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, the schema migrated to head on first use in this process (db.py)."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    engine = db.make_engine(self.url)
+                    db.migrate(engine)
+                    self._engine = engine
+        return self._engine
+
+    def _now(self) -> datetime:
+        return self.clock().astimezone(UTC).replace(tzinfo=None)
+
+    # -- receiving -------------------------------------------------------------------
+
+    def receive(self, delivery: Delivery) -> Receipt:
+        """Store `delivery`, then apply it and retry a few failed ones that are due.
+
+        Raises BadDelivery (not a JSON object) or Unavailable (not stored).
+        """
+        try:
+            data = json.loads(delivery.body, parse_float=Decimal)
+            if not isinstance(data, dict):
+                raise BadDelivery("the body is not a JSON object")
+            kept = json.dumps(payload.redact(delivery.topic, data), default=str,
+                              separators=(",", ":"))
+        except (ValueError, RecursionError) as problem:
+            if isinstance(problem, BadDelivery):
+                raise
+            raise BadDelivery("the body is not a JSON object") from None
+        row = {
+            "webhook_id": _short(delivery.webhook_id, 200),
+            "topic": delivery.topic[:100],
+            "body_sha256": hashlib.sha256(delivery.body).hexdigest(),
+            "event_id": _short(delivery.event_id, 200),
+            "triggered_at": _short(delivery.triggered_at, 64),
+            "shop_domain": _short(delivery.shop_domain, 255),
+            "api_version": _short(delivery.api_version, 20),
+            "received_at": self._now(),
+            "body": kept,
+            "status": "pending",
+            "attempts": 0,
+        }
+        try:
+            with self.engine.begin() as conn:
+                delivery_id = conn.execute(insert(deliveries).values(row)).inserted_primary_key[0]
+        except IntegrityError:
+            return Receipt(duplicate=True)
+        except Exception as problem:  # the database unreachable, locked, not migratable...
+            log.exception("order delivery %s not stored", delivery.topic[:100])
+            raise Unavailable(str(problem)) from None
+        error = self.process(delivery_id)
+        self.retry_due()
+        return Receipt(duplicate=False, delivery_id=delivery_id, error=error)
+
+    # -- processing ------------------------------------------------------------------
+
+    def process(self, delivery_id: int) -> str | None:
+        """Apply one stored delivery; None when it is applied, else the error it is kept with."""
+        try:
+            with self.engine.begin() as conn:
+                found = conn.execute(
+                    select(deliveries.c.topic, deliveries.c.body, deliveries.c.body_sha256)
+                    .where(deliveries.c.id == delivery_id)
+                ).one_or_none()
+                if found is None:
+                    return f"no delivery {delivery_id}"
+                self._apply(conn, delivery_id, *found)
+                self._mark(conn, delivery_id, "done", None)
+            return None
+        except payload.BadPayload as problem:
+            error = str(problem)
+            log.warning("order delivery %s failed: %s", delivery_id, error)
+        except Exception as problem:  # kept and retried whatever it was: never lost
+            error = f"{type(problem).__name__}: {problem}"
+            log.exception("order delivery %s failed", delivery_id)
+        try:
+            with self.engine.begin() as conn:
+                self._mark(conn, delivery_id, "failed", error[:MAX_ERROR])
+        except SQLAlchemyError:
+            # Left `pending`: retry_due picks it up too.
+            log.exception("order delivery %s: could not record its failure", delivery_id)
+        return error
+
+    def _mark(self, conn: Connection, delivery_id: int, status: str, error: str | None) -> None:
+        conn.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
+            status=status, error=error, attempts=deliveries.c.attempts + 1,
+            last_attempt_at=self._now()))
+
+    def _apply(self, conn: Connection, delivery_id: int, topic: str, body: str,
+               digest: str) -> None:
+        data = json.loads(body, parse_float=Decimal)
+        if topic == "refunds/create":
+            refund = payload.refund(data)
+            self._keep_refund(conn, refund, delivery_id)
+            self._recompute(conn, refund.order_id)
+            return
+        order = payload.order(data)
+        for refund in order.refunds:
+            self._keep_refund(conn, refund, delivery_id)
+        version = f"{order.updated_at:%Y-%m-%dT%H:%M:%S.%f}|{TOPIC_RANK.get(topic, 1)}|{digest}"
+        current = conn.execute(
+            select(orders.c.version).where(orders.c.order_id == order.id)
+        ).scalar_one_or_none()
+        if current is None or version > current:
+            values = self._order_values(order, version, delivery_id)
+            if current is None:
+                conn.execute(insert(orders).values(order_id=order.id, **values))
+            else:
+                # Conditional, so a newer version written meanwhile is never overwritten.
+                conn.execute(update(orders).where(orders.c.order_id == order.id,
+                                                  orders.c.version < version).values(values))
+        self._recompute(conn, order.id)
+
+    def _order_values(self, order: payload.Order, version: str, delivery_id: int) -> dict:
+        credit = credits.credit(order, self.registry, self.conflict)
+        return {
+            "name": _short(order.name, 64),
+            "created_at": order.created_at,
+            "updated_at": order.updated_at,
+            "version": version,
+            "currency": order.currency,
+            "financial_status": _short(order.financial_status, 32),
+            "cancelled_at": order.cancelled_at,
+            "taxes_included": order.taxes_included,
+            "subtotal": order.subtotal,
+            "tax": order.tax,
+            "reflected_refunds": json.dumps(sorted(r.id for r in order.refunds)),
+            "net_sales": Decimal(0),  # set by _recompute, with the refunds
+            "customer_id": order.customer_id,
+            "discount_codes": json.dumps(list(order.discount_codes)),
+            "landing_site": _short(order.landing_site, 2000),
+            "creator": credit.creator,
+            "credit_rule": credit.rule,
+            "link_creator": credit.link_creator,
+            "code_creator": credit.code_creator,
+            "delivery_id": delivery_id,
+        }
+
+    def _keep_refund(self, conn: Connection, refund: payload.Refund, delivery_id: int) -> None:
+        known = conn.execute(
+            select(refunds.c.refund_id).where(refunds.c.refund_id == refund.id)
+        ).scalar_one_or_none()
+        if known is None:  # a refund never changes once made: the first copy is kept
+            conn.execute(insert(refunds).values(
+                refund_id=refund.id, order_id=refund.order_id, created_at=refund.created_at,
+                subtotal=refund.subtotal, tax=refund.tax, delivery_id=delivery_id))
+
+    def _recompute(self, conn: Connection, order_id: int) -> None:
+        row = conn.execute(select(orders).where(orders.c.order_id == order_id)).one_or_none()
+        if row is None:
+            return  # a refund ahead of its order: applied when the order arrives
+        reflected = set(json.loads(row.reflected_refunds))
+        later = [(r.subtotal, r.tax) for r in conn.execute(
+            select(refunds.c.refund_id, refunds.c.subtotal, refunds.c.tax)
+            .where(refunds.c.order_id == order_id)) if r.refund_id not in reflected]
+        net = net_sales(row.subtotal, row.tax, row.taxes_included,
+                        row.cancelled_at is not None, later, row.currency)
+        conn.execute(update(orders).where(orders.c.order_id == order_id).values(net_sales=net))
+
+    # -- retrying --------------------------------------------------------------------
+
+    def retry_due(self, limit: int = AUTO_RETRIES_PER_DELIVERY) -> None:
+        """Retry up to `limit` failed (or stranded pending) deliveries whose backoff is over."""
+        now = self._now()
+        try:
+            with self.engine.connect() as conn:
+                candidates = conn.execute(
+                    select(deliveries.c.id, deliveries.c.attempts, deliveries.c.received_at,
+                           deliveries.c.last_attempt_at)
+                    .where(deliveries.c.status.in_(("failed", "pending")),
+                           deliveries.c.attempts < AUTO_ATTEMPTS)
+                    .order_by(deliveries.c.id).limit(200)
+                ).all()
+        except SQLAlchemyError:
+            log.exception("could not look for order deliveries to retry")
+            return
+        due = [c.id for c in candidates
+               if (c.last_attempt_at or c.received_at) + _backoff(c.attempts) <= now]
+        for delivery_id in due[:limit]:
+            self.process(delivery_id)
+
+    def retry(self, ids: list[int] | None = None) -> dict[int, str | None]:
+        """Retry the given deliveries, or every failed or pending one; id -> error or None."""
+        with self.engine.connect() as conn:
+            query = select(deliveries.c.id).order_by(deliveries.c.id)
+            if ids:
+                query = query.where(deliveries.c.id.in_(ids))
+            else:
+                query = query.where(or_(deliveries.c.status == "failed",
+                                        deliveries.c.status == "pending"))
+            found = list(conn.execute(query).scalars())
+        return {delivery_id: self.process(delivery_id) for delivery_id in found}
+
+    def failures(self) -> list[dict]:
+        """Deliveries not applied yet: id, topic, received_at, attempts, error."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(deliveries.c.id, deliveries.c.topic, deliveries.c.webhook_id,
+                       deliveries.c.received_at, deliveries.c.status, deliveries.c.attempts,
+                       deliveries.c.error)
+                .where(deliveries.c.status != "done").order_by(deliveries.c.id))
+            return [dict(row._mapping) for row in rows]
+
+
+def _backoff(attempts: int) -> timedelta:
+    # A pending delivery is given a minute: its own request may still be applying it.
+    return min(FIRST_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)

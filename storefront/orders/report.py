@@ -1,0 +1,118 @@
+"""`flask orders report`: orders, net sales and average order value per creator and the brand.
+
+A month of orders by their created_at (UTC), in the shop's currency (a row
+per currency should the shop's have changed). Cancelled orders are left out
+of the count (their net sales are 0); refunds are already in net sales.
+`conflicts` counts orders whose link and code named different creators
+(ORDERS_CONFLICT decided). Commission and payouts come in a later increment.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from storefront.funnels.report import _csv_safe as csv_safe  # the funnels CSV's own rule
+from storefront.orders.money import ZERO, average
+from storefront.orders.tables import orders
+
+BRAND = "(brand)"
+COLUMNS = ["creator", "name", "currency", "orders", "net_sales", "aov", "conflicts"]
+
+
+class BadPeriod(ValueError):
+    pass
+
+
+def month(text: str) -> tuple[datetime, datetime]:
+    """[first moment, first moment of the next month) of YYYY-MM."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise BadPeriod(f"{text!r} is not a month like 2026-11")
+    year, number = map(int, text.split("-"))
+    start = datetime(year, number, 1)
+    end = datetime(year + number // 12, number % 12 + 1, 1)
+    return start, end
+
+
+@dataclass
+class Row:
+    creator: str | None
+    name: str
+    currency: str
+    orders: int = 0
+    net_sales: Decimal = ZERO
+    conflicts: int = 0
+
+    @property
+    def aov(self) -> Decimal | None:
+        return average(self.net_sales, self.orders, self.currency)
+
+    def as_dict(self) -> dict:
+        return {"creator": self.creator or BRAND, "name": self.name, "currency": self.currency,
+                "orders": self.orders, "net_sales": str(self.net_sales),
+                "aov": None if self.aov is None else str(self.aov), "conflicts": self.conflicts}
+
+
+def rows(engine, registry, start: datetime, end: datetime) -> list[Row]:
+    """One row per credited creator (and the brand) and currency, biggest net sales first."""
+    found: dict[tuple[str | None, str], Row] = {}
+    query = select(orders.c.creator, orders.c.currency, orders.c.net_sales,
+                   orders.c.cancelled_at, orders.c.link_creator, orders.c.code_creator) \
+        .where(orders.c.created_at >= start, orders.c.created_at < end)
+    totals: dict[tuple[str | None, str], list] = defaultdict(list)
+    with engine.connect() as conn:
+        for order in conn.execute(query):
+            totals[(order.creator, order.currency)].append(order)
+    for (handle, currency), credited in totals.items():
+        creator = registry.get(handle) if handle else None
+        row = found[(handle, currency)] = Row(
+            handle, creator.name if creator else ("the brand's own store" if not handle else ""),
+            currency)
+        for order in credited:
+            row.net_sales += order.net_sales
+            row.orders += order.cancelled_at is None
+            row.conflicts += bool(order.link_creator and order.code_creator
+                                  and order.link_creator != order.code_creator)
+    return sorted(found.values(), key=lambda r: (-r.net_sales, r.creator or "", r.currency))
+
+
+def as_csv(report: list[Row]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in report:
+        data = row.as_dict()
+        # Text cells may start with = + - @ (names come from files); amounts are ours.
+        writer.writerow([csv_safe(str(data[c])) if c in ("creator", "name") else
+                         ("" if data[c] is None else data[c]) for c in COLUMNS])
+    return out.getvalue()
+
+
+def as_json(report: list[Row], period: str) -> str:
+    return json.dumps({"period": period, "creators": [row.as_dict() for row in report]},
+                      indent=2)
+
+
+def as_table(report: list[Row], period: str) -> str:
+    header = ["creator", "name", "currency", "orders", "net sales", "AOV", "conflicts"]
+    lines = [[row.creator or BRAND, row.name, row.currency, str(row.orders),
+              str(row.net_sales), "-" if row.aov is None else str(row.aov), str(row.conflicts)]
+             for row in report]
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header))]
+
+    def fmt(line):
+        return "  ".join(cell.rjust(w) if i >= 3 else cell.ljust(w)
+                         for i, (cell, w) in enumerate(zip(line, widths, strict=True))).rstrip()
+
+    title = f"Orders {period} (UTC), by credited creator"
+    body = [fmt(header), fmt(["-" * w for w in widths]), *map(fmt, lines)] if lines \
+        else ["no orders"]
+    return "\n".join([title, "", *body]) + "\n"

@@ -1,0 +1,118 @@
+"""The ledger's tables, in SQLAlchemy Core: deliveries as received, orders, refunds.
+
+The schema is created and changed by the Alembic revisions in migrations/;
+these definitions are what the code reads and writes, and a test checks that
+they match what the migrations make.
+
+Money is exact: Numeric on real databases; text on SQLite, which would
+otherwise keep decimals as binary floats (12.10 back as 12.0999...).
+Times are naive UTC, the one form every database stores alike.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData()
+
+
+class Money(TypeDecorator):
+    """A Decimal amount, stored without going through a float on any database."""
+
+    impl = Numeric(20, 4)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(20, 4))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return str(value) if dialect.name == "sqlite" else Decimal(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else Decimal(str(value))
+
+
+# Every signed order delivery, stored before it is processed, so none is lost
+# whatever processing does. A repeat is recognised by Shopify's delivery id,
+# or by the same body on the same topic (the same information twice).
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("webhook_id", String(200), unique=True, nullable=True),
+    Column("topic", String(100), nullable=False),
+    Column("body_sha256", String(64), nullable=False),
+    Column("event_id", String(200), nullable=True),
+    Column("triggered_at", String(64), nullable=True),  # as Shopify wrote it
+    Column("shop_domain", String(255), nullable=True),
+    Column("api_version", String(20), nullable=True),
+    Column("received_at", DateTime, nullable=False),
+    Column("body", Text, nullable=False),  # the JSON body, less personal data (payload.py)
+    Column("status", String(10), nullable=False),  # pending, done, failed
+    Column("error", Text, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_attempt_at", DateTime, nullable=True),
+    UniqueConstraint("topic", "body_sha256", name="uq_deliveries_topic_body"),
+    Index("ix_deliveries_status", "status"),
+)
+
+# One row per Shopify order: its latest known version and what it earned whom.
+orders = Table(
+    "orders", metadata,
+    Column("order_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(64), nullable=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    # updated_at, then topic and body digest to break ties: a total order, so
+    # any delivery order ends on the same version (ledger.py).
+    Column("version", String(120), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("financial_status", String(32), nullable=True),
+    Column("cancelled_at", DateTime, nullable=True),
+    Column("taxes_included", Boolean, nullable=False),
+    Column("subtotal", Money, nullable=False),  # current_subtotal_price_set, shop money
+    Column("tax", Money, nullable=False),  # current_total_tax_set, shop money
+    Column("reflected_refunds", Text, nullable=False),  # JSON ids already in `subtotal`
+    Column("net_sales", Money, nullable=False),
+    Column("customer_id", BigInteger, nullable=True),
+    Column("discount_codes", Text, nullable=False),  # JSON list, as typed
+    Column("landing_site", String(2000), nullable=True),
+    Column("creator", String(64), nullable=True),  # None: the brand
+    Column("credit_rule", String(16), nullable=False),  # attribute, code, landing_site, brand
+    Column("link_creator", String(64), nullable=True),
+    Column("code_creator", String(64), nullable=True),
+    Column("delivery_id", Integer, nullable=True),
+    Index("ix_orders_created_at", "created_at"),
+    Index("ix_orders_creator", "creator"),
+)
+
+# Refunds by id; one may arrive before its order, and waits here for it.
+refunds = Table(
+    "refunds", metadata,
+    Column("refund_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("order_id", BigInteger, nullable=False),
+    Column("created_at", DateTime, nullable=True),
+    Column("subtotal", Money, nullable=False),  # refund line items' subtotal_set, shop money
+    Column("tax", Money, nullable=False),  # their total_tax_set
+    Column("delivery_id", Integer, nullable=True),
+    Index("ix_refunds_order_id", "order_id"),
+)

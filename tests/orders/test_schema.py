@@ -1,0 +1,53 @@
+"""The migrations make the tables the code reads and writes, and run from many places."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+
+from storefront.orders import db
+from storefront.orders.tables import metadata
+
+
+def test_the_migrations_make_the_declared_tables(tmp_path):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'orders.db'}")
+    db.migrate(engine)
+    db.migrate(engine)  # again: nothing to do
+    found = inspect(engine)
+    for table in metadata.sorted_tables:
+        assert {c["name"] for c in found.get_columns(table.name)} == set(table.columns.keys())
+        assert {i["name"] for i in found.get_indexes(table.name)} >= {
+            i.name for i in table.indexes}
+
+
+def test_a_relative_sqlite_file_is_under_the_instance_folder(tmp_path):
+    assert db.database_url(None, str(tmp_path)) == f"sqlite:///{tmp_path}/orders.sqlite3"
+    assert db.database_url("sqlite:///ledger.db", str(tmp_path)) == \
+        f"sqlite:///{tmp_path}/ledger.db"
+    assert db.database_url("sqlite:////srv/ledger.db", str(tmp_path)) == \
+        "sqlite:////srv/ledger.db"
+
+
+def test_the_migrate_command(tmp_path):
+    from storefront import create_app
+
+    app = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "c.sqlite3"),
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"})
+    result = app.test_cli_runner().invoke(args=["orders", "migrate"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "m.db").exists()
+
+
+def test_an_app_that_only_serves_pages_never_loads_the_database_layer(tmp_path):
+    # SQLAlchemy and Alembic take about 20 MB a process: a worker that never
+    # receives an order webhook must not pay for them.
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from storefront import create_app; "
+            "app = create_app({}); app.test_client().get('/healthz'); "
+            "print(sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "INSTANCE_DIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
