@@ -15,9 +15,8 @@ import click
 from flask.cli import AppGroup
 from gunicorn.app.base import BaseApplication
 
-from storefront.demo_shop.carts import SqliteCartStore
-from storefront.demo_shop.shop import DemoShop
-from storefront.demo_shop.web import create_http_app
+# (The shop itself is imported by `serve`: registering the command in a
+# storefront on a real shop must not load the demo shop into every worker.)
 
 demo_shop_cli = AppGroup("demo-shop", help="The embedded demo shop (a Storefront API lookalike).")
 
@@ -87,6 +86,10 @@ def serve(
     catalog: Path | None,
 ) -> None:
     """Serve the Storefront API at http://HOST:PORT/api/<version>/graphql.json."""
+    from storefront.demo_shop.carts import SqliteCartStore
+    from storefront.demo_shop.shop import DemoShop
+    from storefront.demo_shop.web import create_http_app
+
     port = port or _free_port(host)
     if cart_db is None:
         cart_db = Path(tempfile.mkdtemp(prefix="demo-shop-")) / "carts.sqlite3"
