@@ -16,6 +16,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from storefront.spreadsheet import safe_cell
+
 BRAND = ""  # the brand's own store, in the store's keys
 BRAND_LABEL = "(brand)"
 COLUMNS = ["creator", "name", "status", "code", "visits", "unique_visitors", "product_views",
@@ -180,14 +182,9 @@ def as_csv(report: list[Row]) -> str:
     writer.writerow(COLUMNS)
     for row in report:
         data = row.as_dict()
-        writer.writerow([_csv_safe(_cell(data[c])) for c in COLUMNS])
+        writer.writerow([safe_cell(_cell(data[c])) for c in COLUMNS])
     return out.getvalue()
 
-
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ is a formula to a spreadsheet; creator names
-    # come from files anyone on the team may edit.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and text != "-" else text
 
 
 def as_json(report: list[Row], span: Period) -> str:

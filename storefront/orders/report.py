@@ -20,9 +20,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from storefront.funnels.report import _csv_safe as csv_safe  # the funnels CSV's own rule
 from storefront.orders.money import ZERO, average
 from storefront.orders.tables import orders
+from storefront.spreadsheet import safe_cell
 
 BRAND = "(brand)"
 COLUMNS = ["creator", "name", "currency", "orders", "net_sales", "aov", "conflicts"]
@@ -91,7 +91,7 @@ def as_csv(report: list[Row]) -> str:
     for row in report:
         data = row.as_dict()
         # Text cells may start with = + - @ (names come from files); amounts are ours.
-        writer.writerow([csv_safe(str(data[c])) if c in ("creator", "name") else
+        writer.writerow([safe_cell(str(data[c])) if c in ("creator", "name") else
                          ("" if data[c] is None else data[c]) for c in COLUMNS])
     return out.getvalue()
 
