@@ -16,6 +16,7 @@ NONCE = re.compile(r"nonce-[A-Za-z0-9_-]+|nonce=\"[A-Za-z0-9_-]+\"")
 # So does a referral cookie (it is signed with the time of the visit).
 TOKEN = re.compile(r'(name="csrf_token" value="|name="csrf-token" content=")[^"]+"')
 SIGNED = re.compile(rf"^(session|{attribution.COOKIE})=[^;]+;")
+EXPIRES = re.compile(r"Expires=[^;]*;")
 VARYING = {"X-Request-Id", "Content-Security-Policy", "Date", "Set-Cookie"}
 
 
@@ -65,6 +66,8 @@ def normal(reply) -> tuple[int, dict, list, str]:
     headers = {k: v for k, v in reply.headers.items() if k not in VARYING}
     if "Content-Encoding" in headers and "ETag" not in headers:
         headers["Content-Length"] = "?"
-    cookies = [SIGNED.sub(r"\1=?;", c) for c in reply.headers.getlist("Set-Cookie")]
+    # (Expires is written from the clock: the two replies may straddle a second.)
+    cookies = [EXPIRES.sub("Expires=?;", SIGNED.sub(r"\1=?;", c))
+               for c in reply.headers.getlist("Set-Cookie")]
     body = TOKEN.sub(r'\1?"', NONCE.sub("nonce", text(reply)))
     return reply.status_code, headers, cookies, body
