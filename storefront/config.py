@@ -7,9 +7,12 @@ variable and what to do about it, instead of failing later on a request.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,10 @@ MIN_SECRET_LENGTH = 32
 # (fewer: about 1 in 30 million); 40 copies of one character hold 1.
 MIN_KEY_DISTINCT = 8
 WEAK_KEYS = {DEMO_SECRET_KEY, "changeme", "secret", "dev", "development"}
+# With the demo shop and no SHOPIFY_WEBHOOK_SECRET, the demo checkout signs its
+# order webhooks with HMAC-SHA256(SECRET_KEY, this label): every worker derives
+# the same secret, and the store's /webhooks/shopify checks it. Never with a real shop.
+DEMO_WEBHOOK_LABEL = b"storefront.demo-shop.webhook-secret.v1"
 
 CACHE_TYPES = {
     "NullCache",
@@ -85,6 +92,19 @@ def _int_between(low: int, high: int):
         return number
 
     return parse
+
+
+def _percent(value: str) -> Decimal:
+    # A Decimal, never a float: it multiplies money (storefront.orders.commission).
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        raise ValueError("must be a number like 10 or 12.5") from None
+    if not number.is_finite() or not 0 <= number <= 100:
+        raise ValueError("must be a number from 0 to 100")
+    if -number.as_tuple().exponent > 4:
+        raise ValueError("must have at most 4 decimal places")
+    return abs(number) if number.is_zero() else number
 
 
 def _one_of(*choices: str):
@@ -193,6 +213,10 @@ SETTINGS = [
             _one_of("last_click", "first_click")),
     Setting("DEMO_SHOP_CART_DB", None, "the demo shop's cart database file "
             "(default: instance/demo-shop-carts.sqlite3)"),
+    Setting("DEMO_SHOP_WEBHOOK_URL", None, "where the demo shop's orders send their "
+            "webhooks, an http(s):// URL (default: this store's /webhooks/shopify at the "
+            "address the shopper used)", _matching(r"https?://[^\s/]+(/\S*)?",
+                                                    "an http(s):// URL")),
     Setting("MAIN_MENU", "main-menu", "handle of the header menu"),
     Setting("FOOTER_MENU", "footer", "handle of the footer menu"),
     Setting("DEBUG", False, "true or false", _flag),
@@ -210,11 +234,17 @@ SETTINGS = [
     Setting("DATABASE_URL", None, "the orders ledger's database: sqlite:///file (relative to "
             "instance/, or sqlite:////absolute/path) or postgresql://... (default: "
             "sqlite:///orders.sqlite3 in INSTANCE_DIR)",
-            _matching(r"(sqlite|postgresql(\+\w+)?)://.+",
+            _matching(r"(sqlite|postgres|postgresql(\+\w+)?)://.+",
                       "sqlite:///file or postgresql://user@host/db")),
     Setting("ORDERS_CONFLICT", "link", "link or code: who gets an order whose link (the "
             "_creator attribute or landing page) and discount code name different creators",
             _one_of("link", "code")),
+    Setting("COMMISSION_PERCENT", Decimal(10), "the commission of creators whose file has no "
+            "[commission]: a percentage of each credited order's net sales, 0 to 100 "
+            "(e.g. 10 or 12.5)", _percent),
+    Setting("COMMISSION_HOLD_DAYS", 30, "days after an order is placed before its commission "
+            "becomes payable (returns and refunds come in meanwhile), 0 to 365",
+            _int_between(0, 365)),
     Setting("ADMIN_USERNAME", None, "the user name for /admin (unset: /admin is off)"),
     Setting("ADMIN_PASSWORD", None, "the password for /admin: plain, or a hash from "
             "werkzeug.security.generate_password_hash"),
@@ -277,6 +307,11 @@ def _check_signing_key(name: str, key: str) -> None:
     )
 
 
+def demo_webhook_secret(secret_key: str) -> str:
+    """The webhook secret of a store on the demo shop that was given none."""
+    return hmac.new(secret_key.encode(), DEMO_WEBHOOK_LABEL, hashlib.sha256).hexdigest()
+
+
 def _repeats(key: str) -> bool:
     """True for a short pattern over and over (abab..., 0123456701234567...)."""
     return any(key == (key[:size] * (len(key) // size + 1))[:len(key)]
@@ -314,6 +349,8 @@ def _check_together(config: dict[str, Any]) -> None:
             )
     elif not config["SECRET_KEY"]:
         config["SECRET_KEY"] = DEMO_SECRET_KEY
+    if not real_shop and not config["SHOPIFY_WEBHOOK_SECRET"]:
+        config["SHOPIFY_WEBHOOK_SECRET"] = demo_webhook_secret(config["SECRET_KEY"])
     if config["CACHE_TYPE"].startswith("Redis") and not config["CACHE_REDIS_URL"]:
         raise ConfigError(
             f"CACHE_REDIS_URL is missing: CACHE_TYPE={config['CACHE_TYPE']} needs it; "

@@ -1,4 +1,5 @@
-"""`flask creators check | list | new | import`: the creator files from the command line.
+"""`flask creators check | list | new | import | payouts`: the creator files from the command
+line, and the creators' payouts (the orders ledger's, loaded only for that command).
 
 Each command reads CREATORS_DIR (and THEMES_DIR) of the app; `check` and
 `import` exit 1 when something needs fixing, so they can gate a deploy.
@@ -24,7 +25,8 @@ from storefront.creators.registry import Registry
 from storefront.creators.starter import default_name, starter_file
 from storefront.creators.validate import check_data, label_of, scan_context
 
-creators_cli = AppGroup("creators", help="Creator files: check, list, start and import them.")
+creators_cli = AppGroup("creators", help="Creator files: check, list, start and import them; "
+                                        "creator payouts.")
 
 
 def _directory() -> Path:
@@ -215,6 +217,51 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(repr(item) for item in value) + "]"
     return repr(value)
+
+
+@creators_cli.command("payouts")
+@click.option("--period", required=True, help="A month, YYYY-MM (UTC).")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(("table", "csv", "json")),
+    default="table",
+    show_default=True,
+)
+@click.option("--mark-paid", is_flag=True,
+              help="Record the period's payout batch (once per period, ever).")
+def payouts_command(period: str, output: str, mark_paid: bool) -> None:
+    """Commission per creator for a month: orders, net sales, earned, adjustments,
+    payable now, already paid, and the amount to pay (the CSV is for a payments tool).
+
+    Commission becomes payable COMMISSION_HOLD_DAYS after the order. --mark-paid
+    records what is payable now as the period's batch; a period is paid once.
+    """
+    # The orders ledger, and SQLAlchemy with it, is loaded only when this command runs.
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storefront.orders import ledger_for, payouts
+
+    book = ledger_for(current_app)
+    figures = payouts.mark_paid if mark_paid else payouts.statement
+    try:
+        report = figures(book.engine, book.registry, period, book.clock(),
+                         current_app.config["COMMISSION_HOLD_DAYS"])
+    except payouts.BadPeriod as problem:
+        raise click.BadParameter(str(problem), param_hint="--period") from None
+    except payouts.PayoutError as problem:
+        raise click.ClickException(str(problem)) from None
+    except SQLAlchemyError as error:
+        raise click.ClickException(
+            f"cannot use the orders database (DATABASE_URL): {error}") from None
+    if output == "csv":
+        click.echo(payouts.as_csv(report), nl=False)
+    elif output == "json":
+        click.echo(payouts.as_json(report))
+    else:
+        click.echo(payouts.as_table(report), nl=False)
+    if mark_paid:  # on stderr: stdout stays the CSV or JSON a script reads
+        click.echo(f"Recorded payout batch {report.batch.id} for {period}.", err=True)
 
 
 def _add_report() -> None:

@@ -12,19 +12,32 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote
 
 from storefront.creators import rules
-from storefront.creators.model import STATUSES, CollectionRef, Creator, Discount, Hero
+from storefront.creators.model import (
+    STATUSES,
+    CollectionRef,
+    Commission,
+    Creator,
+    Discount,
+    Hero,
+)
 
 TOP_KEYS = (
     "name", "status", "aliases", "avatar", "bio", "theme",
-    "hero", "discount", "collections", "notes", "theme_settings", "social",
+    "hero", "discount", "collections", "notes", "theme_settings", "social", "commission",
 )
 HERO_KEYS = ("title", "subtitle", "image", "cta_label", "cta_url")
 DISCOUNT_KEYS = ("code", "label")
+COMMISSION_KEYS = ("percent", "per_order")
+# The ledger keeps money to 4 decimal places (orders.tables.Money); a per-order
+# amount is then rounded to the shop currency's minor unit on each order.
+COMMISSION_PLACES = 4
+PER_ORDER_MAX = Decimal(1_000_000)
 COLLECTION_KEYS = ("handle", "title")
 THEME_SETTING_KEYS = ("accent", "accent_text", "background", "text")
 SOCIAL_PLATFORMS = ("instagram", "tiktok", "youtube", "x", "pinterest", "website")
@@ -181,6 +194,7 @@ class Checker:
             notes=self.notes(data),
             theme_settings=self.theme_settings(data),
             social=self.social(data),
+            commission=self.commission(data),
         )
 
     def aliases(self, handle: str, data: Mapping[str, Any]) -> tuple[str, ...]:
@@ -237,6 +251,56 @@ class Checker:
         if code is not None and rules.has_space_or_control(code):
             self.add("discount.code", f"{code!r} must not contain spaces or control characters")
         return Discount(code=code or "", label=self.prose(discount, "label", "discount.label"))
+
+    def commission(self, data: Mapping[str, Any]) -> Commission | None:
+        commission = self.table(data, "commission", "[commission]")
+        if commission is None:
+            return None
+        self.known_keys(commission, COMMISSION_KEYS, "commission.")
+        given = [key for key in COMMISSION_KEYS if key in commission]
+        if len(given) != 1:
+            self.add("commission", "set either percent (of net sales, e.g. 15) or per_order "
+                                   '(a fixed amount per order, e.g. "5.00")'
+                     + (", not both" if given else ""))
+            return None
+        key = given[0]
+        path = f"commission.{key}"
+        value = self.decimal(commission, key, path)
+        if value is None:
+            return None
+        if key == "percent":
+            if not 0 <= value <= 100:
+                self.add(path, f"must be between 0 and 100, not {value:f}")
+                return None
+            return Commission(percent=value)
+        if not 0 <= value <= PER_ORDER_MAX:
+            self.add(path, f"must be an amount between 0 and {PER_ORDER_MAX:f}, not {value:f}")
+            return None
+        return Commission(per_order=value)
+
+    def decimal(self, table: Mapping[str, Any], key: str, path: str) -> Decimal | None:
+        """A number written as 15, 12.5 or "12.5", read exactly (Decimal), or None (noted)."""
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self.add(path, f'must be a number like 12.5 or "12.5", not {_kind(value)}')
+            return None
+        # A TOML float reads as the nearest binary number; its shortest repr is the
+        # decimal that was written (12.5, 0.1), so nothing is lost going through it.
+        text = repr(value) if isinstance(value, float) else str(value).strip()
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            self.add(path, f"{value!r} is not a number")
+            return None
+        if not number.is_finite():
+            self.add(path, f"{value!r} is not a number")
+            return None
+        if number.is_zero():
+            number = abs(number)  # -0 is 0 (and must not be kept as "-0")
+        if -number.as_tuple().exponent > COMMISSION_PLACES:
+            self.add(path, f"{value!r} has more than {COMMISSION_PLACES} decimal places")
+            return None
+        return number
 
     def collections(self, data: Mapping[str, Any]) -> tuple[CollectionRef, ...]:
         value = data.get("collections", [])

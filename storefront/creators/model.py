@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
@@ -35,6 +36,21 @@ class Discount:
 
 
 @dataclass(frozen=True, slots=True)
+class Commission:
+    """What the creator earns on an order credited to them: one of the two is set."""
+
+    percent: Decimal | None = None  # of the order's net sales, 0 to 100
+    per_order: Decimal | None = None  # a fixed amount in the shop's currency
+
+    @property
+    def rule(self) -> str:
+        """The rule as the orders ledger keeps it on an order: `percent:15`, `per_order:5.00`."""
+        if self.percent is not None:
+            return f"percent:{self.percent:f}"
+        return f"per_order:{self.per_order:f}"
+
+
+@dataclass(frozen=True, slots=True)
 class CollectionRef:
     handle: str  # a Shopify collection handle
     title: str | None = None  # the creator's own title for it, else the shop's
@@ -57,6 +73,7 @@ class Creator:
     notes: Mapping[str, str] = field(default_factory=_empty)  # product handle -> note
     theme_settings: Mapping[str, str] = field(default_factory=_empty)  # e.g. accent -> "#c0392b"
     social: tuple[tuple[str, str], ...] = ()  # (platform, https URL), in file order
+    commission: Commission | None = None  # None: the shop's default (COMMISSION_PERCENT)
     # Names this version of the file: cached pages dressed for the creator are
     # keyed by it, so an edited file shows at once rather than when they expire.
     revision: str = ""

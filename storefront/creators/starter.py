@@ -44,6 +44,12 @@ status = "active"
 # code = "{code}"
 # label = "10% off everything"
 
+# What they earn on each order credited to them, instead of the shop's default
+# (COMMISSION_PERCENT): percent of the order's net sales (0 to 100), or instead
+# per_order = "5.00", a fixed amount in the shop's currency per order not cancelled.
+# [commission]
+# percent = 15
+
 # Collections on their landing page, in this order: a Shopify collection handle each,
 # and optionally their own title for it (the shop's otherwise).
 # [[collections]]

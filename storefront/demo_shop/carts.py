@@ -82,6 +82,9 @@ class CartStore(Protocol):
     def transact(self, token: str, key: str, change: Change) -> CartRecord | None:
         """Apply `change` atomically; the cart as stored afterwards, or None (as `get`)."""
 
+    def remove(self, token: str, key: str) -> bool:
+        """Forget the cart (its checkout was completed); False when `get` would find none."""
+
 
 class _Freshness:
     """The rules both stores share: the clock, expiry and the key check."""
@@ -139,6 +142,14 @@ class MemoryCartStore(_Freshness):
                 return CartRecord.from_json(text)
             self._carts[token] = self._saved(changed).to_json()
             return CartRecord.from_json(self._carts[token])
+
+    def remove(self, token: str, key: str) -> bool:
+        with self._lock:
+            text = self._carts.get(token)
+            if not self._usable(CartRecord.from_json(text) if text else None, key):
+                return False
+            del self._carts[token]
+            return True
 
 
 class SqliteCartStore(_Freshness):
@@ -221,3 +232,9 @@ class SqliteCartStore(_Freshness):
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    def remove(self, token: str, key: str) -> bool:
+        if self.get(token, key) is None:
+            return False
+        self._connection().execute("DELETE FROM carts WHERE token = ?", (token,))
+        return True

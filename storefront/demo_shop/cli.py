@@ -6,6 +6,8 @@ Registered in the storefront as `flask demo-shop serve`; also runs as
 
 from __future__ import annotations
 
+import os
+import re
 import socket
 import tempfile
 from pathlib import Path
@@ -76,6 +78,13 @@ def _free_port(host: str) -> int:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Another catalog.json (default: the shipped demo catalog).",
 )
+@click.option(
+    "--webhook-url",
+    envvar="DEMO_SHOP_WEBHOOK_URL",
+    help="Where orders placed at the demo checkout send Shopify's order webhooks, e.g. "
+    "http://127.0.0.1:8000/webhooks/shopify (also DEMO_SHOP_WEBHOOK_URL); signed with "
+    "SHOPIFY_WEBHOOK_SECRET from the environment. Unset: orders send none.",
+)
 def serve(
     host: str,
     port: int,
@@ -84,18 +93,29 @@ def serve(
     threads: int,
     cart_db: Path | None,
     catalog: Path | None,
+    webhook_url: str | None,
 ) -> None:
     """Serve the Storefront API at http://HOST:PORT/api/<version>/graphql.json."""
+    from storefront import lifecycle
     from storefront.demo_shop.carts import SqliteCartStore
     from storefront.demo_shop.shop import DemoShop
     from storefront.demo_shop.web import create_http_app
 
+    # The secret comes from the environment only: a command line is visible to
+    # every user of the machine.
+    secret = os.environ.get("SHOPIFY_WEBHOOK_SECRET") or None
+    if webhook_url and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", webhook_url):
+        raise click.BadParameter("give an http(s):// URL", param_hint="--webhook-url")
+    if webhook_url and not secret:
+        raise click.UsageError("--webhook-url needs SHOPIFY_WEBHOOK_SECRET in the environment: "
+                               "the secret the store checks the webhooks' signatures with.")
     port = port or _free_port(host)
     if cart_db is None:
         cart_db = Path(tempfile.mkdtemp(prefix="demo-shop-")) / "carts.sqlite3"
     base_url = f"http://{host}:{port}"
     shop = DemoShop(catalog, carts=SqliteCartStore(cart_db), base_url=base_url)
-    app = create_http_app(shop, token, latency_ms=latency_ms)
+    app = create_http_app(shop, token, latency_ms=latency_ms, webhook_url=webhook_url or None,
+                          webhook_secret=secret)
 
     def when_ready(server: Any) -> None:
         click.echo(
@@ -116,5 +136,7 @@ def serve(
             "loglevel": "warning",
             "accesslog": None,
             "when_ready": when_ready,
+            # The worker resumes sending webhooks an earlier run left unsent.
+            "post_worker_init": lambda worker: lifecycle.start_all(),
         },
     ).run()

@@ -1,14 +1,17 @@
 """The demo shop on the web: its files, its checkout page, and its Shopify-like HTTP API.
 
 `blueprint(shop)` is mounted in the storefront when it runs on the demo shop
-(images and the checkout page its carts point to). `create_http_app()` is the
-standalone server: the same blueprint plus `POST /api/<version>/graphql.json`,
-answering any HTTP client the way Shopify's Storefront API does, and
-`GET /_stats` (`POST /_stats/reset`): how many GraphQL requests it received, by
-operation, so a benchmark can tell how many Storefront requests a page view costs.
-`POST /_latency` changes the added delay while it runs (a slow Shopify, for
-tests), and `GET /_stats/wait?in_flight=N` answers once N requests are being
-delayed at once.
+(images, the checkout page its carts point to, and the order pages behind its
+"Place order" button: order_views.py). Orders send Shopify's order webhooks
+through an outbox (outbox.py), signed with the app's SHOPIFY_WEBHOOK_SECRET.
+
+`create_http_app()` is the standalone server: the same blueprint plus
+`POST /api/<version>/graphql.json`, answering any HTTP client the way
+Shopify's Storefront API does, and `GET /_stats` (`POST /_stats/reset`): how
+many GraphQL requests it received, by operation, so a benchmark can tell how
+many Storefront requests a page view costs. `POST /_latency` changes the added
+delay while it runs (a slow Shopify, for tests), and
+`GET /_stats/wait?in_flight=N` answers once N requests are being delayed at once.
 """
 
 from __future__ import annotations
@@ -26,17 +29,29 @@ from pathlib import Path
 from typing import Any
 
 from babel.numbers import format_currency
-from flask import Blueprint, Flask, Response, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
 from graphql import parse
 from werkzeug.exceptions import HTTPException
 
-from storefront.demo_shop import ids
+from storefront import lifecycle
+from storefront.demo_shop import ids, order_views
 from storefront.demo_shop.context import CHECKOUTS_PATH, FILES_PATH
+from storefront.demo_shop.orders import OrderBook
+from storefront.demo_shop.outbox import Sender
 from storefront.demo_shop.shop import DemoShop
 
 FILE_MAX_AGE = 365 * 24 * 3600  # catalog images never change under the same name
 VERSION = re.compile(r"\d{4}-\d{2}")
 CHECKOUT_DOCUMENT = parse((Path(__file__).parent / "checkout.graphql").read_text())
+API_VERSION = "2026-04"  # of the webhooks' payloads, unless the app names its own
 
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 TOKEN_HEADERS = ("X-Shopify-Storefront-Access-Token", "Shopify-Storefront-Private-Token")
@@ -50,8 +65,16 @@ def money(value: dict[str, Any] | Decimal | None) -> str:
     return format_currency(value, "USD", locale="en_US")
 
 
-def blueprint(shop: DemoShop) -> Blueprint:
-    """Catalog files and the checkout page of `shop`."""
+def blueprint(
+    shop: DemoShop, orders: OrderBook | None = None, sender: Sender | None = None
+) -> Blueprint:
+    """Catalog files, the checkout page and the order pages of `shop`.
+
+    Orders go into `orders` (default: the shop's cart file). Their webhooks
+    are sent by `sender` (default: one made from the app's settings when the
+    blueprint is registered, its thread started with the app's other threads).
+    """
+    book = orders if orders is not None else OrderBook.beside(shop)
     bp = Blueprint(
         "demo_shop",
         __name__,
@@ -84,12 +107,31 @@ def blueprint(shop: DemoShop) -> Blueprint:
         )
         cart = (result.data or {}).get("cart") if result else None
         if cart is None:
+            placed = book.of_cart(token, request.args.get("key", "")) if result else None
+            if placed:  # the cart became an order: a checkout is done once
+                return redirect(order_views.order_url(*placed), 303)
             return render_template("demo_shop/checkout_missing.html"), 404, headers
         return (
-            render_template("demo_shop/checkout.html", money=money, **_checkout_view(cart)),
+            render_template("demo_shop/checkout.html", money=money, token=token,
+                            key=request.args.get("key", ""), **_checkout_view(cart)),
             200,
             headers,
         )
+
+    order_views.add_routes(bp, book, money)
+
+    @bp.record_once
+    def start_sending(state) -> None:
+        config = state.app.config
+        webhooks = sender or Sender(
+            book.outbox,
+            secret=config.get("SHOPIFY_WEBHOOK_SECRET"),
+            shop_domain=shop.catalog.shop.host,
+            api_version=config.get("SHOPIFY_API_VERSION") or API_VERSION,
+        )
+        state.app.extensions[order_views.SENDER] = webhooks
+        # Each serving process resumes what an earlier run left unsent.
+        lifecycle.on_start(state.app, webhooks.resume)
 
     return bp
 
@@ -224,10 +266,24 @@ def _operation_name() -> str | None:
     return name if isinstance(name, str) else None
 
 
-def create_http_app(shop: DemoShop, token: str, latency_ms: int = 0) -> Flask:
-    """The demo shop as its own server, answering like Shopify's Storefront API."""
+def create_http_app(
+    shop: DemoShop,
+    token: str,
+    latency_ms: int = 0,
+    *,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    orders: OrderBook | None = None,
+    sender: Sender | None = None,
+) -> Flask:
+    """The demo shop as its own server, answering like Shopify's Storefront API.
+
+    Orders placed at its checkout send their webhooks to `webhook_url`, signed
+    with `webhook_secret` (none: they are listed as not sent).
+    """
     app = Flask(__name__)
-    app.register_blueprint(blueprint(shop))
+    app.config.update(DEMO_SHOP_WEBHOOK_URL=webhook_url, SHOPIFY_WEBHOOK_SECRET=webhook_secret)
+    app.register_blueprint(blueprint(shop, orders, sender))
     stats = RequestStats()
     latency = Latency(latency_ms)
 

@@ -45,7 +45,8 @@ def ledger_for(app: Flask | None = None):
 
                 url = database_url(app.config["DATABASE_URL"], app.instance_path)
                 found = app.extensions["orders"] = Ledger(
-                    url, app.extensions["creators"], app.config["ORDERS_CONFLICT"])
+                    url, app.extensions["creators"], app.config["ORDERS_CONFLICT"],
+                    commission_percent=app.config["COMMISSION_PERCENT"])
     return found
 
 

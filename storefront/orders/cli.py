@@ -1,10 +1,14 @@
-"""`flask orders ...`: migrate the ledger's database, list and retry failed deliveries."""
+"""`flask orders ...`: migrate the ledger's database, list and retry failed deliveries,
+report, and import the orders of Shopify's order export."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
+from storefront.orders import Unavailable
 from storefront.orders import ledger_for as ledger
 
 orders_cli = AppGroup("orders", help="The orders ledger fed by Shopify's order webhooks.")
@@ -18,7 +22,10 @@ def _database_errors() -> type[Exception]:
 
 
 def _failing(error: Exception) -> click.ClickException:
-    return click.ClickException(f"cannot use the orders database ({ledger().url}): {error}")
+    from storefront.orders.db import shown  # (the password, if any, as ***)
+
+    return click.ClickException(f"cannot use the orders database ({shown(ledger().url)}): "
+                                f"{error}")
 
 
 @orders_cli.command("migrate")
@@ -30,7 +37,7 @@ def migrate_command() -> None:
         db.migrate(ledger().engine)
     except _database_errors() as error:
         raise _failing(error) from None
-    click.echo(f"orders database at the current revision: {ledger().url}")
+    click.echo(f"orders database at the current revision: {db.shown(ledger().url)}")
 
 
 @orders_cli.command("failures")
@@ -88,3 +95,65 @@ def report_command(period: str | None, output: str) -> None:
         click.echo(report.as_json(rows, period))
     else:
         click.echo(report.as_table(rows, period), nl=False)
+
+
+@orders_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True,
+                                        path_type=Path))
+@click.option("--apply", "apply_", is_flag=True,
+              help="Import the orders (without it: only say what the import would do).")
+def import_command(file: Path, apply_: bool) -> None:
+    """Credit the orders of Shopify admin's order export (Orders > Export, CSV) FILE.
+
+    A dry run unless --apply. Each order goes through the ledger like a
+    webhook (topic orders/import), so importing the same file again adds
+    nothing, and an import never overrides what a webhook said.
+    """
+    from storefront.orders import backfill
+
+    try:
+        export = backfill.read(file)
+    except backfill.NotAnExport as problem:
+        raise click.ClickException(f"{file.name}: {problem}") from None
+    except OSError as error:
+        raise click.ClickException(f"cannot read {file}: {error.strerror or error}") from None
+    book = ledger()
+    summary = backfill.summarize(export, book.registry, book.conflict)
+    mode = "importing" if apply_ else "dry run: nothing is stored (--apply imports)"
+    click.echo(f"{file.name}: {len(export.orders)} order(s) on {export.rows} row(s); {mode}")
+    _echo_summary(summary)
+    for problem in export.problems:
+        click.echo(f"skipped, {problem}")
+    if not apply_:
+        return
+    try:
+        done = backfill.apply(book, export)
+    except _database_errors() as error:
+        raise _failing(error) from None
+    except Unavailable as error:
+        raise _failing(error) from None
+    for exported, error in done.failed:
+        click.echo(f"failed, line {exported.line} ({exported.name!r}): {error}")
+    click.echo(f"imported: {done.new} new, {done.already} already imported, "
+               f"{len(done.failed)} failed, {len(export.problems)} skipped")
+    if done.failed:
+        click.echo("(failed orders are stored: `flask orders failures` lists them, "
+                   "`flask orders retry` applies them again)")
+    if done.failed or export.problems:
+        raise SystemExit(1)
+
+
+def _echo_summary(summary) -> None:
+    if not summary.orders:
+        return
+    click.echo("credit: " + ", ".join(f"{rule} {count}"
+                                      for rule, count in sorted(summary.rules.items())))
+    rows = sorted(summary.creators.items(),
+                  key=lambda item: (-item[1].net_sales, item[0][0] or "", item[0][1]))
+    for (handle, currency), tally in rows:
+        cancelled = f", {tally.cancelled} cancelled" if tally.cancelled else ""
+        click.echo(f"  {handle or '(brand)'}: {tally.orders} order(s){cancelled}, "
+                   f"net sales {tally.net_sales} {currency}")
+    click.echo("net sales: " + ", ".join(f"{total} {currency}" for currency, total
+                                         in sorted(summary.net_sales.items()))
+               + f" ({summary.refunded} order(s) with refunds)")

@@ -4,8 +4,20 @@ SQLite (the default, one file under INSTANCE_DIR) is shared by the workers of
 one machine: WAL lets readers go on while one writes, and every transaction
 starts with BEGIN IMMEDIATE, so two workers applying deliveries of one order
 queue for the write lock instead of one failing half-way ("database is
-locked" on upgrading a read to a write). PostgreSQL comes with several
-instances (a later increment); nothing here is SQLite-only SQL.
+locked" on upgrading a read to a write).
+
+PostgreSQL (`DATABASE_URL=postgresql://...`) is for several instances: each
+worker keeps a small pool of its own, checks a connection before using it
+(a server restart or an idle cut by a firewall costs a reconnect, not a
+failed webhook), and gives up connecting after CONNECT_TIMEOUT seconds, so a
+dead server is a quick 503 (Shopify sends the delivery again) rather than a
+worker hung until gunicorn kills it. Deliveries of one order, applied by
+several instances at once, take turns (lock_order). The driver (psycopg 3)
+is imported by SQLAlchemy only when such an engine is made. A process that
+forks (gunicorn's master, should it ever use the ledger before its workers
+start) leaves its connections to itself: the child drops the inherited pools
+without closing them (a connection used by two processes corrupts both
+sides' sessions).
 
 Migrations run to head on the ledger's first use in each process, and by
 `flask orders migrate`: the default database is a local file nobody is told to
@@ -16,16 +28,30 @@ drop the subscription. The first use rather than create_app: most apps built
 
 from __future__ import annotations
 
+import os
+import weakref
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant: it names the one lock every instance takes to migrate on PostgreSQL.
 PG_MIGRATION_LOCK = 71_6_2026
+# PostgreSQL, per process: gunicorn runs WEB_CONCURRENCY workers of GUNICORN_THREADS
+# threads on each instance, each worker with its own pool, and the server's
+# max_connections (100 by default) is shared by all of them. Two kept open, up
+# to six while a burst of webhooks lasts; a thread waits POOL_TIMEOUT for one.
+POOL_SIZE = 2
+MAX_OVERFLOW = 4
+POOL_TIMEOUT = 10
+# Seconds to reach the server (libpq's connect_timeout, unless the URL sets
+# one): well inside the 5 s Shopify waits for a webhook's answer.
+CONNECT_TIMEOUT = 3
+# The engines made in this process, so that a forked child can drop them.
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def database_url(setting: str | None, instance_path: str) -> str:
@@ -33,6 +59,13 @@ def database_url(setting: str | None, instance_path: str) -> str:
     if not setting:
         return f"sqlite:///{Path(instance_path) / 'orders.sqlite3'}"
     url = make_url(setting)
+    if url.drivername in ("postgresql", "postgres"):
+        # Users write postgresql:// (libpq's form, what hosting providers hand
+        # out; some still say postgres://). To SQLAlchemy the first means
+        # psycopg2 and the second nothing at all; the driver shipped
+        # (requirements.txt) is psycopg 3. (render_as_string: str() would hide
+        # the password as ***, and connecting needs it.)
+        return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         path = Path(url.database)
         if not path.is_absolute():
@@ -40,10 +73,41 @@ def database_url(setting: str | None, instance_path: str) -> str:
     return setting
 
 
+def shown(url: str) -> str:
+    """`url` fit for messages and logs: its password, if any, as ***."""
+    try:
+        return str(make_url(url))
+    except Exception:  # not a URL at all: nothing of it is shown
+        return "(a DATABASE_URL that is not a URL)"
+
+
 def make_engine(url: str) -> Engine:
+    """An engine for `url` (as database_url returns it), set up for its database."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+    if parsed.get_backend_name() == "sqlite":
+        engine = _sqlite_engine(url, parsed)
+    elif parsed.get_backend_name() == "postgresql":
+        timeout = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT}
+        engine = create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE,
+                               max_overflow=MAX_OVERFLOW, pool_timeout=POOL_TIMEOUT,
+                               connect_args=timeout)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    _engines.add(engine)
+    return engine
+
+
+def _drop_inherited_pools() -> None:
+    # In a forked child: forget the parent's connections without closing them
+    # (closing would end the parent's sessions too); new ones are made on use.
+    for engine in list(_engines):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_drop_inherited_pools)
+
+
+def _sqlite_engine(url: str, parsed) -> Engine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 15})
@@ -62,6 +126,23 @@ def make_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def lock_order(connection: Connection, order_id: int) -> None:
+    """Hold order `order_id` for the rest of this transaction: its deliveries apply one at a time.
+
+    On PostgreSQL, a transaction-scoped advisory lock keyed on the order id,
+    taken before anything of the order is read. Not SELECT ... FOR UPDATE:
+    that locks rows that exist, and an order's first delivery has none yet,
+    so two instances could both insert it (one failing on the key), or a
+    refund could be kept while its order is being inserted, each transaction
+    blind to the other's row, and net sales would miss the refund. A key
+    shared with PG_MIGRATION_LOCK would only make that order wait for a
+    migration. SQLite needs nothing: BEGIN IMMEDIATE (above) already lets one
+    writer in at a time.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(order_id)})")
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:

@@ -13,7 +13,11 @@ Applying is idempotent and order-free:
 - refunds are kept by id, whether they come in refunds/create or listed in
   an order; one that arrives before its order waits for it;
 - net sales are recomputed from the order's version and every refund known
-  for it (money.net_sales), never accumulated, so nothing counts twice.
+  for it (money.net_sales), never accumulated, so nothing counts twice;
+- so is the creator's commission (commission.py), with the rule the order
+  keeps from when it was first credited to that creator: editing a creator
+  file later does not re-price past orders (a credit moved to another
+  creator takes the new creator's rule).
 
 A delivery that fails (a field missing, a bug, the database busy) stays
 stored as `failed` with its error. Each new delivery then retries a few
@@ -32,9 +36,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy import Connection, Engine, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from storefront.orders import commission as commissions
 from storefront.orders import credit as credits
 from storefront.orders import db, payload
 from storefront.orders.delivery import (
@@ -49,7 +54,8 @@ from storefront.orders.tables import deliveries, orders, refunds
 log = logging.getLogger(__name__)
 
 # Breaks a tie of equal updated_at; a cancellation outranks a payment.
-TOPIC_RANK = {"orders/create": 0, "orders/updated": 1, "orders/paid": 1, "orders/cancelled": 2}
+TOPIC_RANK = {"orders/import": -1, "orders/create": 0, "orders/updated": 1, "orders/paid": 1,
+              "orders/cancelled": 2}  # an import (backfill.py) is outranked by any webhook
 AUTO_RETRIES_PER_DELIVERY = 3
 AUTO_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(minutes=1)
@@ -69,15 +75,18 @@ class Ledger:
     """Orders and refunds from Shopify's webhooks, in DATABASE_URL.
 
     `registry` is the creators registry (credit goes through it); `clock`
-    returns an aware UTC datetime (tests pass their own).
+    returns an aware UTC datetime (tests pass their own); `commission_percent`
+    is the rule of creators whose file has no [commission] (COMMISSION_PERCENT).
     """
 
     def __init__(self, url: str, registry, conflict: str = "link",
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+                 clock: Callable[[], datetime] = _utc_now,
+                 commission_percent: Decimal | str = commissions.DEFAULT_PERCENT) -> None:
         self.url = url
         self.registry = registry
         self.conflict = conflict
         self.clock = clock
+        self.commission_percent = Decimal(str(commission_percent))
         self._engine: Engine | None = None
         self._lock = threading.Lock()
 
@@ -89,6 +98,7 @@ class Ledger:
                 if self._engine is None:
                     engine = db.make_engine(self.url)
                     db.migrate(engine)
+                    self._price_unpriced(engine)
                     self._engine = engine
         return self._engine
 
@@ -176,10 +186,12 @@ class Ledger:
         data = json.loads(body, parse_float=Decimal)
         if topic == "refunds/create":
             refund = payload.refund(data)
+            db.lock_order(conn, refund.order_id)  # one delivery of an order at a time
             self._keep_refund(conn, refund, delivery_id)
             self._recompute(conn, refund.order_id)
             return
         order = payload.order(data)
+        db.lock_order(conn, order.id)
         for refund in order.refunds:
             self._keep_refund(conn, refund, delivery_id)
         version = f"{order.updated_at:%Y-%m-%dT%H:%M:%S.%f}|{TOPIC_RANK.get(topic, 1)}|{digest}"
@@ -219,7 +231,48 @@ class Ledger:
             "link_creator": credit.link_creator,
             "code_creator": credit.code_creator,
             "delivery_id": delivery_id,
+            "commission": Decimal(0),  # set by _recompute, from net sales
+            "commission_rule": self._commission_rule(order.id, credit.creator),
         }
+
+    # -- commission ------------------------------------------------------------------
+
+    def _rule_of(self, handle: str) -> str:
+        """The creator's rule as their file says now, else the shop's default."""
+        creator = self.registry.get(handle)
+        if creator is not None and creator.commission is not None:
+            return creator.commission.rule
+        return commissions.percent_rule(self.commission_percent)
+
+    def _commission_rule(self, order_id: int, creator: str | None):
+        """The rule for the order's row: the one it already keeps for `creator`, else
+        `creator`'s rule now (first credited, or credited to another creator now)."""
+        if creator is None:
+            return None  # the brand's: no commission
+        # One SQL expression serves both the insert and the update (_apply): the
+        # subquery reads the row as it was before the statement, in SQLite as in
+        # PostgreSQL, and finds nothing for a new order or a new creator.
+        kept = orders.alias("kept")
+        fixed = select(kept.c.commission_rule).where(
+            kept.c.order_id == order_id, kept.c.creator == creator).scalar_subquery()
+        return func.coalesce(fixed, self._rule_of(creator))
+
+    def _price_unpriced(self, engine: Engine) -> None:
+        """Price the credited orders stored before the ledger knew commission (revision
+        0002 added it): each gets its creator's rule as the files say now."""
+        with engine.begin() as conn:
+            unpriced = list(conn.execute(
+                select(orders.c.order_id, orders.c.creator)
+                .where(orders.c.creator.is_not(None), orders.c.commission_rule.is_(None))
+                # In id order, so two processes pricing at once take the order
+                # locks in one order and never deadlock.
+                .order_by(orders.c.order_id)))
+            for order_id, creator in unpriced:
+                db.lock_order(conn, order_id)
+                conn.execute(update(orders).where(orders.c.order_id == order_id,
+                                                  orders.c.commission_rule.is_(None))
+                             .values(commission_rule=self._rule_of(creator)))
+                self._recompute(conn, order_id)
 
     def _keep_refund(self, conn: Connection, refund: payload.Refund, delivery_id: int) -> None:
         known = conn.execute(
@@ -240,7 +293,10 @@ class Ledger:
             .where(refunds.c.order_id == order_id)) if r.refund_id not in reflected]
         net = net_sales(row.subtotal, row.tax, row.taxes_included,
                         row.cancelled_at is not None, later, row.currency)
-        conn.execute(update(orders).where(orders.c.order_id == order_id).values(net_sales=net))
+        earned = commissions.commission(row.commission_rule, net, row.cancelled_at is not None,
+                                        row.currency)
+        conn.execute(update(orders).where(orders.c.order_id == order_id).values(
+            net_sales=net, commission=earned))
 
     # -- retrying --------------------------------------------------------------------
 

@@ -1,11 +1,13 @@
-"""The ledger's tables, in SQLAlchemy Core: deliveries as received, orders, refunds.
+"""The ledger's tables, in SQLAlchemy Core: deliveries as received, orders, refunds, payouts.
 
 The schema is created and changed by the Alembic revisions in migrations/;
 these definitions are what the code reads and writes, and a test checks that
 they match what the migrations make.
 
-Money is exact: Numeric on real databases; text on SQLite, which would
-otherwise keep decimals as binary floats (12.10 back as 12.0999...).
+Money is exact: Numeric on real databases, without a fixed scale, so an
+amount comes back as it was written (90.00, or 11345 yen), as on SQLite;
+text on SQLite, which would otherwise keep decimals as binary floats (12.10
+back as 12.0999...).
 Times are naive UTC, the one form every database stores alike.
 """
 
@@ -18,6 +20,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -35,13 +38,13 @@ metadata = MetaData()
 class Money(TypeDecorator):
     """A Decimal amount, stored without going through a float on any database."""
 
-    impl = Numeric(20, 4)
+    impl = Numeric()
     cache_ok = True
 
     def load_dialect_impl(self, dialect):
         if dialect.name == "sqlite":
             return dialect.type_descriptor(String(40))
-        return dialect.type_descriptor(Numeric(20, 4))
+        return dialect.type_descriptor(Numeric())
 
     def process_bind_param(self, value, dialect):
         if value is None:
@@ -101,8 +104,13 @@ orders = Table(
     Column("link_creator", String(64), nullable=True),
     Column("code_creator", String(64), nullable=True),
     Column("delivery_id", Integer, nullable=True),
+    # What the creator earns on it (commission.py): from net_sales, with the rule
+    # fixed when the order was first credited to its creator (None: the brand's).
+    Column("commission", Money, nullable=False),
+    Column("commission_rule", String(40), nullable=True),  # percent:15, per_order:5.00
     Index("ix_orders_created_at", "created_at"),
     Index("ix_orders_creator", "creator"),
+    Index("ix_orders_customer_created", "customer_id", "created_at"),  # new customers
 )
 
 # Refunds by id; one may arrive before its order, and waits here for it.
@@ -115,4 +123,36 @@ refunds = Table(
     Column("tax", Money, nullable=False),  # their total_tax_set
     Column("delivery_id", Integer, nullable=True),
     Index("ix_refunds_order_id", "order_id"),
+)
+
+# One payout batch per month (`flask creators payouts --mark-paid`, payouts.py):
+# the period is unique, so a month is never paid twice.
+payout_batches = Table(
+    "payout_batches", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("period", String(7), nullable=False),  # YYYY-MM
+    Column("created_at", DateTime, nullable=False),
+    Column("hold_days", Integer, nullable=False),  # COMMISSION_HOLD_DAYS when it was made
+    UniqueConstraint("period", name="uq_payout_batches_period"),
+)
+
+# What a batch paid a creator for one order: the commission not paid before
+# (negative: a clawback after a refund). `sequence` numbers the items of an
+# order (1, 2, ...) from what was paid when the batch was made: two batches
+# made at once from the same state both take the same number, and the second
+# fails on the unique key, so an order's commission is never paid twice.
+payout_items = Table(
+    "payout_items", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("payout_batches.id", name="fk_payout_items_batch"),
+           nullable=False),
+    Column("order_id", BigInteger, ForeignKey("orders.order_id", name="fk_payout_items_order"),
+           nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("creator", String(64), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount", Money, nullable=False),
+    UniqueConstraint("order_id", "sequence", name="uq_payout_items_order_sequence"),
+    UniqueConstraint("batch_id", "order_id", "creator", name="uq_payout_items_batch_order"),
+    Index("ix_payout_items_creator", "creator"),
 )

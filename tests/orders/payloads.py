@@ -49,8 +49,14 @@ def order(order_id: int = 820982911946154508, *, subtotal: str = "90.00", tax: s
           codes: tuple[str, ...] = (), landing_site: str | None = "/",
           taxes_included: bool = False, financial_status: str = "pending",
           cancelled: datetime | None = None, refunds: tuple[dict, ...] = (),
-          customer_id: int = 115310627314723954) -> dict:
-    """An orders/* body; `subtotal` and `tax` are the current_* amounts (after refunds listed)."""
+          customer_id: int | None = 115310627314723954,
+          created: datetime | None = None) -> dict:
+    """An orders/* body; `subtotal` and `tax` are the current_* amounts (after refunds listed).
+
+    `created` is the order's created_at (CREATED by default; updated_at follows
+    it unless given); `customer_id=None` makes an order without a customer.
+    """
+    created = created or CREATED
     attributes = [{"name": "gift_message", "value": "Happy birthday, Jo!"}]
     if creator:
         attributes += [{"name": "_creator", "value": creator},
@@ -63,9 +69,9 @@ def order(order_id: int = 820982911946154508, *, subtotal: str = "90.00", tax: s
         "order_number": 1001,
         "email": "jo@example.com",
         "phone": "+15551234567",
-        "created_at": _time(CREATED),
-        "updated_at": _time(updated or CREATED),
-        "processed_at": _time(CREATED),
+        "created_at": _time(created),
+        "updated_at": _time(updated or created),
+        "processed_at": _time(created),
         "currency": currency,
         "presentment_currency": currency,
         "financial_status": financial_status,
@@ -87,8 +93,9 @@ def order(order_id: int = 820982911946154508, *, subtotal: str = "90.00", tax: s
         "total_tax": tax, "total_tax_set": money(tax, currency),
         "current_total_tax": tax, "current_total_tax_set": money(tax, currency),
         "total_price": subtotal, "total_price_set": money(subtotal, currency),
-        "customer": {"id": customer_id, "email": "jo@example.com", "first_name": "Jo",
-                     "last_name": "Doe", "default_address": {"address1": "1 Main St"}},
+        "customer": None if customer_id is None else {
+            "id": customer_id, "email": "jo@example.com", "first_name": "Jo",
+            "last_name": "Doe", "default_address": {"address1": "1 Main St"}},
         "billing_address": {"name": "Jo Doe", "address1": "1 Main St"},
         "shipping_address": {"name": "Jo Doe", "address1": "1 Main St"},
         "refunds": list(refunds),

@@ -3,11 +3,10 @@ ledger that delivering them in order makes."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storefront.orders import Delivery, Ledger
@@ -15,7 +14,6 @@ from tests.orders.conftest import order_rows, refund_rows
 from tests.orders.payloads import CREATED, body, order, refund
 
 ORDER_ID = 4401
-_runs = itertools.count()
 
 
 def lifecycle(subtotal: Decimal, first: Decimal, second: Decimal, cancel: bool,
@@ -45,8 +43,8 @@ def lifecycle(subtotal: Decimal, first: Decimal, second: Decimal, cancel: bool,
     return events
 
 
-def ledger_after(registry, folder, deliveries) -> tuple[list[dict], list[dict]]:
-    ledger = Ledger(f"sqlite:///{folder / f'run-{next(_runs)}.db'}", registry)
+def ledger_after(registry, url, deliveries) -> tuple[list[dict], list[dict]]:
+    ledger = Ledger(url, registry)
     for topic, data, webhook in deliveries:
         ledger.receive(Delivery(topic=topic, body=body(data), webhook_id=webhook))
     assert ledger.failures() == []
@@ -54,31 +52,40 @@ def ledger_after(registry, folder, deliveries) -> tuple[list[dict], list[dict]]:
     def strip(rows):  # which delivery brought a row first depends on the order, by design
         return [{k: v for k, v in row.items() if k != "delivery_id"} for row in rows]
 
-    return strip(order_rows(ledger)), strip(refund_rows(ledger))
+    found = strip(order_rows(ledger)), strip(refund_rows(ledger))
+    ledger.engine.dispose()
+    return found
 
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999.99"), places=2)
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), subtotal=amounts, cancel=st.booleans(),
-       currency=st.sampled_from(["USD", "JPY"]))
-def test_any_delivery_order_ends_in_the_same_ledger(app, tmp_path, data, subtotal, cancel,
-                                                    currency):
-    if currency == "JPY":
-        subtotal = subtotal.quantize(Decimal(1)) or Decimal(1)
-    first = data.draw(st.decimals(min_value=0, max_value=subtotal,
-                                  places=0 if currency == "JPY" else 2), label="first refund")
-    second = data.draw(st.decimals(min_value=0, max_value=subtotal - first,
-                                   places=0 if currency == "JPY" else 2), label="second refund")
-    events = lifecycle(subtotal, first, second, cancel, currency)
-    in_order = [(topic, payload, f"whk-{i}") for i, (topic, payload) in enumerate(events)]
-    shuffled = data.draw(st.permutations(in_order), label="arrival order")
-    repeats = data.draw(st.lists(st.sampled_from(in_order), max_size=3), label="repeats")
+# Each example makes two databases: on PostgreSQL, each a CREATE DATABASE.
+EXAMPLES = {"sqlite": 30, "postgresql": 12}
+
+
+def test_any_delivery_order_ends_in_the_same_ledger(app, database):
     registry = app.extensions["creators"]
-    expected = ledger_after(registry, tmp_path, in_order)
-    assert ledger_after(registry, tmp_path, shuffled + repeats) == expected
-    [row] = expected[0]
-    net = Decimal(0) if cancel else subtotal - first - second
-    assert row["net_sales"] == net and row["creator"] == "maya"
+
+    @settings(max_examples=EXAMPLES[database.backend], deadline=None)
+    @given(data=st.data(), subtotal=amounts, cancel=st.booleans(),
+           currency=st.sampled_from(["USD", "JPY"]))
+    def check(data, subtotal, cancel, currency):
+        if currency == "JPY":
+            subtotal = subtotal.quantize(Decimal(1)) or Decimal(1)
+        first = data.draw(st.decimals(min_value=0, max_value=subtotal,
+                                      places=0 if currency == "JPY" else 2), label="first refund")
+        second = data.draw(st.decimals(min_value=0, max_value=subtotal - first,
+                                       places=0 if currency == "JPY" else 2),
+                           label="second refund")
+        events = lifecycle(subtotal, first, second, cancel, currency)
+        in_order = [(topic, payload, f"whk-{i}") for i, (topic, payload) in enumerate(events)]
+        shuffled = data.draw(st.permutations(in_order), label="arrival order")
+        repeats = data.draw(st.lists(st.sampled_from(in_order), max_size=3), label="repeats")
+        expected = ledger_after(registry, database.fresh(), in_order)
+        assert ledger_after(registry, database.fresh(), shuffled + repeats) == expected
+        [row] = expected[0]
+        net = Decimal(0) if cancel else subtotal - first - second
+        assert row["net_sales"] == net and row["creator"] == "maya"
+
+    check()

@@ -98,7 +98,7 @@ def test_agreeing_link_and_code_are_no_conflict(registry, conflict):
     assert (found.creator, found.rule, found.conflict) == ("maya", "attribute", False)
 
 
-def test_the_credit_and_both_names_are_recorded_on_the_order(tmp_path):
+def test_the_credit_and_both_names_are_recorded_on_the_order(tmp_path, database):
     from storefront import create_app
     from tests.orders.conftest import order_rows
     from tests.orders.payloads import SECRET, deliver

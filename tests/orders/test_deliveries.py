@@ -12,6 +12,7 @@ from sqlalchemy import update
 from storefront.orders.tables import deliveries
 from tests.orders.conftest import delivery_rows, order_rows, refund_rows
 from tests.orders.payloads import CREATED, deliver, order, refund
+from tests.support.ports import free_port
 
 LATER = CREATED + timedelta(hours=1)
 
@@ -182,13 +183,17 @@ def test_a_bad_signature_is_401_and_stores_nothing(client, ledger):
     assert delivery_rows(ledger) == [] and order_rows(ledger) == []
 
 
-def test_an_unreachable_database_is_503_so_shopify_sends_it_again(app, client, tmp_path):
-    from storefront.orders import Ledger
+def test_an_unreachable_database_is_503_so_shopify_sends_it_again(app, client, tmp_path,
+                                                                  database):
+    from storefront.orders import Ledger, db
 
-    blocker = tmp_path / "a-file"
-    blocker.write_text("")
-    app.extensions["orders"] = Ledger(f"sqlite:///{blocker}/orders.db",
-                                      app.extensions["creators"])
+    if database.backend == "sqlite":
+        blocker = tmp_path / "a-file"
+        blocker.write_text("")
+        url = f"sqlite:///{blocker}/orders.db"
+    else:  # a port nothing listens on
+        url = db.database_url(f"postgresql://shop@127.0.0.1:{free_port()}/orders", str(tmp_path))
+    app.extensions["orders"] = Ledger(url, app.extensions["creators"])
     reply = deliver(client, "orders/create", order())
     assert reply.status_code == 503
     assert reply.get_json() == {"ok": False, "error": "the orders database is unavailable"}

@@ -17,7 +17,8 @@ branch_labels = None
 depends_on = None
 
 # Exact decimals: Numeric where the database has it, text on SQLite (tables.Money).
-MONEY = sa.Numeric(20, 4).with_variant(sa.String(40), "sqlite")
+# Numeric without a scale keeps each amount's own (90.00 stays 90.00, not 90.0000).
+MONEY = sa.Numeric().with_variant(sa.String(40), "sqlite")
 
 
 def upgrade() -> None:

@@ -1,0 +1,63 @@
+"""One SQLite file the demo shop's orders and webhook outbox share with its carts.
+
+The file is opened on first use (building a shop touches no disk), once per
+thread and per process: sqlite3 connections must not cross threads, and one
+opened before gunicorn forks must not be used by the workers. Changes run in
+`immediate()` transactions, which take the write lock before reading, so two
+workers placing or refunding at once run one after the other.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class SqliteFile:
+    """A SQLite database file and the schema (`CREATE ... IF NOT EXISTS`) it must hold."""
+
+    def __init__(self, path: Path | None, schema: str) -> None:
+        # None: a file of its own in a new temporary folder (a shop whose
+        # carts live in memory keeps its orders for as long as the process).
+        self._path = Path(path) if path is not None else None
+        self._schema = schema
+        self._local = threading.local()
+        self._ready = threading.Lock()
+        self._made = False
+
+    @property
+    def path(self) -> Path:
+        with self._ready:
+            if self._path is None:
+                self._path = Path(tempfile.mkdtemp(prefix="demo-shop-")) / "orders.sqlite3"
+            return self._path
+
+    def connection(self) -> sqlite3.Connection:
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            db.execute("PRAGMA busy_timeout=10000")
+            db.row_factory = sqlite3.Row
+            if not self._made:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(self._schema)  # idempotent: IF NOT EXISTS throughout
+                self._made = True
+            local.db, local.pid = db, os.getpid()
+        return local.db
+
+    @contextmanager
+    def immediate(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        db = self.connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")

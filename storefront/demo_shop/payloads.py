@@ -1,0 +1,320 @@
+"""Orders and refunds shaped as Shopify's REST Admin API sends them in order webhooks.
+
+`order` turns a priced demo cart into the body of `orders/create` (and, once
+paid, `orders/paid`): money as strings with a `*_set` twin in shop and
+presentment money, the cart's applicable codes as `discount_codes` and
+`discount_applications` with their allocations on the lines, the cart's
+attributes as `note_attributes`. `refund` makes a `refunds/create` body for
+some units of some lines, and `with_refunds` recomputes what Shopify's
+`current_*` fields say after them; `cancelled` is the order once cancelled.
+
+Plain functions over plain dicts (what is stored is what is sent). The demo
+has no taxes or shipping: tax is 0 and prices do not include it.
+
+A line's money is split into units to the cent (the first units take the odd
+cents), so refunding a line one unit at a time returns exactly what the line
+cost after its discounts.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import ROUND_DOWN, Decimal
+from urllib.parse import urlencode
+
+from storefront.demo_shop.discounts import PricedLine, Pricing, is_order_discount
+from storefront.demo_shop.money import format_decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+GATEWAY = "bogus"  # Shopify's name for its test payment gateway
+HANDLE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# Cart attributes the storefront sets from the landing URL's campaign parameters.
+CAMPAIGN_ATTRIBUTES = ("_utm_source", "_utm_medium", "_utm_campaign", "_utm_term",
+                       "_utm_content", "_gclid", "_fbclid")
+
+
+def new_id() -> int:
+    """A Shopify-like id: 13 digits, as orders, line items and refunds have nowadays
+    (and below 2**53, so JavaScript reads it exactly)."""
+    return 10**12 + secrets.randbelow(9 * 10**12)
+
+
+def timestamp(moment: float) -> str:
+    """ISO 8601 to the second, with its offset (the demo shop's zone is UTC)."""
+    return datetime.fromtimestamp(int(moment), UTC).isoformat()
+
+
+def amount(value: Decimal) -> str:
+    return str(value.quantize(CENT))
+
+
+def money_set(value: Decimal, currency: str) -> dict:
+    """A `*_set`: the amount in shop and presentment money (the demo has one currency)."""
+    money = {"amount": amount(value), "currency_code": currency}
+    return {"shop_money": money, "presentment_money": dict(money)}
+
+
+def _money(name: str, value: Decimal, currency: str) -> dict:
+    return {name: amount(value), f"{name}_set": money_set(value, currency)}
+
+
+def units(total: Decimal, quantity: int) -> list[Decimal]:
+    """`total` split over `quantity` units to the cent; the first units take the odd cents."""
+    base = (total / quantity).quantize(CENT, rounding=ROUND_DOWN)
+    odd = int((total - base * quantity) / CENT)
+    return [base + CENT if index < odd else base for index in range(quantity)]
+
+
+def landing_site(attributes: Sequence[tuple[str, str]]) -> str:
+    """Where the shopper landed, as well as the cart can tell.
+
+    Shopify knows the landing page from its own session; the demo shop knows
+    only the cart's attributes. The storefront records the first creator link
+    followed (`_creator_first`) and the landing URL's campaign parameters
+    (`_utm_source`, ...): together they stand for `/@handle?utm_source=...`.
+    Without them, the shop's home page.
+    """
+    values = dict(attributes)
+    first = values.get("_creator_first", "")
+    path = f"/@{first}" if HANDLE.fullmatch(first) else "/"
+    campaign = [(name[1:], values[name]) for name in CAMPAIGN_ATTRIBUTES if values.get(name)]
+    return f"{path}?{urlencode(campaign)}" if campaign else path
+
+
+def _discount_application(code: str, discount) -> dict:
+    return {
+        "type": "discount_code",
+        "code": code,
+        "value": format_decimal(discount.value),  # "10.0", as Shopify writes it
+        "value_type": discount.type,  # "percentage" or "fixed_amount", as Shopify names them
+        "allocation_method": "across",
+        "target_selection": "all" if is_order_discount(discount) else "entitled",
+        "target_type": "line_item",
+    }
+
+
+def order(
+    *,
+    order_id: int,
+    number: int,
+    lines: Sequence[PricedLine],
+    line_attributes: Mapping[str, Sequence[tuple[str, str]]],
+    pricing: Pricing,
+    attributes: Sequence[tuple[str, str]],
+    note: str | None,
+    currency: str,
+    customer_id: int,
+    cart_token: str,
+    now: float,
+) -> dict:
+    """The body of `orders/create` for a priced cart (financial_status `pending`)."""
+    applied = [status for status in pricing.codes if status.applicable]
+    index = {status.code: position for position, status in enumerate(applied)}
+    line_items = []
+    for line in lines:
+        shares = pricing.shares[line.key]
+        discount = sum((share.amount for share in shares), ZERO)
+        variant, product = line.variant, line.product
+        line_items.append({
+            "id": new_id(),
+            "admin_graphql_api_id": None,  # set below, once the id is known
+            "variant_id": variant.id,
+            "product_id": product.id,
+            "title": product.title,
+            "variant_title": variant.title,
+            "name": f"{product.title} - {variant.title}",
+            "sku": variant.sku,
+            "vendor": product.vendor,
+            "quantity": line.quantity,
+            "current_quantity": line.quantity,
+            "fulfillable_quantity": line.quantity,
+            "grams": variant.weight_grams or 0,
+            **_money("price", variant.price, currency),
+            **_money("total_discount", discount, currency),
+            "discount_allocations": [
+                {"discount_application_index": index[share.code], **_money(
+                    "amount", share.amount, currency)} for share in shares
+            ],
+            "properties": [{"name": k, "value": v} for k, v in line_attributes.get(line.key, ())],
+            "taxable": True,
+            "tax_lines": [],
+            "requires_shipping": True,
+            "gift_card": False,
+            "product_exists": True,
+        })
+    for item in line_items:
+        item["admin_graphql_api_id"] = f"gid://shopify/LineItem/{item['id']}"
+    per_code: dict[str, Decimal] = {}
+    for shares in pricing.shares.values():
+        for share in shares:
+            per_code[share.code] = per_code.get(share.code, ZERO) + share.amount
+    time = timestamp(now)
+    body = {
+        "id": order_id,
+        "admin_graphql_api_id": f"gid://shopify/Order/{order_id}",
+        "name": f"#{number}",
+        "order_number": number,
+        "number": number - 1000,
+        "token": secrets.token_hex(16),
+        "cart_token": cart_token,
+        "checkout_token": secrets.token_hex(16),
+        "confirmation_number": secrets.token_hex(5).upper()[:9],
+        "created_at": time,
+        "updated_at": time,
+        "processed_at": time,
+        "closed_at": None,
+        "cancelled_at": None,
+        "cancel_reason": None,
+        # The demo's orders stand for real ones, so that the storefront's
+        # ledger counts them like any order (it would be right to skip tests).
+        "test": False,
+        "confirmed": True,
+        "currency": currency,
+        "presentment_currency": currency,
+        "financial_status": "pending",
+        "fulfillment_status": None,
+        "source_name": "web",
+        "landing_site": landing_site(attributes),
+        "referring_site": None,
+        "note": note,
+        "note_attributes": [{"name": key, "value": value} for key, value in attributes],
+        "tags": "",
+        "payment_gateway_names": [GATEWAY],
+        "buyer_accepts_marketing": False,
+        "taxes_included": False,
+        "discount_codes": [
+            {"code": status.code, "amount": amount(per_code.get(status.code, ZERO)),
+             "type": status.discount.type}
+            for status in applied
+        ],
+        "discount_applications": [_discount_application(s.code, s.discount) for s in applied],
+        "line_items": line_items,
+        "shipping_lines": [],
+        "tax_lines": [],
+        **_money("total_line_items_price", pricing.merchandise, currency),
+        **_money("total_discounts", pricing.merchandise - pricing.total, currency),
+        **_money("subtotal_price", pricing.total, currency),
+        **_money("total_tax", ZERO, currency),
+        **_money("total_price", pricing.total, currency),
+        "total_shipping_price_set": money_set(ZERO, currency),
+        # Only an id: the demo never sends a shopper's email, name or address.
+        "customer": {"id": customer_id},
+        "refunds": [],
+    }
+    return with_refunds(body)
+
+
+def _remaining(body: dict) -> dict[int, list[tuple[Decimal, Decimal]]]:
+    """Line item id -> the (amount paid, discount) of each unit not refunded yet."""
+    refunded: dict[int, int] = {}
+    for refund_body in body["refunds"]:
+        for item in refund_body["refund_line_items"]:
+            line_item = item["line_item_id"]
+            refunded[line_item] = refunded.get(line_item, 0) + item["quantity"]
+    left = {}
+    for item in body["line_items"]:
+        price = Decimal(item["price"])
+        paid = price * item["quantity"] - Decimal(item["total_discount"])
+        each = [(unit, price - unit) for unit in units(paid, item["quantity"])]
+        left[item["id"]] = each[refunded.get(item["id"], 0):]
+    return left
+
+
+def refundable(body: dict) -> dict[int, int]:
+    """Line item id -> how many of its units may still be refunded."""
+    if body.get("cancelled_at"):
+        return {item["id"]: 0 for item in body["line_items"]}
+    return {item_id: len(left) for item_id, left in _remaining(body).items()}
+
+
+def with_refunds(body: dict) -> dict:
+    """The order with its `current_*` fields and financial status after its refunds."""
+    currency = body["currency"]
+    left = _remaining(body)
+    paid = sum((unit for each in left.values() for unit, _ in each), ZERO)
+    discounts = sum((off for each in left.values() for _, off in each), ZERO)
+    for item in body["line_items"]:
+        item["current_quantity"] = item["fulfillable_quantity"] = len(left[item["id"]])
+    body.update({
+        **_money("current_subtotal_price", paid, currency),
+        **_money("current_total_discounts", discounts, currency),
+        **_money("current_total_tax", ZERO, currency),
+        **_money("current_total_price", paid, currency),
+        "total_outstanding": amount(ZERO),
+    })
+    if body["refunds"] and body["financial_status"] in ("paid", "partially_refunded"):
+        body["financial_status"] = "refunded" if paid == 0 else "partially_refunded"
+    return body
+
+
+def refund(body: dict, quantities: Mapping[int, int], now: float) -> dict:
+    """A `refunds/create` body returning `quantities` (line item id -> units) of `body`.
+
+    The units refunded are the next ones not refunded yet; raises ValueError
+    when a line has fewer left.
+    """
+    currency = body["currency"]
+    refund_id = new_id()
+    left = _remaining(body)
+    items, total = [], ZERO
+    for line_item_id, quantity in quantities.items():
+        if quantity < 1 or quantity > len(left.get(line_item_id, ())):
+            raise ValueError(f"line item {line_item_id} has fewer than {quantity} unit(s) left")
+        subtotal = sum((unit for unit, _ in left[line_item_id][:quantity]), ZERO)
+        total += subtotal
+        items.append({
+            "id": new_id(),
+            "line_item_id": line_item_id,
+            "quantity": quantity,
+            "restock_type": "no_restock",
+            "location_id": None,
+            # Shopify gives these two as JSON numbers, their *_set twins as strings.
+            "subtotal": float(subtotal),
+            "subtotal_set": money_set(subtotal, currency),
+            "total_tax": 0.0,
+            "total_tax_set": money_set(ZERO, currency),
+        })
+    time = timestamp(now)
+    return {
+        "id": refund_id,
+        "admin_graphql_api_id": f"gid://shopify/Refund/{refund_id}",
+        "order_id": body["id"],
+        "created_at": time,
+        "processed_at": time,
+        "note": None,
+        "restock": False,
+        "refund_line_items": items,
+        "transactions": [{
+            "id": new_id(), "order_id": body["id"], "kind": "refund", "status": "success",
+            "gateway": GATEWAY, "amount": amount(total), "currency": currency,
+            "created_at": time, "test": False,
+        }],
+        "order_adjustments": [],
+    }
+
+
+def updated(body: dict, now: float) -> dict:
+    """`body` touched at `now`; updated_at never goes back, and moves on by a second at
+    least, so two changes in one second still order (the ledger keeps the newest)."""
+    last = datetime.fromisoformat(body["updated_at"]).timestamp()
+    body["updated_at"] = timestamp(max(now, last + 1))
+    return body
+
+
+def paid(body: dict) -> dict:
+    body["financial_status"] = "paid"
+    return body
+
+
+def cancelled(body: dict, now: float) -> dict:
+    """The order cancelled at `now` (its refunds, if any, already listed)."""
+    updated(body, now)
+    body["cancelled_at"] = body["closed_at"] = body["updated_at"]
+    body["cancel_reason"] = "customer"
+    if Decimal(body["total_price"]) == 0:
+        body["financial_status"] = "voided"
+    return with_refunds(body)
