@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from storefront.funnels.report import Row
 
@@ -141,12 +142,70 @@ def trend(days: Sequence[Mapping], *, width: int = 1000, height: int = 300) -> T
                                for i, day in enumerate(days)])
         for key, label, css in STEPS
     ]
-    every = max(1, math.ceil(len(days) / MAX_DAY_LABELS))
-    # Label every `every`-th day counting back from the last, so today always has one.
-    day_ticks = [Tick(x_of(i), days[i]["day"])
-                 for i in range(len(days) - 1, -1, -every)][::-1]
     return Trend(width, height, left, top, right, bottom, lines,
-                 [Tick(y_of(v), v) for v in ticks], day_ticks)
+                 [Tick(y_of(v), v) for v in ticks],
+                 _day_ticks([day["day"] for day in days], x_of))
+
+
+def _day_ticks(days: Sequence[str], x_of) -> list[Tick]:
+    """A few day labels: every n-th day counting back from the last, so today always has one."""
+    every = max(1, math.ceil(len(days) / MAX_DAY_LABELS))
+    return [Tick(x_of(i), days[i]) for i in range(len(days) - 1, -1, -every)][::-1]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One day's bar of net sales."""
+
+    day: str
+    net_sales: Decimal
+    orders: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Revenue:
+    currency: str
+    width: int
+    height: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+    columns: list[Column]
+    value_ticks: list[Tick]
+    day_ticks: list[Tick]
+
+
+def revenue(days: Sequence, currency: str, *, width: int = 1000, height: int = 260) -> Revenue:
+    """A bar per day of net sales in `currency` (revenue.Day: day, orders, net_sales).
+
+    A day whose refunds outweigh its sales (net sales below 0) draws no bar;
+    its figure is still in the bar's title.
+    """
+    left, top = MARGIN["left"], MARGIN["top"]
+    right, bottom = width - MARGIN["right"], height - MARGIN["bottom"]
+    ticks = value_scale(math.ceil(max((day.net_sales for day in days), default=0)))
+    slot = (right - left) / max(len(days), 1)
+    bar = max(min(slot * 0.7, 48.0), 1.0)
+
+    def x_of(i: int) -> float:
+        return round(left + slot * (i + 0.5), 1)
+
+    columns = []
+    for i, day in enumerate(days):
+        value = max(day.net_sales, Decimal(0))
+        length = float(bottom - top) * float(value) / ticks[-1]
+        # Any sale shows, however small next to the biggest day.
+        length = max(length, 1.5) if value else 0.0
+        columns.append(Column(day.day, day.net_sales, day.orders, round(x_of(i) - bar / 2, 1),
+                              round(bottom - length, 1), round(bar, 1), round(length, 1)))
+    return Revenue(currency, width, height, left, top, right, bottom, columns,
+                   [Tick(round(bottom - (bottom - top) * v / ticks[-1], 1), v) for v in ticks],
+                   _day_ticks([day.day for day in days], x_of))
 
 
 def value_scale(largest: int, steps: int = 4) -> list[int]:

@@ -9,10 +9,16 @@ everything, with no template globals but what `render` passes.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import (
+    format_compact_currency,
+    format_currency,
+    format_decimal,
+    format_percent,
+)
 from flask import url_for
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -30,7 +36,7 @@ _env = Environment(
 
 
 class Formats:
-    """Numbers, rates and days written in the store's locale."""
+    """Numbers, money, rates and days written in the store's locale."""
 
     def __init__(self, locale: str) -> None:
         self.locale = locale
@@ -38,11 +44,21 @@ class Formats:
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self.locale)
 
-    def percent(self, value: float | None) -> str:
+    def percent(self, value: float | Decimal | None) -> str:
         """A rate as a percentage; a dash when there was nothing to divide by."""
         if value is None:
             return "–"
         return format_percent(value, "#,##0.0%", locale=self.locale)
+
+    def money(self, value: Decimal | None, currency: str) -> str:
+        """An amount in its currency ($1,234.50, 7 000 ¥...); a dash for None."""
+        if value is None:
+            return "–"
+        return format_currency(value, currency, locale=self.locale)
+
+    def money_short(self, value: int | Decimal, currency: str) -> str:
+        """A chart's axis label: $50, $1.5K, ￥125万."""
+        return format_compact_currency(value, currency, locale=self.locale, fraction_digits=1)
 
     def day(self, iso_day: str, pattern: str = "MMM d") -> str:
         return format_date(date.fromisoformat(iso_day), pattern, locale=self.locale)

@@ -1,6 +1,14 @@
 """/admin/creators: the creator funnels as a sortable table with charts, one page per
 creator, and the same figures as CSV.
 
+Beside the funnel, the orders ledger's figures for the same UTC days
+(storefront/orders/revenue.py): orders, net sales, AOV, orders per visit,
+commission, payable, new customers, LTV and repeat rate, and net sales by day.
+The ledger (SQLAlchemy with it) is loaded on the first request that shows
+them, never by a worker that only serves the shop. When its database cannot be
+read, the funnel is still shown, with a notice (and the error in the log).
+No customer data is shown: customers are counted, never listed.
+
 Every URL here asks for the admin credentials first, and no response is
 stored by a cache or indexed by a search engine.
 """
@@ -21,6 +29,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+WINDOWS = (30, 90, 365)  # the LTV windows a creator's page shows (orders/customers.py)
 BRAND_HANDLE = "_brand"  # the brand's own store in URLs (no creator handle starts with _)
 DEFAULT_SINCE = "7d"
 PERIODS = (("7d", "7 days"), ("30d", "30 days"), ("90d", "90 days"))
@@ -67,15 +76,24 @@ def creators():
         return render("off.html")
     span, everyone = _span(), request.args.get("all") == "1"
     column, order = _sort()
+    registry = current_app.extensions["creators"]
     with _reading(recorder):
-        rows = report.rows(recorder.store, current_app.extensions["creators"], span, everyone)
+        rows = report.rows(recorder.store, registry, span, everyone)
         days = report.daily(recorder.store, span)
+    found, unavailable = _ledger(lambda revenue, book, hold: (
+        revenue.figures(book.engine, span.first, span.last, book.clock(), hold),
+        revenue.by_day(book.engine, span.first, span.last)))
+    sales, by_day = found or ([], {})
+    if found is not None:
+        rows = report.with_revenue(rows, sales, registry)
     rows = table.sort_rows(rows, column, order)
     return render(
         "creators.html", span=span, rows=rows, total=table.totals(rows),
         trend=charts.trend(days), funnel_of=charts.small_funnel,
-        headers=table.HEADERS, column=column, order=order, everyone=everyone,
-        link=_link, sort_link=lambda key: _sort_link(key, column, order),
+        revenue_charts=[charts.revenue(series, currency) for currency, series in by_day.items()],
+        unavailable=unavailable,
+        headers=table.headers(found is not None), column=column, order=order,
+        everyone=everyone, link=_link, sort_link=lambda key: _sort_link(key, column, order),
         csv_url=url_for(".creators_csv", since=_since(), all="1" if everyone else None),
         **_frame(recorder),
     )
@@ -96,13 +114,22 @@ def creator(handle: str):
         # (everyone: a known creator with nothing in the period gets a page of zeros)
         rows = report.rows(recorder.store, registry, span, everyone=True)
         days = report.daily(recorder.store, span, key)
+    found, unavailable = _ledger(lambda revenue, book, hold: revenue.for_creator(
+        book.engine, key, span.first, span.last, book.clock(), hold))
     row = next((row for row in rows if row.creator == key), None)
+    if row is None and found is not None and found.sales:  # orders, but no funnel counts
+        row = report.with_revenue([], found.sales, registry)[0]
+    elif row is not None and found is not None:
+        row.sales = list(found.sales)
     if row is None:
         raise Refused(404, "No such creator", f"No creator file and no figures for {handle!r} "
                       f"from {span.first} to {span.last}.")
     return render(
         "creator.html", span=span, row=row, funnel=charts.large_funnel(row),
         trend=charts.trend(days), products=row.top_products(limit=10),
+        revenue_charts=[] if found is None else [
+            charts.revenue(series, currency) for currency, series in found.days.items()],
+        revenue_known=found is not None, unavailable=unavailable, windows=WINDOWS,
         link=lambda **changes: url_for(".creator", handle=handle, **changes),
         **_frame(recorder),
     )
@@ -115,13 +142,34 @@ def creators_csv():
         return Response("Creator funnels are off (FUNNELS_URL=off): nothing is recorded.\n",
                         404, {"Content-Type": "text/plain; charset=utf-8"})
     span, everyone = _span(), request.args.get("all") == "1"
+    registry = current_app.extensions["creators"]
     with _reading(recorder):
-        rows = report.rows(recorder.store, current_app.extensions["creators"], span, everyone)
+        rows = report.rows(recorder.store, registry, span, everyone)
+    sales, _ = _ledger(lambda revenue, book, hold: revenue.figures(
+        book.engine, span.first, span.last, book.clock(), hold))
+    if sales is not None:
+        rows = report.with_revenue(rows, sales, registry)
     filename = f"creator-funnels-{span.first}-to-{span.last}.csv"
-    return Response(report.as_csv(rows), 200, {
+    # (Without the ledger, its columns are empty: the file keeps its shape.)
+    return Response(report.as_csv(rows, revenue=sales is not None), 200, {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="{filename}"',
     })
+
+
+def _ledger(read):
+    """`read(revenue module, ledger, hold days)`, and None; or None and what to tell
+    the reader when the orders database cannot be read (the error goes to the log)."""
+    from storefront.orders import ledger_for, revenue  # (loaded here, on first use)
+
+    try:
+        return read(revenue, ledger_for(current_app),
+                    current_app.config["COMMISSION_HOLD_DAYS"]), None
+    except Exception:
+        log.exception("the orders ledger could not be read for /admin")
+        return None, ("Orders, net sales and commission could not be read from the orders "
+                      "database (DATABASE_URL); the funnel is shown without them. Try again "
+                      "in a moment.")
 
 
 def _since() -> str:

@@ -1,4 +1,11 @@
-"""`flask creators report`: each creator's funnel over a period, as a table, CSV or JSON."""
+"""`flask creators report`: each creator's funnel over a period, and the orders ledger's
+figures for the same UTC days (orders, net sales, commission, customers), as a table,
+CSV or JSON.
+
+The ledger (and SQLAlchemy) is loaded only when the command runs; when its
+database cannot be read, the funnel is still reported, and the output says the
+rest is unavailable and why (stderr; the table and the JSON say it too).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +27,9 @@ from storefront.funnels import report, store_for
               help="Also list active and paused creators with no activity.")
 @with_appcontext
 def report_command(since: str, output: str, everyone: bool) -> None:
-    """Visits, unique visitors, product views, add-to-carts and checkouts per creator."""
+    """Visits, unique visitors, product views, add-to-carts and checkouts per creator,
+    then orders, net sales, AOV, orders per visit, commission earned and payable now,
+    new customers, repeat rate and 90-day LTV (the brand's own store included)."""
     today = datetime.now(UTC).date()
     try:
         span = report.period(since, today)
@@ -37,12 +46,30 @@ def report_command(since: str, output: str, everyone: bool) -> None:
     except Exception as error:  # the store is unreachable or unreadable: say which
         raise click.ClickException(f"cannot read the funnel counts from "
                                    f"{store.describe()}: {error}") from None
+    rows, unavailable = _with_revenue(rows, span)
+    if unavailable:  # on stderr: stdout stays the CSV or JSON a script reads
+        click.echo(f"Revenue unavailable, the funnel only: {unavailable}", err=True)
     if output == "csv":
-        click.echo(report.as_csv(rows), nl=False)
+        click.echo(report.as_csv(rows, revenue=unavailable is None), nl=False)
     elif output == "json":
-        click.echo(report.as_json(rows, span))
+        click.echo(report.as_json(rows, span, unavailable))
     else:
-        click.echo(report.as_table(rows, span), nl=False)
+        click.echo(report.as_table(rows, span, unavailable), nl=False)
         click.echo(f"\nfrom {store.describe()}; unique visitors count only the last "
                    f"{current_app.config['FUNNELS_RETENTION_DAYS']} days "
                    "(FUNNELS_RETENTION_DAYS)", err=True)
+
+
+def _with_revenue(rows: list[report.Row], span: report.Period):
+    """The rows with the ledger's figures, and None; or the rows as they were, and why not."""
+    from storefront.orders import ledger_for  # (the ledger is made, and loaded, on first use)
+
+    try:
+        book = ledger_for(current_app)
+    except Exception as error:  # (DATABASE_URL not a database URL SQLAlchemy knows)
+        return rows, f"cannot open the orders ledger (DATABASE_URL): {error}"
+    try:
+        sales = report.revenue_of(book, span, current_app.config["COMMISSION_HOLD_DAYS"])
+    except report.RevenueUnavailable as problem:
+        return rows, str(problem)
+    return report.with_revenue(rows, sales, current_app.extensions["creators"]), None

@@ -4,7 +4,9 @@ A month of orders by their created_at (UTC), in the shop's currency (a row
 per currency should the shop's have changed). Cancelled orders are left out
 of the count (their net sales are 0); refunds are already in net sales.
 `conflicts` counts orders whose link and code named different creators
-(ORDERS_CONFLICT decided). Commission and payouts come in a later increment.
+(ORDERS_CONFLICT decided). Commission and payouts are `flask creators payouts`
+(payouts.py); the same figures over any span of UTC days, beside each creator's
+funnel, are revenue.py's (`flask creators report`, /admin/creators).
 """
 
 from __future__ import annotations
