@@ -73,9 +73,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from storefront import orders
 
     orders.init_app(app)
-    from storefront import admin
+    from storefront import admin, creator_stats
 
     admin.init_app(app)
+    creator_stats.init_app(app)  # a creator's own figures, behind their signed link
 
     # Page-cache hits are answered below Flask (same bytes and headers, less work).
     if values["PAGE_FAST_PATH"]:

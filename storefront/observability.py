@@ -6,6 +6,11 @@ echoed in the response). Each request to the Storefront API is logged with its
 operation, duration and outcome; with LOG_LEVEL=DEBUG each request also gets
 a summary line: status, duration, Storefront calls and time, and whether the
 page and each piece of data came from the cache (hit, stale, miss...).
+
+Some paths end in a credential (a creator's link to their figures): a
+blueprint names their prefix with `hide_in_logs`, and what follows it is
+logged as HIDDEN, in these records and in the server's access line (gunicorn
+writes it from the request's environ once the response is sent).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import sys
 import time
 import uuid
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 from storefront.current import visit, visit_if_any
@@ -25,6 +30,20 @@ log = logging.getLogger("storefront.requests")
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
 _HANDLER_MARK = "_storefront_json"
+HIDDEN = "[hidden]"
+
+
+def hide_in_logs(app: Flask, prefix: str) -> None:
+    """Log the paths under `prefix` (e.g. "/creator-stats/") without what follows it."""
+    app.extensions.setdefault("hidden_in_logs", []).append(prefix)
+
+
+def loggable_path(path: str) -> str:
+    """`path` as logs may show it (in a request of the current app)."""
+    for prefix in current_app.extensions.get("hidden_in_logs", ()):
+        if path.startswith(prefix):
+            return prefix + HIDDEN
+    return path
 
 
 class RequestContext(logging.Filter):
@@ -33,7 +52,7 @@ class RequestContext(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
             record.request_id = visit().request_id or "-"
-            record.path = request.path
+            record.path = loggable_path(request.path)
         return True
 
 
@@ -80,6 +99,12 @@ def _start() -> None:
 
 def _finish(response):
     # (X-Request-Id goes out with the other headers: web.security.)
+    shown = loggable_path(request.path)
+    if shown != request.path:  # what the server's access line reads, once this is sent
+        environ = request.environ
+        query = environ.get("QUERY_STRING")
+        environ["PATH_INFO"] = shown
+        environ["RAW_URI"] = environ["REQUEST_URI"] = f"{shown}?{query}" if query else shown
     if log.isEnabledFor(logging.DEBUG):
         state = visit()
         log.debug("request", extra={

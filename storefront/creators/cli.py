@@ -1,5 +1,6 @@
-"""`flask creators check | list | new | import | payouts`: the creator files from the command
-line, and the creators' payouts (the orders ledger's, loaded only for that command).
+"""`flask creators check | list | new | import | payouts | link`: the creator files from the
+command line, the creators' payouts, and their links to their own figures (the orders
+ledger's, loaded only for those commands).
 
 Each command reads CREATORS_DIR (and THEMES_DIR) of the app; `check` and
 `import` exit 1 when something needs fixing, so they can gate a deploy.
@@ -19,7 +20,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from storefront.creators import importer, rules
+from storefront.creators import importer, platforms, rules
 from storefront.creators.model import STATUSES, Creator
 from storefront.creators.registry import Registry
 from storefront.creators.starter import default_name, starter_file
@@ -158,21 +159,42 @@ def new_command(handle: str, name: str | None) -> None:
 
 @creators_cli.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from", "platform", type=click.Choice(tuple(platforms.PLATFORMS)),
+              help="The file is this affiliate platform's export (default: the project's "
+                   "own columns).")
+@click.option("--map", "mappings", multiple=True, metavar="COLUMN=FIELD",
+              help="With --from: read COLUMN as FIELD (or `ignore` it); repeatable.")
 @click.option("--apply", "apply_", is_flag=True, help="Write the changes (default: dry run).")
 @click.option("--overwrite", is_flag=True, help="Replace values edited in the files by hand.")
-def import_command(csv_file: Path, apply_: bool, overwrite: bool) -> None:
-    """Add and update creators from an affiliate platform's CSV export.
+def import_command(csv_file: Path, platform: str | None, mappings: tuple[str, ...],
+                   apply_: bool, overwrite: bool) -> None:
+    """Add and update creators from a CSV, or from an affiliate platform's export.
 
     Columns (header row, any case): handle, name, status, discount_code,
     discount_label, bio, instagram, tiktok, youtube, website, aliases (a|b).
+    With --from, the export's own columns are recognised by name (the mapping
+    is shown; --map changes it), and the platform's referral ids are kept so
+    the links creators shared there still credit them. Emails are never stored.
     """
     directory = _directory()
+    if mappings and platform is None:
+        raise click.UsageError("--map goes with --from (the project's own columns have "
+                               "fixed names)")
     try:
-        plan = importer.plan_import(csv_file, directory, _themes_dir(), overwrite=overwrite)
+        overrides = platforms.parse_overrides(mappings)
+        plan = importer.plan_import(csv_file, directory, _themes_dir(), overwrite=overwrite,
+                                    platform=platform, overrides=overrides)
+    except platforms.MappingError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--map "), param_hint="--map") from None
     except importer.CSVError as exc:
         _fail(str(exc))
-    if plan.ignored_columns:
+    if plan.platform is not None:
+        for line in _describe_columns(plan):
+            click.echo(line)
+    elif plan.ignored_columns:
         click.echo(f"Ignored columns: {', '.join(plan.ignored_columns)}")
+    for note in plan.notes:
+        click.echo(f"Note: {note}")
     for row in plan.rows:
         for line in _describe(row, directory):
             click.echo(line)
@@ -188,6 +210,25 @@ def import_command(csv_file: Path, apply_: bool, overwrite: bool) -> None:
         click.echo(f"{summary}. Wrote {_plural(len(written), 'file')}.")
     if plan.count("invalid"):
         sys.exit(1)
+
+
+def _describe_columns(plan: importer.ImportPlan) -> list[str]:
+    """The mapping the import chose for a platform's export, column by column."""
+    platform = plan.platform
+    lines = [f"Columns of the {platform.title} export (links: ?{platform.parameter}=, kept "
+             f"in legacy_ids.{platform.name}):"]
+    for column in plan.columns:
+        if not column.header:
+            continue
+        if column.field == "ignore":
+            used = "not used" + (" (--map)" if column.how == "--map" else "")
+        else:
+            used = f"{column.field}: {platforms.FIELDS[column.field]}"
+            used += " (--map)" if column.how == "--map" else ""
+        lines.append(f"  {column.header!r} -> {used}")
+    lines.append("Change one with --map COLUMN=FIELD; fields: "
+                 f"{', '.join(platforms.FIELDS)}.")
+    return lines
 
 
 def _describe(row: importer.RowPlan, directory: Path) -> list[str]:
@@ -208,6 +249,7 @@ def _describe(row: importer.RowPlan, directory: Path) -> list[str]:
         "kept the file's (--overwrite replaces it)"
         for c in row.conflicts
     )
+    lines.extend(f"  note: {note}" for note in row.notes)
     return lines
 
 
@@ -262,6 +304,79 @@ def payouts_command(period: str, output: str, mark_paid: bool) -> None:
         click.echo(payouts.as_table(report), nl=False)
     if mark_paid:  # on stderr: stdout stays the CSV or JSON a script reads
         click.echo(f"Recorded payout batch {report.batch.id} for {period}.", err=True)
+
+
+@creators_cli.command("link")
+@click.argument("handle")
+@click.option("--revoke", is_flag=True,
+              help="Turn off HANDLE's links: every one, or only the one given with --id.")
+@click.option("--id", "link_id", help="With --revoke: only this link (see --list).")
+@click.option("--list", "list_links", is_flag=True, help="List HANDLE's links.")
+@click.option("--base-url", help="The store's public address, e.g. https://brand.com, "
+                                 "to print the whole URL.")
+def link_command(handle: str, revoke: bool, link_id: str | None, list_links: bool,
+                 base_url: str | None) -> None:
+    """Make a link to a read-only page of HANDLE's own figures (visits, orders, net sales,
+    earnings, payable and paid, by day and by product), or --revoke it.
+
+    Anyone holding the link sees the page: send it to the creator only. It works
+    until it is revoked (or SECRET_KEY changes with the old key left out of
+    SECRET_KEY_FALLBACKS). An alias makes a link for the creator it belongs to.
+    """
+    # The orders ledger, and SQLAlchemy with it, is loaded only when this command runs.
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storefront.creator_stats import path_of, tokens
+    from storefront.orders import ledger_for, links
+
+    if link_id is not None and not revoke:
+        raise click.UsageError("--id goes with --revoke")
+    if base_url is not None and not base_url.startswith(("https://", "http://")):
+        raise click.BadParameter("give the address with its scheme, e.g. https://brand.com",
+                                 param_hint="--base-url")
+    creator = _registry().get(handle)
+    if creator is None and not (revoke or list_links):
+        _fail(f"no creator {handle!r}: see `flask creators list` for the handles")
+    # A creator's links may have been made under an alias that was their handle then.
+    handles = (creator.handle, *creator.aliases) if creator else (handle.lower(),)
+    try:
+        book = ledger_for(current_app)
+        if list_links:
+            _echo_links(links.of(book.engine, handles), handles[0])
+        elif revoke:
+            revoked = links.revoke(book.engine, handles, book.clock(), link_id)
+            if not revoked:
+                _fail(f"no live link {link_id!r} of {handles[0]!r}" if link_id else
+                      f"{handles[0]!r} has no live links: nothing to revoke")
+            click.echo(f"Revoked {_plural(len(revoked), 'link')} of {handles[0]}: "
+                       f"{', '.join(revoked)}.")
+        else:
+            made = links.create(book.engine, creator.handle, book.clock())
+            path = path_of(tokens.sign(tokens.Claim(made.handle, made.link_id),
+                                       current_app.secret_key))
+            click.echo(base_url.rstrip("/") + path if base_url else path)
+            if handle.lower() != creator.handle:
+                click.echo(f"({handle!r} is an alias: the link is for {creator.handle}.)",
+                           err=True)
+            click.echo(f"Link {made.link_id} for {creator.handle} ({creator.name}). Anyone "
+                       "holding it sees their figures: send it to them only. Turn it off "
+                       f"with `flask creators link {creator.handle} --revoke`.", err=True)
+            if not base_url:
+                click.echo("Put the store's address in front of the path (e.g. "
+                           f"https://brand.com{path[:28]}...), or pass --base-url.", err=True)
+    except (SQLAlchemyError, OSError) as error:
+        raise click.ClickException(
+            f"cannot use the orders database (DATABASE_URL): {error}") from None
+
+
+def _echo_links(found: list, handle: str) -> None:
+    if not found:
+        click.echo(f"{handle} has no links.")
+        return
+    for link in found:
+        state = f"revoked {link.revoked_at:%Y-%m-%d %H:%M} UTC" if link.revoked else "live"
+        click.echo(f"{link.link_id}  {link.handle}  made {link.created_at:%Y-%m-%d %H:%M} UTC  "
+                   f"{state}")
 
 
 def _add_report() -> None:

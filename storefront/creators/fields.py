@@ -26,10 +26,12 @@ from storefront.creators.model import (
     Discount,
     Hero,
 )
+from storefront.visit.referral import PLATFORM_PARAMETERS
 
 TOP_KEYS = (
     "name", "status", "aliases", "avatar", "bio", "theme",
     "hero", "discount", "collections", "notes", "theme_settings", "social", "commission",
+    "legacy_ids",
 )
 HERO_KEYS = ("title", "subtitle", "image", "cta_label", "cta_url")
 DISCOUNT_KEYS = ("code", "label")
@@ -41,6 +43,12 @@ PER_ORDER_MAX = Decimal(1_000_000)
 COLLECTION_KEYS = ("handle", "title")
 THEME_SETTING_KEYS = ("accent", "accent_text", "background", "text")
 SOCIAL_PLATFORMS = ("instagram", "tiktok", "youtube", "x", "pinterest", "website")
+# `[legacy_ids]`: the affiliate platforms whose links the store still honours, and what one
+# of their referral ids may hold: the characters a URL carries as they are, so an id reads
+# the same in the file and in the link.
+LEGACY_PLATFORMS = tuple(PLATFORM_PARAMETERS)
+LEGACY_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+LEGACY_ID_RULE = "letters, digits, '-', '.', '_' and '~', at most 128"
 NAME_MAX = 80
 BIO_MAX = 1000
 NOTE_MAX = 500
@@ -195,6 +203,7 @@ class Checker:
             theme_settings=self.theme_settings(data),
             social=self.social(data),
             commission=self.commission(data),
+            legacy_ids=self.legacy_ids(data),
         )
 
     def aliases(self, handle: str, data: Mapping[str, Any]) -> tuple[str, ...]:
@@ -277,6 +286,30 @@ class Checker:
             self.add(path, f"must be an amount between 0 and {PER_ORDER_MAX:f}, not {value:f}")
             return None
         return Commission(per_order=value)
+
+    def legacy_ids(self, data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        """`[legacy_ids]`: platform = "id" or ["id", ...], as (platform, id) pairs."""
+        table = self.table(data, "legacy_ids", "[legacy_ids]") or {}
+        self.known_keys(table, LEGACY_PLATFORMS, "legacy_ids.")
+        found: list[tuple[str, str]] = []
+        for platform in LEGACY_PLATFORMS:
+            if platform not in table:
+                continue
+            path, value = f"legacy_ids.{platform}", table[platform]
+            if isinstance(value, list) and not value:
+                self.add(path, "must not be an empty list")
+            seen: set[str] = set()
+            for item in value if isinstance(value, list) else [value]:
+                if not isinstance(item, str):
+                    self.add(path, f"must be an id or a list of ids; {item!r} is {_kind(item)}")
+                elif not LEGACY_ID.fullmatch(item):
+                    self.add(path, f"{item!r} is not a referral id: {LEGACY_ID_RULE}")
+                elif item.casefold() in seen:  # links match ids in any case
+                    self.add(path, f"{item!r} is listed twice")
+                else:
+                    seen.add(item.casefold())
+                    found.append((platform, item))
+        return tuple(found)
 
     def decimal(self, table: Mapping[str, Any], key: str, path: str) -> Decimal | None:
         """A number written as 15, 12.5 or "12.5", read exactly (Decimal), or None (noted)."""

@@ -39,6 +39,7 @@ log = logging.getLogger("storefront.creators")
 
 Stamp = tuple[int, int, int]  # (mtime_ns, size, inode): a changed file changes one of them
 RACY_NS = 2_000_000_000  # 2 s: coarser than any file system's timestamps but FAT's
+LOOKUP_MAX = 255  # longer than any id or code a file may hold: not worth a lookup
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,9 @@ class _Snapshot:
     context: Context | None = None
     files: Mapping[str, _File] = field(default_factory=dict)  # file name -> what it held
     by_name: Mapping[str, Creator] = field(default_factory=dict)  # handle or alias -> creator
+    # (platform, referral id casefolded) -> creator, from `[legacy_ids]`
+    by_platform_id: Mapping[tuple[str, str], Creator] = field(default_factory=dict)
+    by_code: Mapping[str, Creator] = field(default_factory=dict)  # casefolded code -> creator
     creators: tuple[Creator, ...] = ()  # sorted by handle
     skipped: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # file name -> problems
 
@@ -105,6 +109,21 @@ class Registry:
     def __iter__(self) -> Iterator[Creator]:
         """Every valid creator (any status), sorted by handle."""
         return iter(self._snapshot.creators)
+
+    def by_platform_id(self, platform: str, value: str) -> Creator | None:
+        """The creator whose `[legacy_ids]` give `platform` the id `value` (in any case)."""
+        if not isinstance(value, str) or len(value) > LOOKUP_MAX:
+            return None
+        return self._snapshot.by_platform_id.get((platform, value.casefold()))
+
+    def by_code(self, code: str) -> Creator | None:
+        """The creator whose discount code is `code` (in any case, as Shopify reads codes).
+
+        A code that two creators share names neither of them.
+        """
+        if not isinstance(code, str) or len(code) > LOOKUP_MAX:
+            return None
+        return self._snapshot.by_code.get(code.casefold())
 
     @property
     def problems(self) -> list[str]:
@@ -282,13 +301,22 @@ def _resolve(directory: Path, context: Context, files: dict[str, _File]) -> _Sna
         if problems:
             skipped[name] = problems
     by_name: dict[str, Creator] = {}
+    by_platform_id: dict[tuple[str, str], Creator] = {}
+    by_code: dict[str, Creator | None] = {}
     for creator in accepted:
         by_name[creator.handle] = creator
         by_name.update(dict.fromkeys(creator.aliases, creator))
+        by_platform_id.update({(platform, value.casefold()): creator
+                               for platform, value in creator.legacy_ids})
+        if creator.discount is not None:
+            code = creator.discount.code.casefold()
+            by_code[code] = None if code in by_code else creator  # shared: nobody's
     return _Snapshot(
         context=context,
         files=MappingProxyType(files),
         by_name=MappingProxyType(by_name),
+        by_platform_id=MappingProxyType(by_platform_id),
+        by_code=MappingProxyType({code: c for code, c in by_code.items() if c is not None}),
         creators=tuple(sorted(accepted, key=lambda creator: creator.handle)),
         skipped=MappingProxyType(skipped),
     )

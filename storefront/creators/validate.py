@@ -101,8 +101,11 @@ def check_conflicts(
     `candidates` are (label, creator) in load order; `handles` are those of all
     creator files, valid or not. An alias may not be any file's handle; an
     alias claimed twice stays with the first file, and the later one is skipped.
+    So does a platform's referral id (`[legacy_ids]`, in any case): a link
+    credits one creator.
     """
     claimed: dict[str, str] = {}
+    ids: dict[tuple[str, str], str] = {}
     accepted: list[Creator] = []
     problems: dict[str, list[str]] = {}
     for label, creator in candidates:
@@ -112,11 +115,16 @@ def check_conflicts(
                 found.append(f"{label}: aliases: {alias!r} is another creator's handle")
             elif alias in claimed:
                 found.append(f"{label}: aliases: {alias!r} is already an alias of {claimed[alias]}")
+        for platform, value in creator.legacy_ids:
+            if (owner := ids.get((platform, value.casefold()))) is not None:
+                found.append(f"{label}: legacy_ids.{platform}: {value!r} is already "
+                             f"{owner}'s")
         if found:
             problems[label] = found
             continue
         accepted.append(creator)
         claimed.update(dict.fromkeys(creator.aliases, label))
+        ids.update({(platform, value.casefold()): label for platform, value in creator.legacy_ids})
     return accepted, problems
 
 

@@ -17,7 +17,9 @@ Applying is idempotent and order-free:
 - so is the creator's commission (commission.py), with the rule the order
   keeps from when it was first credited to that creator: editing a creator
   file later does not re-price past orders (a credit moved to another
-  creator takes the new creator's rule).
+  creator takes the new creator's rule);
+- an order's line items are those of its highest version, replaced with it,
+  and a refund's are kept with the refund (a creator's page by product).
 
 A delivery that fails (a field missing, a bug, the database busy) stays
 stored as `failed` with its error. Each new delivery then retries a few
@@ -36,7 +38,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Connection, Engine, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from storefront.orders import commission as commissions
@@ -49,7 +51,7 @@ from storefront.orders.delivery import (
     Unavailable,
 )
 from storefront.orders.money import net_sales
-from storefront.orders.tables import deliveries, orders, refunds
+from storefront.orders.tables import deliveries, order_lines, orders, refund_lines, refunds
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +208,17 @@ class Ledger:
                 # Conditional, so a newer version written meanwhile is never overwritten.
                 conn.execute(update(orders).where(orders.c.order_id == order.id,
                                                   orders.c.version < version).values(values))
+            self._replace_lines(conn, order)
         self._recompute(conn, order.id)
+
+    def _replace_lines(self, conn: Connection, order: payload.Order) -> None:
+        """The order's line items as this (newest) version lists them, for pages by product."""
+        conn.execute(delete(order_lines).where(order_lines.c.order_id == order.id))
+        if order.lines:
+            conn.execute(insert(order_lines), [
+                {"order_id": order.id, "line_item_id": line.id, "product_id": line.product_id,
+                 "variant_id": line.variant_id, "title": _short(line.title, 255),
+                 "quantity": line.quantity, "net": line.net} for line in order.lines])
 
     def _order_values(self, order: payload.Order, version: str, delivery_id: int) -> dict:
         credit = credits.credit(order, self.registry, self.conflict)
@@ -282,6 +294,11 @@ class Ledger:
             conn.execute(insert(refunds).values(
                 refund_id=refund.id, order_id=refund.order_id, created_at=refund.created_at,
                 subtotal=refund.subtotal, tax=refund.tax, delivery_id=delivery_id))
+            if refund.lines:  # (kept with it, once: what pages by product take off)
+                conn.execute(insert(refund_lines), [
+                    {"refund_id": refund.id, "order_id": refund.order_id,
+                     "line_item_id": line.line_item_id, "quantity": line.quantity,
+                     "subtotal": line.subtotal, "tax": line.tax} for line in refund.lines])
 
     def _recompute(self, conn: Connection, order_id: int) -> None:
         row = conn.execute(select(orders).where(orders.c.order_id == order_id)).one_or_none()

@@ -6,7 +6,9 @@ customer's name, email, phone or address: of the customer, only Shopify's id.
 
 `order` and `refund` read a redacted body into small records, checking types
 as they go; anything missing or mistyped raises BadPayload with a message the
-operator can act on, and the delivery is kept as failed (ledger.py).
+operator can act on, and the delivery is kept as failed (ledger.py). Their
+line items (`lines`, `refund_lines`) are read too: what a creator's own page
+shows by product.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ ORDER_FIELDS = {
 }
 LINE_ITEM_FIELDS = {"id", "variant_id", "product_id", "title", "quantity", "price",
                     "total_discount", *MONEY_SETS}
+# Inside a line item: the discounts allocated to it and its taxes, amounts only.
+LINE_DISCOUNT_FIELDS = {"amount", "amount_set"}
+LINE_TAX_FIELDS = {"price", "price_set", "rate"}
 REFUND_FIELDS = {"id", "order_id", "created_at", "processed_at"}
 REFUND_LINE_FIELDS = {"id", "line_item_id", "quantity", "subtotal", "total_tax", *MONEY_SETS}
 # Cart attributes the store itself sets (storefront.attribution); other apps'
@@ -61,7 +66,9 @@ def redact(topic: str, data: dict) -> dict:
     customer = data.get("customer")
     if isinstance(customer, dict) and "id" in customer:
         kept["customer"] = {"id": customer["id"]}
-    kept["line_items"] = _each(data.get("line_items"), LINE_ITEM_FIELDS)
+    items = data.get("line_items")
+    kept["line_items"] = [_redact_line(item) for item in items if isinstance(item, dict)] \
+        if isinstance(items, list) else []
     kept["discount_codes"] = _each(data.get("discount_codes"), {"code", "amount", "type"})
     kept["note_attributes"] = [
         item for item in _each(data.get("note_attributes"), {"name", "value"})
@@ -73,10 +80,39 @@ def redact(topic: str, data: dict) -> dict:
     return kept
 
 
+def _redact_line(data: dict) -> dict:
+    kept = _pick(data, LINE_ITEM_FIELDS)
+    for key, fields in (("discount_allocations", LINE_DISCOUNT_FIELDS),
+                        ("tax_lines", LINE_TAX_FIELDS)):
+        if isinstance(data.get(key), list):
+            kept[key] = _each(data[key], fields)
+    return kept
+
+
 def _redact_refund(data: dict) -> dict:
     kept = _pick(data, REFUND_FIELDS)
     kept["refund_line_items"] = _each(data.get("refund_line_items"), REFUND_LINE_FIELDS)
     return kept
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line item of an order, as ordered (refunds are not taken off: RefundLine)."""
+
+    id: int
+    product_id: int | None  # None: a custom item, or a product deleted since
+    variant_id: int | None
+    title: str | None
+    quantity: int
+    net: Decimal  # price x quantity less its discounts (and its tax where prices include it)
+
+
+@dataclass(frozen=True)
+class RefundLine:
+    line_item_id: int
+    quantity: int
+    subtotal: Decimal  # shop money; tax included when the order's prices do
+    tax: Decimal
 
 
 @dataclass(frozen=True)
@@ -86,6 +122,7 @@ class Refund:
     created_at: datetime | None
     subtotal: Decimal  # of its line items, shop money; tax included when the order's prices do
     tax: Decimal
+    lines: tuple[RefundLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +142,7 @@ class Order:
     attributes: Mapping[str, str]
     landing_site: str | None
     refunds: tuple[Refund, ...]  # those Shopify lists, already reflected in `subtotal`
+    lines: tuple[Line, ...] = ()
 
 
 def _id(data: Mapping, key: str, where: str) -> int:
@@ -149,23 +187,86 @@ def _shop_money(data: Mapping, key: str, where: str = "", default: Decimal | Non
     return default, None
 
 
+def _quantity(data: Mapping, where: str) -> int:
+    value = data.get("quantity")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2 ** 31:
+        raise BadPayload(f"{where}quantity is {value!r}, not a whole number of items")
+    return value
+
+
+def _optional_id(data: Mapping, key: str) -> int | None:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 \
+        else None
+
+
+def _amounts(data: Mapping, key: str, field: str, where: str) -> Decimal:
+    """The sum of `field` (shop money) over the list `key` of `data` (none: 0)."""
+    items = data.get(key) or []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise BadPayload(f"{where}{key} is not a list of objects")
+    return sum((_shop_money(item, field, f"{where}{key} ")[0] for item in items), ZERO)
+
+
+def lines(data: Mapping, taxes_included: bool) -> tuple[Line, ...]:
+    """The order's line items; raises BadPayload naming the field that cannot be read.
+
+    The discounts of a line are its `discount_allocations` (every discount, the
+    order's codes included, as Shopify allocates them to lines), else its
+    `total_discount` (what older bodies kept). Where prices include tax, the
+    line's `tax_lines` come off, so that lines add up to net sales as
+    money.net_sales counts them (shipping aside).
+    """
+    items = data.get("line_items", [])
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise BadPayload("order.line_items is not a list of objects")
+    found: dict[int, Line] = {}
+    for item in items:
+        where = "order line item "
+        line_id = _id(item, "id", where)
+        if line_id in found:
+            raise BadPayload(f"order.line_items lists line item {line_id} twice")
+        quantity = _quantity(item, where)
+        price = _shop_money(item, "price", where)[0]
+        if "discount_allocations" in item:
+            discounts = _amounts(item, "discount_allocations", "amount", where)
+        else:
+            discounts = _shop_money(item, "total_discount", where, ZERO)[0]
+        tax = _amounts(item, "tax_lines", "price", where) if taxes_included else ZERO
+        found[line_id] = Line(
+            id=line_id, product_id=_optional_id(item, "product_id"),
+            variant_id=_optional_id(item, "variant_id"), title=_text(item, "title"),
+            quantity=quantity, net=price * quantity - discounts - tax)
+    return tuple(found.values())
+
+
+def refund_lines(data: Mapping) -> tuple[RefundLine, ...]:
+    """The refund's line items; raises BadPayload naming the field that cannot be read."""
+    items = data.get("refund_line_items", [])
+    if not isinstance(items, list):
+        raise BadPayload("refund.refund_line_items is not a list")
+    found = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise BadPayload("refund.refund_line_items holds something other than objects")
+        where = "refund line item "
+        found.append(RefundLine(
+            line_item_id=_id(item, "line_item_id", where), quantity=_quantity(item, where),
+            subtotal=_shop_money(item, "subtotal", where)[0],
+            tax=_shop_money(item, "total_tax", where, ZERO)[0]))
+    return tuple(found)
+
+
 def refund(data: Mapping, order_id: int | None = None) -> Refund:
     where = "refund."
-    subtotal = tax = ZERO
-    lines = data.get("refund_line_items", [])
-    if not isinstance(lines, list):
-        raise BadPayload("refund.refund_line_items is not a list")
-    for line in lines:
-        if not isinstance(line, dict):
-            raise BadPayload("refund.refund_line_items holds something other than objects")
-        subtotal += _shop_money(line, "subtotal", "refund line item ")[0]
-        tax += _shop_money(line, "total_tax", "refund line item ", ZERO)[0]
+    found = refund_lines(data)
     return Refund(
         id=_id(data, "id", where),
         order_id=order_id if order_id is not None else _id(data, "order_id", where),
         created_at=_time(data, "created_at", where, required=False),
-        subtotal=subtotal,
-        tax=tax,
+        subtotal=sum((line.subtotal for line in found), ZERO),
+        tax=sum((line.tax for line in found), ZERO),
+        lines=found,
     )
 
 
@@ -202,4 +303,5 @@ def order(data: Mapping) -> Order:
                     if isinstance(a.get("name"), str) and isinstance(a.get("value"), str)},
         landing_site=_text(data, "landing_site"),
         refunds=tuple(refund(r, order_id) for r in refunds),
+        lines=lines(data, data.get("taxes_included") is True),
     )

@@ -26,6 +26,11 @@ recorded, marking it again is refused (what became payable since goes into
 the next period's batch), and the database holds both rules (tables.py):
 a unique period, and each item numbered among its order's items, so two
 batches made at once from the same figures cannot both pay an order.
+
+The figures are added up in the database (SQL GROUP BYs, exact: sums.py), not
+order by order in Python: the whole ledger counts towards what is payable, and
+`python -m bench.orders` times the statement over 1,000,000 orders. A batch
+reads only the shares owed something. Migration 0004's indexes serve both.
 """
 
 from __future__ import annotations
@@ -37,12 +42,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import Connection, Engine, case, func, insert, select
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 
 from storefront.orders import sums
-from storefront.orders.money import ZERO, rounded
+from storefront.orders.money import ROUNDING, ZERO, rounded
 from storefront.orders.report import BadPeriod, month
 from storefront.orders.tables import orders, payout_batches, payout_items
 from storefront.spreadsheet import safe_cell
@@ -143,36 +162,127 @@ def _batch(conn: Connection, period: str) -> Batch | None:
 
 
 def _read(conn: Connection, end: datetime):
-    """The credited orders created before `end`, every share in them, and each order's
-    number of payout items (for the next item's sequence)."""
-    credited = list(conn.execute(
-        select(orders.c.order_id, orders.c.creator, orders.c.currency, orders.c.created_at,
-               orders.c.cancelled_at, orders.c.net_sales, orders.c.commission)
-        .where(orders.c.creator.is_not(None), orders.c.created_at < end)))
-    shares: dict[tuple[int, str], _Share] = {}
-    for order in credited:
-        shares[(order.order_id, order.creator)] = _Share(
-            order.order_id, order.creator, order.currency, order.created_at, due=order.commission)
-    items: dict[int, int] = defaultdict(int)
-    # Items of orders whose credit moved to another creator (or the brand) since
-    # count too: what the earlier creator was paid is owed back.
-    for item in conn.execute(
-            select(payout_items.c.order_id, payout_items.c.creator, payout_items.c.amount,
-                   payout_items.c.sequence, orders.c.currency, orders.c.created_at)
-            .join(orders, orders.c.order_id == payout_items.c.order_id)
-            .where(orders.c.created_at < end)):
-        share = shares.setdefault((item.order_id, item.creator), _Share(
-            item.order_id, item.creator, item.currency, item.created_at))
-        share.paid += item.amount
-        share.payments += 1
-        items[item.order_id] = max(items[item.order_id], item.sequence)
-    return credited, list(shares.values()), items
+    """The shares owed something (either way) in the orders created before `end`, and
+    the number of payout items each of their orders has (for the next item's sequence).
+
+    Only those: a share paid what it earns is settled, and most of a ledger is.
+    They are found in the database: credited orders none of whose items paid
+    their creator (owed their whole commission), and shares that items paid
+    whose commission changed since (owed the difference).
+    """
+    def last_item(order_id):
+        return select(func.max(payout_items.c.sequence)) \
+            .where(payout_items.c.order_id == order_id).scalar_subquery()
+
+    commission = sums.units(orders.c.commission)
+    unpaid = select(orders.c.order_id, orders.c.creator, orders.c.currency, orders.c.created_at,
+                    commission.label("due"), literal(0).label("paid"),
+                    literal(0).label("payments"), last_item(orders.c.order_id).label("items")) \
+        .where(orders.c.creator.is_not(None), orders.c.created_at < end, commission != 0,
+               ~exists().where(payout_items.c.order_id == orders.c.order_id,
+                               payout_items.c.creator == orders.c.creator))
+    share = _paid_shares(end)
+    changed = select(share.c.order_id, share.c.creator, share.c.currency, share.c.created_at,
+                     share.c.due, share.c.paid, share.c.payments,
+                     last_item(share.c.order_id).label("items")) \
+        .where(share.c.due != share.c.paid)
+    shares, sequences = [], defaultdict(int)
+    for found in conn.execute(union_all(unpaid, changed)):
+        shares.append(_Share(found.order_id, found.creator, found.currency, found.created_at,
+                             _amount(found.due, found.currency),
+                             _amount(found.paid, found.currency), int(found.payments)))
+        sequences[found.order_id] = int(found.items or 0)
+    return shares, sequences
+
+
+@cache
+def _minor_unit(currency: str) -> Decimal:
+    return rounded(Decimal(1), currency)
+
+
+def _amount(units, currency: str) -> Decimal:
+    """sums.amount, for the many shares of a batch: the currency's minor unit looked up once."""
+    return Decimal(int(units or 0)).scaleb(-sums.SCALE).quantize(_minor_unit(currency),
+                                                                 rounding=ROUNDING)
+
+
+def _paid_shares(end: datetime):
+    """The shares payout items paid, in orders created before `end`: the order and the
+    creator paid, the share's currency, its order's time, what it earns now and what
+    was paid for it (both in sums.units), and how many items paid it.
+
+    A share is the current creator's (it earns the order's commission) or an
+    earlier creator's the credit has moved from since (it earns nothing now:
+    what was paid is owed back); its currency is the order's, or for an earlier
+    creator, the one they were paid in.
+    """
+    theirs = orders.c.creator == payout_items.c.creator  # (NULL, not theirs, for the brand)
+    # Grouped by the items' own key (their index order), so SQLite reads the items
+    # and looks each order up, rather than reading every order to find its items.
+    # The order's columns are the same on each of a share's items (min = any).
+    return select(
+        payout_items.c.order_id, payout_items.c.creator,
+        func.min(case((theirs, orders.c.currency), else_=payout_items.c.currency))
+        .label("currency"),
+        func.min(orders.c.created_at).label("created_at"),
+        func.min(case((theirs, sums.units(orders.c.commission)), else_=0)).label("due"),
+        # (A whole number again: PostgreSQL's SUM of BIGINT is NUMERIC, slower to add up.)
+        cast(func.sum(sums.units(payout_items.c.amount)), BigInteger).label("paid"),
+        func.count().label("payments"),
+    ).join(orders, orders.c.order_id == payout_items.c.order_id) \
+        .where(orders.c.created_at < end) \
+        .group_by(payout_items.c.order_id, payout_items.c.creator).subquery("share")
 
 
 def _payable(shares: list[_Share], now: datetime, hold_days: int) -> list[_Share]:
     """The shares owed something (either way) whose holding period is over."""
     hold = timedelta(days=hold_days)
     return [s for s in shares if s.owed != ZERO and s.created_at + hold <= now]
+
+
+def _total(condition, value=1):
+    return func.sum(case((condition, value), else_=0))
+
+
+def _figures(conn: Connection, start: datetime, end: datetime, held: datetime) -> dict:
+    """What `statement` shows, added up in the database per (creator, currency), in
+    sums.units (exact on both databases): three GROUP BYs, not a loop over the ledger.
+
+    `period`: P's orders. `due`: the commission of every credited order whose
+    holding period is over (created at `held` or before). `paid`, per creator
+    from their paid shares (_paid_shares): what was paid for held orders, the
+    adjustments (what those shares earn now less what was paid), how many of
+    them are owed something (`unsettled`), and what was paid for P's orders.
+
+    Shares owed nothing add nothing to a sum, so payable = due - held paid,
+    as if added share by share. Less the adjustments, what is left is the
+    commission of the held orders nothing has paid yet: never negative, so not
+    0 exactly when such an order is owed something. A creator's row shows when
+    some share is owed something (that, or `unsettled`), never merely because
+    sums differ from 0: the same rows as adding up share by share.
+    """
+    credited = (orders.c.creator.is_not(None), orders.c.created_at < end)
+    commission = sums.units(orders.c.commission)
+    key = (orders.c.creator, orders.c.currency)
+    period = select(*key, func.sum(case((orders.c.cancelled_at.is_(None), 1), else_=0))
+                    .label("orders"),
+                    func.sum(sums.units(orders.c.net_sales)).label("net_sales"),
+                    func.sum(commission).label("earned")) \
+        .where(*credited, orders.c.created_at >= start).group_by(*key)
+    due = select(*key, func.sum(commission).label("due")) \
+        .where(*credited, orders.c.created_at <= held).group_by(*key)
+    share = _paid_shares(end)
+    held_share, in_period = share.c.created_at <= held, share.c.created_at >= start
+    owed = share.c.due - share.c.paid
+    paid = select(share.c.creator, share.c.currency,
+                  _total(held_share, share.c.paid).label("held_paid"),
+                  _total(held_share, owed).label("adjustments"),
+                  _total(and_(held_share, owed != 0)).label("unsettled"),
+                  _total(in_period, share.c.paid).label("paid"),
+                  _total(and_(in_period, share.c.paid != 0)).label("paid_shares")) \
+        .group_by(share.c.creator, share.c.currency)
+    return {"period": conn.execute(period).all(), "due": conn.execute(due).all(),
+            "paid": conn.execute(paid).all()}
 
 
 def statement(engine: Engine, registry, period: str, now: datetime,
@@ -184,11 +294,17 @@ def statement(engine: Engine, registry, period: str, now: datetime,
     start, end = month(period)
     now = _naive_utc(now)
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # Its shares (every paid order's) are grouped twice: in memory, not in the
+            # temporary files PostgreSQL's default 4 MB would spill them to.
+            conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
         batch = _batch(conn, period)
-        credited, shares, _ = _read(conn, end)
+        found = _figures(conn, start, end, now - timedelta(days=hold_days))
         batch_items = list(conn.execute(
-            select(payout_items.c.creator, payout_items.c.currency, payout_items.c.amount)
-            .where(payout_items.c.batch_id == batch.id))) if batch else []
+            select(payout_items.c.creator, payout_items.c.currency,
+                   func.sum(sums.units(payout_items.c.amount)).label("amount"))
+            .where(payout_items.c.batch_id == batch.id)
+            .group_by(payout_items.c.creator, payout_items.c.currency))) if batch else []
     rows: dict[tuple[str, str], Row] = {}
 
     def row(handle: str, currency: str) -> Row:
@@ -197,23 +313,30 @@ def statement(engine: Engine, registry, period: str, now: datetime,
             rows[(handle, currency)] = Row(handle, creator.name if creator else "", currency)
         return rows[(handle, currency)]
 
-    for order in credited:
-        if order.created_at >= start:
-            line = row(order.creator, order.currency)
-            line.orders += order.cancelled_at is None
-            line.net_sales += order.net_sales
-            line.earned += order.commission
-    for share in shares:
-        if share.created_at >= start and share.paid:
-            row(share.creator, share.currency).paid += share.paid
-    for share in _payable(shares, now, hold_days):
-        line = row(share.creator, share.currency)
-        line.payable += share.owed
-        if share.payments:
-            line.adjustments += share.owed
+    for line in found["period"]:
+        figures = row(line.creator, line.currency)
+        figures.orders = int(line.orders)
+        figures.net_sales = sums.amount(line.net_sales, line.currency)
+        figures.earned = sums.amount(line.earned, line.currency)
+    # Per (creator, currency), in units: payable, adjustments, paid shares owed something.
+    owed: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for line in found["due"]:
+        owed[(line.creator, line.currency)][0] += int(line.due or 0)
+    for line in found["paid"]:
+        if line.paid_shares:
+            row(line.creator, line.currency).paid = sums.amount(line.paid, line.currency)
+        figures = owed[(line.creator, line.currency)]
+        figures[0] -= int(line.held_paid or 0)
+        figures[1] += int(line.adjustments or 0)
+        figures[2] += int(line.unsettled or 0)
+    for (handle, currency), (payable, adjustments, unsettled) in owed.items():
+        if unsettled or payable != adjustments:  # a share owed something (see _figures)
+            figures = row(handle, currency)
+            figures.payable = sums.amount(payable, currency)
+            figures.adjustments = sums.amount(adjustments, currency)
     if batch:
         for item in batch_items:
-            row(item.creator, item.currency).amount += item.amount
+            row(item.creator, item.currency).amount = sums.amount(item.amount, item.currency)
     else:
         for line in rows.values():
             line.amount = max(line.payable, ZERO)
@@ -242,7 +365,7 @@ def mark_paid(engine: Engine, registry, period: str, now: datetime,
                 raise _already(found)
             batch_id = conn.execute(insert(payout_batches).values(
                 period=period, created_at=now, hold_days=hold_days)).inserted_primary_key[0]
-            _, shares, sequences = _read(conn, end)
+            shares, sequences = _read(conn, end)
             items = _items(batch_id, _payable(shares, now, hold_days), sequences)
             if items:
                 conn.execute(insert(payout_items), items)

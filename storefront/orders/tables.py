@@ -1,4 +1,5 @@
-"""The ledger's tables, in SQLAlchemy Core: deliveries as received, orders, refunds, payouts.
+"""The ledger's tables, in SQLAlchemy Core: deliveries as received, orders, refunds, payouts,
+order and refund lines, creator links.
 
 The schema is created and changed by the Alembic revisions in migrations/;
 these definitions are what the code reads and writes, and a test checks that
@@ -109,7 +110,8 @@ orders = Table(
     Column("commission", Money, nullable=False),
     Column("commission_rule", String(40), nullable=True),  # percent:15, per_order:5.00
     Index("ix_orders_created_at", "created_at"),
-    Index("ix_orders_creator", "creator"),
+    # By creator, with what payouts add up, so they read the index alone (0004).
+    Index("ix_orders_creator_commission", "creator", "currency", "created_at", "commission"),
     Index("ix_orders_customer_created", "customer_id", "created_at"),  # new customers
 )
 
@@ -155,4 +157,50 @@ payout_items = Table(
     UniqueConstraint("order_id", "sequence", name="uq_payout_items_order_sequence"),
     UniqueConstraint("batch_id", "order_id", "creator", name="uq_payout_items_batch_order"),
     Index("ix_payout_items_creator", "creator"),
+    Index("ix_payout_items_order_creator", "order_id", "creator", "currency", "amount"),  # 0004
+)
+
+# An order's line items as its latest version lists them (replaced with each newer
+# version, ledger.py): what a creator's page shows by product. `net` is the line's
+# price times quantity less its discounts (and its tax where prices include tax),
+# in shop money; refunds are not taken off here but from `refund_lines`. The key
+# (order_id first) also serves the lookups by order.
+order_lines = Table(
+    "order_lines", metadata,
+    Column("order_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("line_item_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("product_id", BigInteger, nullable=True),  # None: a custom item
+    Column("variant_id", BigInteger, nullable=True),
+    Column("title", String(255), nullable=True),  # the product's title as ordered
+    Column("quantity", Integer, nullable=False),
+    Column("net", Money, nullable=False),
+    Index("ix_order_lines_product_id", "product_id"),
+)
+
+# The line items of each refund, kept with the refund (once, like it): subtotal and
+# tax as Shopify gives them (subtotal_set, total_tax_set, shop money); the order's
+# taxes_included says whether the tax is inside the subtotal.
+refund_lines = Table(
+    "refund_lines", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("refund_id", BigInteger, nullable=False),
+    Column("order_id", BigInteger, nullable=False),
+    Column("line_item_id", BigInteger, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("subtotal", Money, nullable=False),
+    Column("tax", Money, nullable=False),
+    Index("ix_refund_lines_order_id", "order_id"),
+    Index("ix_refund_lines_refund_id", "refund_id"),
+)
+
+# Creators' own links to their figures (`flask creators link`, links.py). The
+# signed token carries the handle and `link_id`; the link works while its row
+# says it is not revoked.
+creator_links = Table(
+    "creator_links", metadata,
+    Column("link_id", String(32), primary_key=True, autoincrement=False),
+    Column("handle", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
+    Index("ix_creator_links_handle", "handle"),
 )

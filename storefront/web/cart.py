@@ -176,8 +176,10 @@ def add():
     quantity = carts.quantity(request.form.get("quantity"))
     pending = request.cookies.get(PENDING_CODE_COOKIE)
     codes = [carts.discount_code(pending)] if pending and len(pending) <= carts.MAX_CODE else []
-    if _creator_code():
-        codes.append(_creator_code())
+    creator_code = _creator_code()
+    # (a creator's /discount link credits them and keeps their code pending too: once is enough)
+    if creator_code and creator_code.casefold() not in {c.casefold() for c in codes}:
+        codes.append(creator_code)
     outcome = carts.add(
         storefront(), cart_cookie.cart_id(), [(variant, quantity)],
         codes=codes, attributes=referral.cart_attributes(),
@@ -208,8 +210,17 @@ def remove():
 @bp.post("/cart/discounts")
 def apply_code():
     code = carts.discount_code(request.form.get("code"))
-    outcome = carts.apply_code(storefront(), cart_cookie.cart_id(), code)
-    return _respond(outcome, _back())
+    return _respond(_code_applied(cart_cookie.cart_id(), code), _back())
+
+
+def _code_applied(cart_id: str, code: str) -> carts.Outcome:
+    """Apply `code`; a creator's code credits that creator as their link would, and the
+    cart then carries whoever is credited (their code and attributes)."""
+    followed = referral.follow_code(code)
+    outcome = carts.apply_code(storefront(), cart_id, code)
+    if followed is not None and outcome.cart is not None:
+        outcome = replace(outcome, cart=_aligned(outcome.cart))
+    return outcome
 
 
 @bp.post("/cart/discounts/remove")
@@ -237,11 +248,15 @@ def checkout():
 
 @bp.get("/discount/<code>")
 def discount_link(code: str):
-    """Shopify's shareable discount link: apply the code, then go on to `redirect`."""
+    """Shopify's shareable discount link: apply the code, then go on to `redirect`.
+
+    A creator's code credits that creator, as their link would.
+    """
     code = carts.discount_code(code)
     back = same_origin_path(request.args.get("redirect"), default="/")
     cart_id = cart_cookie.cart_id()
     if cart_id is None:
+        referral.follow_code(code)
         # No cart yet, and a link must not create one: keep the code for the first add.
         response = redirect(back, 303)
         response.set_cookie(
@@ -250,8 +265,7 @@ def discount_link(code: str):
         )
         flash(f"The code {code} will be applied to your cart.", "notice")
         return response
-    outcome = carts.apply_code(storefront(), cart_id, code)
-    return _respond(outcome, back)
+    return _respond(_code_applied(cart_id, code), back)
 
 
 @bp.get("/cart/<path:items>")

@@ -32,13 +32,17 @@ from storefront import compression
 from storefront.caching import policies, store
 from storefront.current import visit
 from storefront.visit import session as sessions
+from storefront.visit.referral import LINK_PARAMETERS
 from storefront.web.security import nonce
 
 # Query parameters left out of the page key. What is not in the key must not be
 # in the page either (the first visitor's values would reach everyone), so the
 # code that prints links and forms (web.filters.url_with) drops the same ones.
-# attribution.campaign_from still reads them for the referral cookie.
-TRACKING = re.compile(r"utm_[a-z_]+|gclid|fbclid|ref")
+# attribution.campaign_from still reads them for the referral cookie, and a GET
+# with a creator's link parameter (`ref`, `sca_ref`, ...) is redirected without it
+# before any page is looked up (storefront.visit.referral).
+TRACKING = re.compile("|".join((r"utm_[a-z_]+", "gclid", "fbclid",
+                                *map(re.escape, LINK_PARAMETERS))))
 SLOTS = ("csrf", "nonce", "cart_count")
 
 

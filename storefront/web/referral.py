@@ -1,10 +1,13 @@
 """The app's side of the referral decision (storefront.visit.referral).
 
-Before each request the decision is made once, from the cookie and `?ref=`,
-and kept on this request's visit for every view and template; the credited
-creator's theme is chosen. After it, the cookie is written when a link changed
-it, or cleared when it was tampered with, expired, or names a creator no
-longer active. The page fast path makes the same decision with the same call.
+Before each request the decision is made once, from the cookie and the link
+parameters (`?ref=` and the affiliate platforms'), and kept on this request's
+visit for every view and template; the credited creator's theme is chosen.
+Views add what only they know: a `/@handle` link (`follow`), a creator's code
+typed at the cart or in a `/discount/CODE` link (`follow_code`). After it, the
+cookie is written when a link changed it, or cleared when it was tampered
+with, expired, or names a creator no longer active. The page fast path makes
+the same decision with the same call.
 """
 
 from __future__ import annotations
@@ -49,6 +52,15 @@ def follow(creator) -> None:
     now = deciding.Decision(state.referral, state.creator, state.followed, state.referral_cookie)
     _apply(deciding.follow(now, creator, request.args.items(multi=True),
                            current_app.extensions["creators"], _model()))
+
+
+def follow_code(code: str):
+    """Credit the active creator whose discount code `code` is, as their link would
+    (the attribution model decides who is credited); that creator, or None."""
+    creator = deciding.by_code(current_app.extensions["creators"], code)
+    if creator is not None:
+        follow(creator)
+    return creator
 
 
 def _load():

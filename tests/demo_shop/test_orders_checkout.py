@@ -55,7 +55,7 @@ def test_the_order_page_shows_the_order_and_its_webhooks(demo, client):
     text = page.get_data(as_text=True)
     assert "Order #1001" in text and "Organic Cotton Tee" in text and "$104.20" in text
     assert order_page in text  # the address to come back to
-    assert text.count("Refund 1") == 2 and "Cancel order" in text
+    assert text.count(">Refund 1</button>") == 2 and "Cancel order" in text
     assert text.count(">sending<") == 2 and 'http-equiv="refresh"' in text
     demo.sender.run_once()
     text = client.get(order_page).get_data(as_text=True)
@@ -108,7 +108,7 @@ def test_refund_and_cancel_from_the_order_page(demo, client):
     reply = client.post(f"/demo-shop/orders/{order_id}/cancel", data={"key": order_key})
     assert reply.status_code == 303
     text = client.get(order_page).get_data(as_text=True)
-    assert "(cancelled)" in text and "Cancel order" not in text and "Refund 1" not in text
+    assert "(cancelled)" in text and "Cancel order" not in text and ">Refund 1</button>" not in text
     demo.sender.run_once()
     assert [h["X-Shopify-Topic"] for _, _, h in demo.sent] == [
         "orders/create", "orders/paid", "refunds/create", "orders/updated", "refunds/create",

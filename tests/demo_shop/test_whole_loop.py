@@ -133,6 +133,23 @@ def test_from_a_creators_link_to_the_creators_payout_and_its_clawback(store):
         args=["creators", "payouts", "--period", period, "--mark-paid"])
     assert again.exit_code != 0 and "Traceback" not in again.output  # a month is paid once
 
+    # The brand's dashboard shows the sale beside Maya's funnel.
+    dashboard = requests.get(server.url + "/admin/creators?since=30d", auth=ADMIN, timeout=30)
+    assert dashboard.status_code == 200
+    maya_row = re.search(r'<tr data-creator="maya">.*?</tr>', dashboard.text, re.S)
+    assert maya_row and "64.60" in maya_row.group(0) and "6.46" in maya_row.group(0)
+    detail = requests.get(server.url + "/admin/creators/maya?since=30d", auth=ADMIN, timeout=30)
+    assert detail.status_code == 200 and "64.60" in detail.text and "<svg" in detail.text
+
+    # Maya's own page, through the link the brand sends her: her sale, her product, her pay.
+    path = later("creators", "link", "maya").splitlines()[0].strip()
+    assert path.startswith("/creator-stats/")
+    mine = requests.get(server.url + path, timeout=30)
+    assert mine.status_code == 200, mine.text[-2000:]
+    assert mine.headers["Cache-Control"] == "no-store" and "noindex" in mine.headers["X-Robots-Tag"]
+    assert "64.60" in mine.text and "6.46" in mine.text and "Organic Cotton Tee" in mine.text
+    assert "jo@example.com" not in mine.text
+
     # The shopper returns one tee after the payout: refunds/create, then orders/updated.
     page = shopper.get(order_url, timeout=30).text
     action, fields = REFUND_FORM.search(page).groups()
@@ -150,3 +167,7 @@ def test_from_a_creators_link_to_the_creators_payout_and_its_clawback(store):
     refreshed = {row["creator"]: row for row in json.loads(next_run(
         "orders", "report", "--period", period, "--format", "json"))["creators"]}
     assert Decimal(refreshed["maya"]["net_sales"]) == net / 2
+
+    # The brand ends Maya's access: her link no longer opens anything.
+    next_run("creators", "link", "maya", "--revoke")
+    assert requests.get(server.url + path, timeout=30).status_code == 410

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -21,6 +22,7 @@ from flask.testing import FlaskClient
 
 from storefront.shared_pages import is_shared
 from tests.web.conftest import post
+from tests.web.legacy import LINKS, imported_creators
 from tests.web.two_paths import handed_to_app, normal, pair, text
 
 
@@ -60,6 +62,7 @@ class Visitor:
     arrive: Callable[[FlaskClient], object] = _nothing  # once, before any page
     before: Callable[[FlaskClient], object] = _nothing  # before each compared view
     config: dict = field(default_factory=dict)
+    config_in: Callable[[Path], dict] | None = None  # more settings, made in the test's tmp_path
     base: str = "http://localhost"
     headers: dict = field(default_factory=dict)
     ask: Callable[[str], str] = str  # the compared view's URL, from the first view's
@@ -103,6 +106,20 @@ def _shop(client: FlaskClient) -> None:
 def _flash(client: FlaskClient) -> None:
     # A discount link without a cart keeps the code and flashes a notice.
     assert client.get("/discount/WELCOME10").status_code == 303
+
+
+def _code_at_cart(code: str) -> Callable[[FlaskClient], object]:
+    """A creator's code typed at the cart credits them, as their link would."""
+    def arrive(client: FlaskClient) -> None:
+        _shop(client)
+        assert post(client, "/cart/discounts", {"code": code}).status_code == 303
+        assert client.get_cookie("referral") is not None
+    return arrive
+
+
+def _imported(tmp_path: Path) -> dict:
+    """Creators imported from the affiliate platforms' sample exports."""
+    return {"CREATORS_DIR": str(imported_creators(tmp_path))}
 
 
 def _forged_session(data: dict) -> Callable[[FlaskClient], object]:
@@ -186,13 +203,26 @@ VISITORS = {
                                   shows="will be applied to your cart"),
     "gzip ref link": Visitor(headers=GZIP, ask=lambda url: url + "?ref=maya", fast=False,
                              status=302),
+    # Links creators shared on an affiliate platform before the brand moved (imported
+    # creators' `[legacy_ids]`), their code in a /discount link, or typed at the cart.
+    **{f"{platform} link": Visitor(config_in=_imported, fast=False, status=302,
+                                   ask=lambda url, query=query: f"{url}?{query}")
+       for platform, query, _ in LINKS},
+    **{f"{platform} referred": Visitor(config_in=_imported, arrive=_credit(f"/?{query}"),
+                                       shows=_shopping(handle))
+       for platform, query, handle in LINKS},
+    "discount link of a creator": Visitor(arrive=_credit("/discount/MAYA15"),
+                                          shows=_shopping("maya")),
+    "code of a creator at the cart": Visitor(arrive=_code_at_cart("june10"),
+                                             shows=_shopping("june")),
 }
 
 
 @pytest.mark.parametrize("kind", VISITORS)
 def test_every_shared_page_is_answered_alike_by_both_paths(tmp_path, kind):
     visitor = VISITORS[kind]
-    fast, slow = pair(tmp_path, **visitor.config)
+    more = visitor.config_in(tmp_path) if visitor.config_in else {}
+    fast, slow = pair(tmp_path, **visitor.config, **more)
     served = handed_to_app(fast)
     clients = fast.test_client(), slow.test_client()
     for client in clients:

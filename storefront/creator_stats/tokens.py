@@ -1,0 +1,50 @@
+"""The token in a creator's link: their handle and the link's id, signed with SECRET_KEY.
+
+itsdangerous signs (HMAC) but does not encrypt: the handle is readable in the
+URL, nothing else is in it. The token never expires by itself: a link ends
+when it is revoked (storefront/orders/links.py). It is signed with
+SECRET_KEY and still read with any of SECRET_KEY_FALLBACKS, as Flask's
+sessions are, so rotating the key does not break links at once; a link made
+with a key that is no longer listed stops working. The salt keeps these
+signatures apart from every other use of the same key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+SALT = "storefront.creator-stats"
+MAX_LENGTH = 400  # a real token is about 70 characters
+
+
+@dataclass(frozen=True)
+class Claim:
+    handle: str
+    link_id: str
+
+
+def _serializer(secret_key: str, fallbacks: Iterable[str] = ()) -> URLSafeSerializer:
+    # itsdangerous takes keys oldest to newest, and signs with the last one.
+    return URLSafeSerializer([*fallbacks, secret_key], salt=SALT)
+
+
+def sign(claim: Claim, secret_key: str) -> str:
+    """The URL-safe token for `claim`."""
+    return _serializer(secret_key).dumps([claim.handle, claim.link_id])
+
+
+def read(token: str, secret_key: str, fallbacks: Iterable[str] = ()) -> Claim | None:
+    """The claim `token` carries, or None for anything that is not one of ours, intact."""
+    if not isinstance(token, str) or not token or len(token) > MAX_LENGTH:
+        return None
+    try:
+        data = _serializer(secret_key, fallbacks).loads(token)
+    except (BadSignature, ValueError, TypeError):  # (itsdangerous' errors, bad base64/JSON)
+        return None
+    if (not isinstance(data, list) or len(data) != 2
+            or not all(isinstance(part, str) and 0 < len(part) <= 64 for part in data)):
+        return None
+    return Claim(*data)
