@@ -49,8 +49,17 @@ demo-catalog:
 # The benchmark: the storefront under wrk next to a bare Flask app, on the demo
 # shop with 100 ms per API request (bench/; results in bench-results/).
 # `make bench BENCH_ARGS="--quick"`, or `--sweep`, `--cache redis`, `--only NAME`.
-# Then creator pages while Shopify answers 503 for 30 s (fails on any non-2xx).
-.PHONY: bench
+# Then creator pages while Shopify answers 503 for 30 s (fails on any non-2xx),
+# then the orders ledger at scale (bench-orders).
+.PHONY: bench bench-orders
 bench: $(VENV)/.test
 	$(BIN)/python -m bench $(BENCH_ARGS)
 	$(BIN)/python -m bench --outage
+	$(BIN)/python -m bench.orders $(BENCH_ORDERS_ARGS)
+
+# The orders ledger at scale, on SQLite and PostgreSQL (bench/orders.py; about 6
+# minutes): signed webhook deliveries per second, and the report and payouts
+# over 1,000,000 orders of 10,000 creators. `make bench-orders
+# BENCH_ORDERS_ARGS="--quick"`, or `--only sqlite`, `--part ingest`.
+bench-orders: $(VENV)/.test
+	$(BIN)/python -m bench.orders $(BENCH_ORDERS_ARGS)
