@@ -25,7 +25,25 @@ from flask_caching.backends.base import BaseCache
 
 FILE_NAME = "cache.sqlite3"
 BUSY_MS = 250  # a write lock held longer than this: the call fails (a miss), never hangs
+SETUP_MS = 15_000  # creating the file and its table, at start only
 PRUNE_EVERY = 500  # writes between two looks at the file's size and expired entries
+
+
+def _set_wal(db: sqlite3.Connection, busy_ms: int) -> None:
+    """WAL mode; tried again while another process is switching a fresh file to it.
+
+    SQLite answers SQLITE_BUSY at once, without its busy timeout, to a
+    connection that asks for WAL while another one is making the change.
+    """
+    deadline = time.monotonic() + busy_ms / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)  # a retry pause, not a synchronisation: bounded by the deadline
 
 
 class SQLiteCache(BaseCache):
@@ -38,7 +56,10 @@ class SQLiteCache(BaseCache):
         self.clock = clock
         self._local = threading.local()
         self._writes = 0
-        self._connect()  # the schema, once, in the process that configures the app
+        # The schema, once, in the process that configures the app. Workers that
+        # boot together on a fresh file queue for its first write lock: with the
+        # serving timeout, one of them failed to boot ("database is locked").
+        self._connect(busy_ms=SETUP_MS)
 
     @classmethod
     def factory(cls, app, config, args, kwargs):
@@ -48,13 +69,13 @@ class SQLiteCache(BaseCache):
 
     # -- connections: one per thread and per process (a connection must not cross a fork)
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, busy_ms: int = BUSY_MS) -> sqlite3.Connection:
         held = getattr(self._local, "db", None)
         if held is not None and held[0] == os.getpid():
             return held[1]
-        db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None,
+        db = sqlite3.connect(self.path, timeout=busy_ms / 1000, isolation_level=None,
                              check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
+        _set_wal(db, busy_ms)
         db.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last writes is fine
         # 1 MB of pages per connection (SQLite's default is 2): there is one per
         # thread of every worker, and the OS keeps the file in memory anyway.
@@ -63,6 +84,8 @@ class SQLiteCache(BaseCache):
             "CREATE TABLE IF NOT EXISTS entries ("
             " key TEXT PRIMARY KEY, value BLOB NOT NULL, expires REAL NOT NULL)"
         )
+        if busy_ms != BUSY_MS:
+            db.execute(f"PRAGMA busy_timeout={BUSY_MS}")  # serving: fail fast, never hang
         self._local.db = (os.getpid(), db)
         return db
 

@@ -47,6 +47,13 @@ def codes_of(registry) -> dict[str, str]:
     return {c.discount.code.lower(): c.handle for c in registry if c.discount is not None}
 
 
+def _code_handle(registry, codes: dict[str, str] | None, code: str) -> str | None:
+    if codes is not None:
+        return codes.get(code.lower())
+    creator = registry.by_code(code)
+    return creator.handle if creator is not None else None
+
+
 def _handle(registry, name: str | None) -> str | None:
     creator = registry.get(name.strip()) if name else None
     return creator.handle if creator is not None else None
@@ -66,11 +73,17 @@ def landing_name(landing_site: str | None) -> str | None:
 
 def credit(order: Order, registry, conflict: str = "link",
            codes: dict[str, str] | None = None) -> Credit:
-    """The credit for `order`; `codes` may be passed in to save rebuilding it per order."""
-    codes = codes_of(registry) if codes is None else codes
+    """The credit for `order`.
+
+    Codes are looked up in the registry's own index (built once per load, any
+    status; a code two creators share names neither), or in `codes`
+    (codes_of) when given: rebuilding that map for every order cost a third of
+    a delivery's time with 10,000 creators.
+    """
     attribute = _handle(registry, order.attributes.get("_creator"))
     landing = _handle(registry, landing_name(order.landing_site))
-    code = next((codes[c.lower()] for c in order.discount_codes if c.lower() in codes), None)
+    code = next(filter(None, (_code_handle(registry, codes, c) for c in order.discount_codes)),
+                None)
     link = attribute or landing
     link_rule = "attribute" if attribute else "landing_site"
     if link and code and link != code:

@@ -63,6 +63,7 @@ AUTO_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
 MAX_ERROR = 2000
+LOOK_EVERY = timedelta(seconds=10)
 
 
 def _utc_now() -> datetime:
@@ -91,6 +92,7 @@ class Ledger:
         self.commission_percent = Decimal(str(commission_percent))
         self._engine: Engine | None = None
         self._lock = threading.Lock()
+        self._next_look: datetime | None = None  # retry_due's next look (naive UTC)
 
     @property
     def engine(self) -> Engine:
@@ -318,8 +320,15 @@ class Ledger:
     # -- retrying --------------------------------------------------------------------
 
     def retry_due(self, limit: int = AUTO_RETRIES_PER_DELIVERY) -> None:
-        """Retry up to `limit` failed (or stranded pending) deliveries whose backoff is over."""
+        """Retry up to `limit` failed (or stranded pending) deliveries whose backoff is over.
+
+        Looks at most once per LOOK_EVERY in this process: backoffs are a minute
+        or more, and a query on every delivery was a tenth of its cost.
+        """
         now = self._now()
+        if self._next_look is not None and now < self._next_look:
+            return
+        self._next_look = now + LOOK_EVERY
         try:
             with self.engine.connect() as conn:
                 candidates = conn.execute(
