@@ -41,8 +41,8 @@ class Formats:
     def __init__(self, locale: str) -> None:
         self.locale = locale
 
-    def number(self, value: int) -> str:
-        return format_decimal(value, locale=self.locale)
+    def number(self, value: int | None) -> str:
+        return "–" if value is None else format_decimal(value, locale=self.locale)
 
     def percent(self, value: float | Decimal | None) -> str:
         """A rate as a percentage; a dash when there was nothing to divide by."""

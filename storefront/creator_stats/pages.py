@@ -9,13 +9,12 @@ everything, with nothing in it but what `render` passes.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from storefront.admin import pages as admin_pages
 from storefront.web.filters import shopper_locale
 from storefront.web.security import nonce
 
@@ -28,21 +27,12 @@ _env = Environment(
 )
 
 
-class Formats:
-    """Numbers, money and dates in the store's locale."""
+class Formats(admin_pages.Formats):
+    """The admin's numbers and money in the store's locale, with the page's own days."""
 
-    def __init__(self, locale: str) -> None:
-        self.locale = locale
-
-    def number(self, value: int | None) -> str:
-        return "–" if value is None else format_decimal(value, locale=self.locale)
-
-    def money(self, value: Decimal, currency: str) -> str:
-        return format_currency(value, currency, locale=self.locale)
-
-    def day(self, iso_day: str) -> str:
+    def day(self, iso_day: str, pattern: str = "EEE d") -> str:
         # The weekday and the day: the month is in the heading, and a phone has little room.
-        return format_date(date.fromisoformat(iso_day), "EEE d", locale=self.locale)
+        return super().day(iso_day, pattern)
 
     def month(self, period: str) -> str:
         return format_date(date.fromisoformat(f"{period}-01"), "LLLL y", locale=self.locale)
