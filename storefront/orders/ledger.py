@@ -35,10 +35,11 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from storefront.orders import commission as commissions
@@ -52,6 +53,7 @@ from storefront.orders.delivery import (
 )
 from storefront.orders.money import net_sales
 from storefront.orders.tables import deliveries, order_lines, orders, refund_lines, refunds
+from storefront.orders.together import Job, Together
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,28 @@ FIRST_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
 MAX_ERROR = 2000
 LOOK_EVERY = timedelta(seconds=10)
+
+
+# Statements built once. SQLAlchemy keys its compiled-statement cache on a key it
+# derives from each statement object: building them afresh for every delivery
+# cost more CPU than running them.
+_INSERT_DELIVERY = insert(deliveries)
+_STORED = select(deliveries.c.topic, deliveries.c.body, deliveries.c.body_sha256).where(
+    deliveries.c.id == bindparam("did"))
+_MARK = update(deliveries).where(deliveries.c.id == bindparam("did")).values(
+    attempts=deliveries.c.attempts + 1)
+_CURRENT = select(orders.c.version, orders.c.creator, orders.c.commission_rule).where(
+    orders.c.order_id == bindparam("oid"))
+_INSERT_ORDER = insert(orders)
+_UPDATE_ORDER = update(orders).where(orders.c.order_id == bindparam("oid"),
+                                     orders.c.version < bindparam("newer"))
+_DELETE_LINES = delete(order_lines).where(order_lines.c.order_id == bindparam("oid"))
+_INSERT_LINES = insert(order_lines)
+_REFUNDS_OF = select(refunds.c.refund_id, refunds.c.subtotal, refunds.c.tax).where(
+    refunds.c.order_id == bindparam("oid"))
+_REFUND_KNOWN = select(refunds.c.refund_id).where(refunds.c.refund_id == bindparam("rid"))
+_INSERT_REFUND = insert(refunds)
+_INSERT_REFUND_LINES = insert(refund_lines)
 
 
 def _utc_now() -> datetime:
@@ -93,6 +117,7 @@ class Ledger:
         self._engine: Engine | None = None
         self._lock = threading.Lock()
         self._next_look: datetime | None = None  # retry_due's next look (naive UTC)
+        self._together = Together(self._commit)
 
     @property
     def engine(self) -> Engine:
@@ -112,20 +137,37 @@ class Ledger:
     # -- receiving -------------------------------------------------------------------
 
     def receive(self, delivery: Delivery) -> Receipt:
-        """Store `delivery`, then apply it and retry a few failed ones that are due.
+        """Store `delivery` and apply it, then retry a few failed ones that are due.
 
-        Raises BadDelivery (not a JSON object) or Unavailable (not stored).
+        The delivery and its effect are committed together, and with the
+        deliveries other threads of this process hand in meanwhile (together.py):
+        one commit, one flush to disk, answers them all. A delivery that fails
+        to apply is stored as failed before the answer. Nothing is acknowledged
+        unstored. Raises BadDelivery (not a JSON object) or Unavailable (not stored).
         """
+        stored = self._prepare(delivery)
+        try:
+            receipt = self._together.submit(stored)
+        except Exception as problem:  # the database unreachable, locked, not migratable...
+            log.error("order delivery %s not stored", delivery.topic[:100], exc_info=problem)
+            raise Unavailable(str(problem)) from None
+        self.retry_due()
+        return receipt
+
+    def _prepare(self, delivery: Delivery) -> _Stored:
+        """`delivery` as it is stored and applied; raises BadDelivery."""
         try:
             data = json.loads(delivery.body, parse_float=Decimal)
             if not isinstance(data, dict):
                 raise BadDelivery("the body is not a JSON object")
-            kept = json.dumps(payload.redact(delivery.topic, data), default=str,
-                              separators=(",", ":"))
+            # Applied as stored: a retry of the stored body must do what this did.
+            data = payload.redact(delivery.topic, data)
+            kept = json.dumps(data, default=str, separators=(",", ":"))
         except (ValueError, RecursionError) as problem:
             if isinstance(problem, BadDelivery):
                 raise
             raise BadDelivery("the body is not a JSON object") from None
+        now = self._now()
         row = {
             "webhook_id": _short(delivery.webhook_id, 200),
             "topic": delivery.topic[:100],
@@ -134,60 +176,81 @@ class Ledger:
             "triggered_at": _short(delivery.triggered_at, 64),
             "shop_domain": _short(delivery.shop_domain, 255),
             "api_version": _short(delivery.api_version, 20),
-            "received_at": self._now(),
+            "received_at": now,
             "body": kept,
-            "status": "pending",
-            "attempts": 0,
+            "status": "done",
+            "error": None,
+            "attempts": 1,
+            "last_attempt_at": now,
         }
+        return _Stored(row, data, _order_key(data))
+
+    def _commit(self, jobs: list[Job]) -> None:
+        """Store and apply the deliveries of `jobs` in one transaction (together.py), each
+        in a savepoint of its own: a duplicate, or one that fails to apply, is undone
+        alone (the failed one then kept as failed), and the others go on."""
+        outcomes = []
+        with self.engine.connect() as conn, conn.begin():
+            # In order id order: on PostgreSQL, batches of two processes then take
+            # their orders' locks in one order, and never deadlock.
+            for job in sorted(jobs, key=lambda job: job.work.order_key):
+                outcomes.append((job, *self._store(conn, job.work)))
+        for job, receipt, failure in outcomes:  # committed: now they are answers
+            job.result = receipt
+            if failure is not None:
+                _log_failure(receipt.delivery_id, failure)
+
+    def _store(self, conn: Connection, stored: _Stored) -> tuple[Receipt, Exception | None]:
+        row = stored.row
+        attempt = conn.begin_nested()
         try:
-            with self.engine.begin() as conn:
-                delivery_id = conn.execute(insert(deliveries).values(row)).inserted_primary_key[0]
+            delivery_id = conn.execute(_INSERT_DELIVERY, row).inserted_primary_key[0]
         except IntegrityError:
-            return Receipt(duplicate=True)
-        except Exception as problem:  # the database unreachable, locked, not migratable...
-            log.exception("order delivery %s not stored", delivery.topic[:100])
-            raise Unavailable(str(problem)) from None
-        error = self.process(delivery_id)
-        self.retry_due()
-        return Receipt(duplicate=False, delivery_id=delivery_id, error=error)
+            attempt.rollback()
+            return Receipt(duplicate=True), None
+        try:
+            self._apply(conn, delivery_id, row["topic"], stored.data, row["body_sha256"])
+        except Exception as problem:
+            attempt.rollback()
+            # Kept as failed (its half-applied effect undone), so it is retried.
+            error = _error(problem)
+            delivery_id = conn.execute(_INSERT_DELIVERY, {
+                **row, "status": "failed", "error": error[:MAX_ERROR]}).inserted_primary_key[0]
+            return Receipt(duplicate=False, delivery_id=delivery_id, error=error), problem
+        attempt.commit()
+        return Receipt(duplicate=False, delivery_id=delivery_id), None
 
     # -- processing ------------------------------------------------------------------
 
     def process(self, delivery_id: int) -> str | None:
-        """Apply one stored delivery; None when it is applied, else the error it is kept with."""
+        """Apply one stored delivery again; None when it is applied, else the error it keeps."""
         try:
             with self.engine.begin() as conn:
-                found = conn.execute(
-                    select(deliveries.c.topic, deliveries.c.body, deliveries.c.body_sha256)
-                    .where(deliveries.c.id == delivery_id)
-                ).one_or_none()
+                found = conn.execute(_STORED, {"did": delivery_id}).one_or_none()
                 if found is None:
                     return f"no delivery {delivery_id}"
-                self._apply(conn, delivery_id, *found)
+                topic, body, digest = found
+                self._apply(conn, delivery_id, topic, json.loads(body, parse_float=Decimal),
+                            digest)
                 self._mark(conn, delivery_id, "done", None)
             return None
-        except payload.BadPayload as problem:
-            error = str(problem)
-            log.warning("order delivery %s failed: %s", delivery_id, error)
         except Exception as problem:  # kept and retried whatever it was: never lost
-            error = f"{type(problem).__name__}: {problem}"
-            log.exception("order delivery %s failed", delivery_id)
+            error = _error(problem)
+            _log_failure(delivery_id, problem)
         try:
             with self.engine.begin() as conn:
                 self._mark(conn, delivery_id, "failed", error[:MAX_ERROR])
         except SQLAlchemyError:
-            # Left `pending`: retry_due picks it up too.
+            # Left as it was: retry_due picks it up again.
             log.exception("order delivery %s: could not record its failure", delivery_id)
         return error
 
     def _mark(self, conn: Connection, delivery_id: int, status: str, error: str | None) -> None:
-        conn.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(
-            status=status, error=error, attempts=deliveries.c.attempts + 1,
-            last_attempt_at=self._now()))
+        conn.execute(_MARK, {"did": delivery_id, "status": status, "error": error,
+                             "last_attempt_at": self._now()})
 
-    def _apply(self, conn: Connection, delivery_id: int, topic: str, body: str,
+    def _apply(self, conn: Connection, delivery_id: int, topic: str, data: dict,
                digest: str) -> None:
-        data = json.loads(body, parse_float=Decimal)
         if topic == "refunds/create":
             refund = payload.refund(data)
             db.lock_order(conn, refund.order_id)  # one delivery of an order at a time
@@ -196,35 +259,33 @@ class Ledger:
             return
         order = payload.order(data)
         db.lock_order(conn, order.id)
-        for refund in order.refunds:
-            self._keep_refund(conn, refund, delivery_id)
+        kept = [self._keep_refund(conn, refund, delivery_id) for refund in order.refunds]
         version = f"{order.updated_at:%Y-%m-%dT%H:%M:%S.%f}|{TOPIC_RANK.get(topic, 1)}|{digest}"
-        current = conn.execute(
-            select(orders.c.version).where(orders.c.order_id == order.id)
-        ).scalar_one_or_none()
-        if current is None or version > current:
-            values = self._order_values(order, version, delivery_id)
-            if current is None:
-                conn.execute(insert(orders).values(order_id=order.id, **values))
-            else:
-                # Conditional, so a newer version written meanwhile is never overwritten.
-                conn.execute(update(orders).where(orders.c.order_id == order.id,
-                                                  orders.c.version < version).values(values))
-            self._replace_lines(conn, order)
-        self._recompute(conn, order.id)
+        current = conn.execute(_CURRENT, {"oid": order.id}).one_or_none()
+        if current is None or version > current.version:
+            self._write_order(conn, order, current, version, delivery_id)
+        elif any(kept):
+            self._recompute(conn, order.id)  # an older version, listing a refund new to us
 
-    def _replace_lines(self, conn: Connection, order: payload.Order) -> None:
-        """The order's line items as this (newest) version lists them, for pages by product."""
-        conn.execute(delete(order_lines).where(order_lines.c.order_id == order.id))
-        if order.lines:
-            conn.execute(insert(order_lines), [
-                {"order_id": order.id, "line_item_id": line.id, "product_id": line.product_id,
-                 "variant_id": line.variant_id, "title": _short(line.title, 255),
-                 "quantity": line.quantity, "net": line.net} for line in order.lines])
-
-    def _order_values(self, order: payload.Order, version: str, delivery_id: int) -> dict:
+    def _write_order(self, conn: Connection, order: payload.Order, current, version: str,
+                     delivery_id: int) -> None:
+        """Write `order` (newer than `current`, the row's version, creator and rule, or None)
+        with its net sales and commission, and its line items."""
         credit = credits.credit(order, self.registry, self.conflict)
-        return {
+        rule = None  # the brand's order: no commission
+        if credit.creator is not None:
+            # The rule the order keeps for this creator, else theirs now (first
+            # credited, or credited to another creator now).
+            same = current is not None and current.creator == credit.creator
+            rule = (current.commission_rule if same and current.commission_rule
+                    else self._rule_of(credit.creator))
+        reflected = {refund.id for refund in order.refunds}
+        later = [(r.subtotal, r.tax) for r in conn.execute(_REFUNDS_OF, {"oid": order.id})
+                 if r.refund_id not in reflected]
+        cancelled = order.cancelled_at is not None
+        net = net_sales(order.subtotal, order.tax, order.taxes_included, cancelled, later,
+                        order.currency)
+        values = {
             "name": _short(order.name, 64),
             "created_at": order.created_at,
             "updated_at": order.updated_at,
@@ -235,8 +296,8 @@ class Ledger:
             "taxes_included": order.taxes_included,
             "subtotal": order.subtotal,
             "tax": order.tax,
-            "reflected_refunds": json.dumps(sorted(r.id for r in order.refunds)),
-            "net_sales": Decimal(0),  # set by _recompute, with the refunds
+            "reflected_refunds": json.dumps(sorted(reflected)),
+            "net_sales": net,
             "customer_id": order.customer_id,
             "discount_codes": json.dumps(list(order.discount_codes)),
             "landing_site": _short(order.landing_site, 2000),
@@ -245,9 +306,23 @@ class Ledger:
             "link_creator": credit.link_creator,
             "code_creator": credit.code_creator,
             "delivery_id": delivery_id,
-            "commission": Decimal(0),  # set by _recompute, from net sales
-            "commission_rule": self._commission_rule(order.id, credit.creator),
+            "commission": commissions.commission(rule, net, cancelled, order.currency),
+            "commission_rule": rule,
         }
+        if current is None:
+            conn.execute(_INSERT_ORDER, {"order_id": order.id, **values})
+        else:
+            # Conditional, so a newer version written meanwhile is never overwritten
+            # (lock_order already lets one delivery of an order in at a time).
+            written = conn.execute(_UPDATE_ORDER, {**values, "oid": order.id, "newer": version})
+            if not written.rowcount:
+                return
+            conn.execute(_DELETE_LINES, {"oid": order.id})
+        if order.lines:  # as this (newest) version lists them, for pages by product
+            conn.execute(_INSERT_LINES, [
+                {"order_id": order.id, "line_item_id": line.id, "product_id": line.product_id,
+                 "variant_id": line.variant_id, "title": _short(line.title, 255),
+                 "quantity": line.quantity, "net": line.net} for line in order.lines])
 
     # -- commission ------------------------------------------------------------------
 
@@ -257,19 +332,6 @@ class Ledger:
         if creator is not None and creator.commission is not None:
             return creator.commission.rule
         return commissions.percent_rule(self.commission_percent)
-
-    def _commission_rule(self, order_id: int, creator: str | None):
-        """The rule for the order's row: the one it already keeps for `creator`, else
-        `creator`'s rule now (first credited, or credited to another creator now)."""
-        if creator is None:
-            return None  # the brand's: no commission
-        # One SQL expression serves both the insert and the update (_apply): the
-        # subquery reads the row as it was before the statement, in SQLite as in
-        # PostgreSQL, and finds nothing for a new order or a new creator.
-        kept = orders.alias("kept")
-        fixed = select(kept.c.commission_rule).where(
-            kept.c.order_id == order_id, kept.c.creator == creator).scalar_subquery()
-        return func.coalesce(fixed, self._rule_of(creator))
 
     def _price_unpriced(self, engine: Engine) -> None:
         """Price the credited orders stored before the ledger knew commission (revision
@@ -288,19 +350,21 @@ class Ledger:
                              .values(commission_rule=self._rule_of(creator)))
                 self._recompute(conn, order_id)
 
-    def _keep_refund(self, conn: Connection, refund: payload.Refund, delivery_id: int) -> None:
-        known = conn.execute(
-            select(refunds.c.refund_id).where(refunds.c.refund_id == refund.id)
-        ).scalar_one_or_none()
-        if known is None:  # a refund never changes once made: the first copy is kept
-            conn.execute(insert(refunds).values(
-                refund_id=refund.id, order_id=refund.order_id, created_at=refund.created_at,
-                subtotal=refund.subtotal, tax=refund.tax, delivery_id=delivery_id))
-            if refund.lines:  # (kept with it, once: what pages by product take off)
-                conn.execute(insert(refund_lines), [
-                    {"refund_id": refund.id, "order_id": refund.order_id,
-                     "line_item_id": line.line_item_id, "quantity": line.quantity,
-                     "subtotal": line.subtotal, "tax": line.tax} for line in refund.lines])
+    def _keep_refund(self, conn: Connection, refund: payload.Refund, delivery_id: int) -> bool:
+        """Keep `refund` unless it is known (a refund never changes once made: the first
+        copy is kept); whether it was new."""
+        if conn.execute(_REFUND_KNOWN, {"rid": refund.id}).first() is not None:
+            return False
+        conn.execute(_INSERT_REFUND, {
+            "refund_id": refund.id, "order_id": refund.order_id,
+            "created_at": refund.created_at, "subtotal": refund.subtotal, "tax": refund.tax,
+            "delivery_id": delivery_id})
+        if refund.lines:  # (kept with it, once: what pages by product take off)
+            conn.execute(_INSERT_REFUND_LINES, [
+                {"refund_id": refund.id, "order_id": refund.order_id,
+                 "line_item_id": line.line_item_id, "quantity": line.quantity,
+                 "subtotal": line.subtotal, "tax": line.tax} for line in refund.lines])
+        return True
 
     def _recompute(self, conn: Connection, order_id: int) -> None:
         row = conn.execute(select(orders).where(orders.c.order_id == order_id)).one_or_none()
@@ -367,6 +431,34 @@ class Ledger:
                        deliveries.c.error)
                 .where(deliveries.c.status != "done").order_by(deliveries.c.id))
             return [dict(row._mapping) for row in rows]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A delivery as it is stored (its row) and applied (its redacted body)."""
+
+    row: dict
+    data: dict
+    order_key: int  # its order's id (0: none found): the order batches apply in
+
+
+def _order_key(data: dict) -> int:
+    found = data.get("order_id", data.get("id"))
+    return found if isinstance(found, int) and not isinstance(found, bool) else 0
+
+
+def _error(problem: Exception) -> str:
+    """What a delivery that failed to apply is kept with."""
+    if isinstance(problem, payload.BadPayload):
+        return str(problem)
+    return f"{type(problem).__name__}: {problem}"
+
+
+def _log_failure(delivery_id: int, problem: Exception) -> None:
+    if isinstance(problem, payload.BadPayload):  # Shopify's data, not our bug: no traceback
+        log.warning("order delivery %s failed: %s", delivery_id, problem)
+    else:
+        log.error("order delivery %s failed", delivery_id, exc_info=problem)
 
 
 def _backoff(attempts: int) -> timedelta:

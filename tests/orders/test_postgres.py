@@ -77,14 +77,14 @@ def test_a_server_that_never_answers_is_a_quick_503(app, client, tmp_path):
 def paused_inside_its_transaction(ledger) -> tuple[threading.Event, threading.Event]:
     """Make `ledger` stop once it has applied a delivery, before it commits: (paused, go on)."""
     paused, resume = threading.Event(), threading.Event()
-    real = ledger._recompute  # the last step of applying, inside the transaction
+    real = ledger._write_order  # the last step of applying an order, inside the transaction
 
-    def recompute(conn, order_id):
-        real(conn, order_id)
+    def write_order(*args):
+        real(*args)
         paused.set()
         resume.wait(timeout=30)
 
-    ledger._recompute = recompute
+    ledger._write_order = write_order
     return paused, resume
 
 
