@@ -53,7 +53,8 @@ ORDER_COLUMNS = (
 )
 REFUND_COLUMNS = ("refund_id", "order_id", "created_at", "subtotal", "tax", "delivery_id")
 BATCH_COLUMNS = ("id", "period", "created_at", "hold_days")
-ITEM_COLUMNS = ("id", "batch_id", "order_id", "sequence", "creator", "currency", "amount")
+ITEM_COLUMNS = ("id", "batch_id", "order_id", "sequence", "creator", "currency", "amount",
+                "order_created_at")
 FIRST_ORDER_ID = 5_000_000_000_000
 FIRST_REFUND_ID = 900_000_000_000
 
@@ -165,17 +166,18 @@ class _Payouts:
         first = after if refunded_at is not None and refunded_at <= paid_by[2] else before
         if first == 0:
             return
-        self._item(paid_by[0], order_id, 1, handle, first)
+        self._item(paid_by[0], order_id, 1, handle, first, created)
         if refunded_at is None or first == after:
             return
         taken_by = next((b for b in self.batches if b[2] >= refunded_at), None)
         if taken_by is not None:
-            self._item(taken_by[0], order_id, 2, handle, after - first)
+            self._item(taken_by[0], order_id, 2, handle, after - first, created)
             self.clawbacks += 1
 
-    def _item(self, batch: int, order_id: int, sequence: int, handle: str, cents: int) -> None:
+    def _item(self, batch: int, order_id: int, sequence: int, handle: str, cents: int,
+              created: datetime) -> None:
         self.items.append((len(self.items) + 1, batch, order_id, sequence, handle, "USD",
-                           _cents(cents)))
+                           _cents(cents), _stamp(created)))
 
 
 def rows(shape: Shape, built: Built) -> Iterator[tuple[list[tuple], list[tuple], list[tuple]]]:

@@ -398,7 +398,8 @@ def _items(batch_id: int, owed: list[_Share], sequences: dict[int, int]) -> list
             sequences[share.order_id] += 1
             items.append({"batch_id": batch_id, "order_id": share.order_id,
                           "sequence": sequences[share.order_id], "creator": share.creator,
-                          "currency": share.currency, "amount": share.owed})
+                          "currency": share.currency, "amount": share.owed,
+                          "order_created_at": share.created_at})
     return items
 
 
@@ -438,13 +439,15 @@ def balances(engine: Engine, start: datetime, end: datetime, now: datetime, hold
                orders.c.created_at <= held) \
         .group_by(orders.c.creator, orders.c.currency)
     amount = sums.units(payout_items.c.amount)
-    # Items of orders whose credit moved since count for the creator they paid.
-    paid = select(payout_items.c.creator, orders.c.currency,
-                  func.sum(case((orders.c.created_at <= held, amount), else_=0)).label("held"),
-                  func.sum(case((orders.c.created_at >= start, amount), else_=0)).label("span")) \
-        .join(orders, orders.c.order_id == payout_items.c.order_id) \
-        .where(orders.c.created_at < end) \
-        .group_by(payout_items.c.creator, orders.c.currency)
+    # Items of orders whose credit moved since count for the creator they paid, in the
+    # currency they were paid in (the order's). Their order's time is on the item (0005):
+    # the sums read one index, not an order per item.
+    created = payout_items.c.order_created_at
+    paid = select(payout_items.c.creator, payout_items.c.currency,
+                  func.sum(case((created <= held, amount), else_=0)).label("held"),
+                  func.sum(case((created >= start, amount), else_=0)).label("span")) \
+        .where(created < end) \
+        .group_by(payout_items.c.creator, payout_items.c.currency)
     if creator is not None:
         due = due.where(orders.c.creator == creator)
         paid = paid.where(payout_items.c.creator == creator)

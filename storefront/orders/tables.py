@@ -112,7 +112,9 @@ orders = Table(
     Index("ix_orders_created_at", "created_at"),
     # By creator, with what payouts add up, so they read the index alone (0004).
     Index("ix_orders_creator_commission", "creator", "currency", "created_at", "commission"),
-    Index("ix_orders_customer_created", "customer_id", "created_at"),  # new customers
+    # New customers (customers.py), read from the index alone (0005).
+    Index("ix_orders_customer_created", "customer_id", "created_at", "cancelled_at", "order_id",
+          "currency", "net_sales"),
 )
 
 # Refunds by id; one may arrive before its order, and waits here for it.
@@ -154,9 +156,12 @@ payout_items = Table(
     Column("creator", String(64), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("amount", Money, nullable=False),
+    # The order's created_at (it never changes): balances sum the items alone (0005).
+    Column("order_created_at", DateTime, nullable=True),
     UniqueConstraint("order_id", "sequence", name="uq_payout_items_order_sequence"),
     UniqueConstraint("batch_id", "order_id", "creator", name="uq_payout_items_batch_order"),
-    Index("ix_payout_items_creator", "creator"),
+    Index("ix_payout_items_creator_due", "creator", "currency", "order_created_at",
+          "amount"),  # 0005
     Index("ix_payout_items_order_creator", "order_id", "creator", "currency", "amount"),  # 0004
 )
 

@@ -393,3 +393,29 @@ def test_figures_stay_exact_decimals_in_the_database(client, ledger):
     with ledger.engine.connect() as conn:
         amount = conn.execute(select(payout_items.c.amount)).scalar_one()
     assert amount == Decimal("0.02") and isinstance(amount, Decimal)  # 0.015, half to even
+
+
+def test_migration_0005_gives_the_items_already_paid_their_orders_time(client, ledger, clock):
+    from alembic import command
+    from alembic.config import Config
+
+    place(client, 71, "100.00", "maya")
+    place(client, 72, "40.00", "leo", created=NOV_3 + timedelta(days=2))
+    pay(ledger, "2026-11", DEC_3 + timedelta(days=3))
+    before = payouts.balances(ledger.engine, NOV_3.replace(tzinfo=None),
+                              JAN_1.replace(tzinfo=None), JAN_1, HOLD)
+    assert before[("maya", "USD")].paid == Decimal("15.00")
+    # The ledger as it was at revision 0004 (the items without their order's time)...
+    config = Config()
+    config.set_main_option("script_location", str(db.MIGRATIONS))
+    with ledger.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0004")
+    # ...brought to head again: each item takes its order's time, and balances agree.
+    db.migrate(ledger.engine)
+    created = {row["order_id"]: row["created_at"] for row in order_rows(ledger)}
+    items = read(ledger, payout_items)
+    assert len(items) == 2
+    assert all(item["order_created_at"] == created[item["order_id"]] for item in items)
+    assert payouts.balances(ledger.engine, NOV_3.replace(tzinfo=None),
+                            JAN_1.replace(tzinfo=None), JAN_1, HOLD) == before
