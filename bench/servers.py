@@ -43,7 +43,8 @@ def gunicorn(app: str, env: dict[str, str], ready_path: str = "/healthz") -> Ser
     """`gunicorn -c gunicorn.conf.py <app>` on a free loopback port, once it answers."""
     server = start(
         [str(BIN / "gunicorn"), "-c", CONFIG, app],
-        env={**env, "BIND": f"127.0.0.1:{free_port()}"},
+        # (No background code checks: their carts would count as the pages' requests.)
+        env={"CREATORS_SHOP_CHECK_HOURS": "0", **env, "BIND": f"127.0.0.1:{free_port()}"},
     )
     try:
         wait_until_answering(server.url + ready_path)

@@ -183,6 +183,19 @@ SETTINGS = [
     Setting("CREATORS_DIR", "creators", "the folder of creator files"),
     Setting("CREATORS_RELOAD_SECONDS", 2.0, "how often creator files are checked for changes "
             "(0: only at start and on SIGHUP)", _non_negative_float),
+    Setting("CREATORS_SOURCE", "files", "files (creator files in CREATORS_DIR), shopify "
+            "(Shopify metaobjects) or both (files win on a clash)",
+            _one_of("files", "shopify", "both")),
+    Setting("CREATORS_METAOBJECT_TYPE", "creator", "the type of the creators' metaobjects "
+            "in Shopify, e.g. creator", _matching(r"[A-Za-z0-9_$:-]{1,255}",
+                                                   "a metaobject type like creator")),
+    Setting("CREATORS_POLL_SECONDS", 300.0, "how often creators are read again from Shopify "
+            "besides the metaobjects/* webhooks (0: on webhooks only)", _non_negative_float),
+    Setting("CREATORS_SHOP_CHECK_HOURS", 6.0, "how often creators' discount codes are "
+            "checked against the shop in the background, with a cart per code (0: never; "
+            "`flask creators check --shop` checks on demand)", _non_negative_float),
+    Setting("CREATORS_PAGE_SIZE", 250, "metaobjects asked for per request, 1 to 250 (smaller "
+            "when Shopify says a query is too costly)", _int_between(1, 250)),
     Setting("THEME", "base", "the name of a folder in themes/",
             _matching(r"[a-z0-9][a-z0-9_-]*", "a theme folder name like base")),
     Setting("THEMES_DIR", None, "the folder holding the themes (default: themes/ in the project)"),

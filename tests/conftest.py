@@ -35,6 +35,10 @@ def pytest_configure(config) -> None:
     _scratch = Path(tempfile.mkdtemp(prefix="storefront-tests-"))
     os.environ["INSTANCE_DIR"] = str(_scratch / "instance")
     os.environ["CREATORS_DIR"] = str(FIXTURE_CREATORS)
+    # The background code check makes carts in the shop (creators/code_checks.py): in
+    # every served app, it would add Storefront requests to tests that count them.
+    # The tests of the check run it themselves.
+    os.environ["CREATORS_SHOP_CHECK_HOURS"] = "0"
     if not os.environ.get("TEST_ARTIFACTS_DIR"):
         os.environ["TEST_ARTIFACTS_DIR"] = tempfile.mkdtemp(prefix="storefront-artifacts-")
     # Hypothesis keeps failing examples (to replay them) and its own caches

@@ -23,6 +23,7 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from storefront.admin import auth, charts, table
 from storefront.admin.pages import render
+from storefront.creators.code_checks import checks_of
 from storefront.funnels import report
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,21 @@ def creators():
         headers=table.headers(found is not None), column=column, order=order,
         everyone=everyone, link=_link, sort_link=lambda key: _sort_link(key, column, order),
         csv_url=url_for(".creators_csv", since=_since(), all="1" if everyone else None),
+        code_check=_code_check(registry),
         **_frame(recorder),
     )
+
+
+def _code_check(registry):
+    """The template's `code_check(handle)`: the last check of that creator's code against
+    the shop (storefront.creators.shop_check.Result), or None (not checked, or changed since)."""
+    checks = checks_of(current_app)
+
+    def code_check(handle: str):
+        creator = registry.get(handle)
+        return checks.for_creator(creator) if creator is not None else None
+
+    return code_check
 
 
 @bp.get("/creators/<handle>")

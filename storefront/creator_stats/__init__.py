@@ -41,6 +41,7 @@ def path_of(token: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from storefront.creator_stats import cli  # noqa: F401  (adds `flask creators link`)
     from storefront.creator_stats.views import bp
 
     app.extensions["creator_stats"] = Throttle()

@@ -6,11 +6,15 @@ CREATORS_RELOAD_SECONDS; 0 turns it off), serves the files' images under
 `/creator-media/`, and adds `flask creators ...`.
 Services and views ask `registry().get(handle_or_alias)`.
 
+With CREATORS_SOURCE=shopify or both, creators also come from Shopify's
+metaobjects (storefront.creators.sources), fetched by the same watcher.
+
 The file format, its rules and the CLI are described in creators/README.md.
 """
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -43,13 +47,17 @@ def init_app(app: Flask) -> Registry:
     from storefront.creators.cli import creators_cli
 
     themes_dir = app.config.get("THEMES_DIR")
+    source = app.config.get("CREATORS_SOURCE") or "files"
     loaded = Registry(
-        Path(app.config["CREATORS_DIR"]), Path(themes_dir) if themes_dir else None
+        Path(app.config["CREATORS_DIR"]), Path(themes_dir) if themes_dir else None,
+        source=source, shopify=shopify_creators(app) if source != "files" else None,
     )
     loaded.load()
     app.extensions["creators"] = loaded
 
     interval = float(app.config.get("CREATORS_RELOAD_SECONDS", DEFAULT_RELOAD_SECONDS))
+    if interval <= 0 and source != "files":
+        interval = DEFAULT_RELOAD_SECONDS  # the watcher is what fetches from Shopify
     if interval > 0:
         # Not started here: in each process that serves the app (every gunicorn
         # worker gets a watcher thread of its own), and never by a test or a
@@ -60,6 +68,32 @@ def init_app(app: Flask) -> Registry:
     app.register_blueprint(media.bp)
     app.cli.add_command(creators_cli)
     return loaded
+
+
+def shopify_creators(app: Flask):
+    """The reader of `app`'s creator metaobjects, through its Storefront API client."""
+    from storefront.caching import store
+    from storefront.creators.sources import WEBHOOK_TAG, ShopifyCreators, copy_name, page_reader
+
+    config = app.config
+    type_ = config.get("CREATORS_METAOBJECT_TYPE") or "creator"
+    app_ref = weakref.ref(app)  # the watcher thread must not keep the app alive
+
+    def wanted() -> int:
+        # The generation that metaobjects/* webhooks bump in the shared cache.
+        current = app_ref()
+        return store.generations((WEBHOOK_TAG,), current)[0] if current is not None else 0
+
+    return ShopifyCreators(
+        page_reader(app.extensions["storefront_client"], type_,
+                    int(config.get("CREATORS_PAGE_SIZE") or 250)),
+        Path(app.instance_path) / copy_name(type_),
+        type_,
+        shop=config.get("SHOPIFY_STORE_DOMAIN") or "demo shop",
+        poll_seconds=float(config.get("CREATORS_POLL_SECONDS", 300.0)),
+        wanted=wanted,
+        tell=lambda: store.purge(WEBHOOK_TAG),  # in the webhook's request
+    )
 
 
 def registry(app: Flask | None = None) -> Registry:

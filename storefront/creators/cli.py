@@ -3,7 +3,9 @@ command line, the creators' payouts, and their links to their own figures (the o
 ledger's, loaded only for those commands).
 
 Each command reads CREATORS_DIR (and THEMES_DIR) of the app; `check` and
-`import` exit 1 when something needs fixing, so they can gate a deploy.
+`import` exit 1 when something needs fixing, so they can gate a deploy. With
+CREATORS_SOURCE=shopify or both, `check` and `list` read the creator
+metaobjects from Shopify first (all of them, page by page).
 """
 
 from __future__ import annotations
@@ -48,6 +50,29 @@ def _registry() -> Registry:
     return registry
 
 
+def _source() -> str:
+    return current_app.config.get("CREATORS_SOURCE") or "files"
+
+
+def _with_shopify(registry: Registry) -> str | None:
+    """Read `registry`'s metaobjects from Shopify now; why it failed, or None."""
+    if registry.shopify is None:
+        return None
+    registry.fetch()
+    return registry.shopify.error
+
+
+def _where(registry: Registry) -> str:
+    """Where the creators came from, for the summary line."""
+    shopify = registry.shopify
+    if shopify is None:
+        return ""
+    metaobjects = f"{_plural(registry.metaobject_count, 'metaobject')} of type {shopify.type!r}"
+    if registry.source == "shopify":
+        return f" (from {metaobjects})"
+    return f" (from {_plural(registry.file_count, 'file')} and {metaobjects}; files win)"
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
@@ -63,19 +88,54 @@ def _fail(message: str) -> None:
     required=False,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
-def check_command(directory: Path | None) -> None:
-    """Check every creator file (default: CREATORS_DIR); exit 1 on any problem."""
+@click.option("--shop", is_flag=True,
+              help="Also try each creator's code in the shop: a sample cart priced without "
+                   "and with it (one cart per code, throttled); exit 1 if one fails.")
+def check_command(directory: Path | None, shop: bool) -> None:
+    """Check every creator file (default: CREATORS_DIR); exit 1 on any problem.
+
+    With CREATORS_SOURCE=shopify or both, the creator metaobjects are read from
+    Shopify and checked too (named shopify:<type>/<handle>); Shopify not
+    answering is a problem.
+    """
+    from storefront.creators import shopify_creators
+
     folder = (directory or _directory()).resolve()
-    registry = Registry(folder, _themes_dir(), log_problems=False)
+    source = _source()
+    app = current_app._get_current_object()
+    registry = Registry(folder, _themes_dir(), log_problems=False, source=source,
+                        shopify=shopify_creators(app) if source != "files" else None)
     registry.load()
+    failed = _with_shopify(registry)
     problems = registry.problems
     for problem in problems:
         click.echo(problem)
-    if problems:
+    if failed:
+        click.echo(f"shopify: {failed}")
+    if problems or failed:
         files = len({problem.split(": ", 1)[0] for problem in problems})
-        click.echo(f"{_plural(len(problems), 'problem')} in {_plural(files, 'file')}")
+        click.echo(f"{_plural(len(problems), 'problem')} in {_plural(files, 'file')}"
+                   + ("; Shopify could not be read" if failed else ""))
         sys.exit(1)
-    click.echo(f"{_plural(len(registry), 'creator')} OK")
+    click.echo(f"{_plural(len(registry), 'creator')} OK{_where(registry)}")
+    if shop:
+        _check_codes(app, registry)
+
+
+def _check_codes(app, registry: Registry) -> None:
+    """`check --shop`: each code tried in the shop; the results also kept for the running
+    store (its banners and prices follow them at once, not at its next scheduled check)."""
+    from datetime import UTC, datetime
+
+    from storefront.creators import code_checks, shop_check
+
+    results, lines, failing = shop_check.report(
+        app.extensions["storefront_client"], list(registry), now=datetime.now(UTC))
+    for line in lines:
+        click.echo(line)
+    code_checks.checks_of(app).save({c.handle: c for c in registry}, results)
+    if failing:
+        sys.exit(1)
 
 
 @creators_cli.command("list")
@@ -88,19 +148,25 @@ def check_command(directory: Path | None) -> None:
     show_default=True,
 )
 def list_command(status: str | None, output: str) -> None:
-    """List the valid creators: handle, name, status, code, aliases."""
+    """List the valid creators: handle, name, status, code, aliases (and, with
+    CREATORS_SOURCE=shopify or both, where each comes from: file or shopify)."""
     registry = _registry()
-    rows = [_row(c) for c in registry if status is None or c.status == status]
+    failed = _with_shopify(registry)
+    if failed:
+        click.echo(f"(Shopify could not be read: {failed}; listing the creators last read "
+                   "from it)", err=True)
+    fields = _row_fields(registry)
+    rows = [_row(c, registry) for c in registry if status is None or c.status == status]
     if output == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif output == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(_row_fields()), lineterminator="\n")
+        writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
         writer.writeheader()
         writer.writerows({**row, "aliases": "|".join(row["aliases"])} for row in rows)
         click.echo(buffer.getvalue(), nl=False)
     else:
-        _echo_table([{**row, "aliases": ", ".join(row["aliases"])} for row in rows])
+        _echo_table([{**row, "aliases": ", ".join(row["aliases"])} for row in rows], fields)
     if registry.problems:
         skipped = len({problem.split(": ", 1)[0] for problem in registry.problems})
         click.echo(
@@ -108,22 +174,25 @@ def list_command(status: str | None, output: str) -> None:
         )
 
 
-def _row_fields() -> tuple[str, ...]:
-    return ("handle", "name", "status", "code", "aliases")
+def _row_fields(registry: Registry) -> tuple[str, ...]:
+    fields = ("handle", "name", "status", "code", "aliases")
+    return fields if registry.source == "files" else (*fields, "source")
 
 
-def _row(creator: Creator) -> dict[str, Any]:
-    return {
+def _row(creator: Creator, registry: Registry) -> dict[str, Any]:
+    row = {
         "handle": creator.handle,
         "name": creator.name,
         "status": creator.status,
         "code": creator.discount.code if creator.discount else "",
         "aliases": list(creator.aliases),
     }
+    if registry.source != "files":
+        row["source"] = registry.source_of(creator.handle)
+    return row
 
 
-def _echo_table(rows: list[dict[str, str]]) -> None:
-    fields = _row_fields()
+def _echo_table(rows: list[dict[str, str]], fields: tuple[str, ...]) -> None:
     widths = {f: max([len(f), *(len(row[f]) for row in rows)]) for f in fields}
     click.echo("  ".join(f.ljust(widths[f]) for f in fields).rstrip())
     for row in rows:
@@ -304,79 +373,6 @@ def payouts_command(period: str, output: str, mark_paid: bool) -> None:
         click.echo(payouts.as_table(report), nl=False)
     if mark_paid:  # on stderr: stdout stays the CSV or JSON a script reads
         click.echo(f"Recorded payout batch {report.batch.id} for {period}.", err=True)
-
-
-@creators_cli.command("link")
-@click.argument("handle")
-@click.option("--revoke", is_flag=True,
-              help="Turn off HANDLE's links: every one, or only the one given with --id.")
-@click.option("--id", "link_id", help="With --revoke: only this link (see --list).")
-@click.option("--list", "list_links", is_flag=True, help="List HANDLE's links.")
-@click.option("--base-url", help="The store's public address, e.g. https://brand.com, "
-                                 "to print the whole URL.")
-def link_command(handle: str, revoke: bool, link_id: str | None, list_links: bool,
-                 base_url: str | None) -> None:
-    """Make a link to a read-only page of HANDLE's own figures (visits, orders, net sales,
-    earnings, payable and paid, by day and by product), or --revoke it.
-
-    Anyone holding the link sees the page: send it to the creator only. It works
-    until it is revoked (or SECRET_KEY changes with the old key left out of
-    SECRET_KEY_FALLBACKS). An alias makes a link for the creator it belongs to.
-    """
-    # The orders ledger, and SQLAlchemy with it, is loaded only when this command runs.
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from storefront.creator_stats import path_of, tokens
-    from storefront.orders import ledger_for, links
-
-    if link_id is not None and not revoke:
-        raise click.UsageError("--id goes with --revoke")
-    if base_url is not None and not base_url.startswith(("https://", "http://")):
-        raise click.BadParameter("give the address with its scheme, e.g. https://brand.com",
-                                 param_hint="--base-url")
-    creator = _registry().get(handle)
-    if creator is None and not (revoke or list_links):
-        _fail(f"no creator {handle!r}: see `flask creators list` for the handles")
-    # A creator's links may have been made under an alias that was their handle then.
-    handles = (creator.handle, *creator.aliases) if creator else (handle.lower(),)
-    try:
-        book = ledger_for(current_app)
-        if list_links:
-            _echo_links(links.of(book.engine, handles), handles[0])
-        elif revoke:
-            revoked = links.revoke(book.engine, handles, book.clock(), link_id)
-            if not revoked:
-                _fail(f"no live link {link_id!r} of {handles[0]!r}" if link_id else
-                      f"{handles[0]!r} has no live links: nothing to revoke")
-            click.echo(f"Revoked {_plural(len(revoked), 'link')} of {handles[0]}: "
-                       f"{', '.join(revoked)}.")
-        else:
-            made = links.create(book.engine, creator.handle, book.clock())
-            path = path_of(tokens.sign(tokens.Claim(made.handle, made.link_id),
-                                       current_app.secret_key))
-            click.echo(base_url.rstrip("/") + path if base_url else path)
-            if handle.lower() != creator.handle:
-                click.echo(f"({handle!r} is an alias: the link is for {creator.handle}.)",
-                           err=True)
-            click.echo(f"Link {made.link_id} for {creator.handle} ({creator.name}). Anyone "
-                       "holding it sees their figures: send it to them only. Turn it off "
-                       f"with `flask creators link {creator.handle} --revoke`.", err=True)
-            if not base_url:
-                click.echo("Put the store's address in front of the path (e.g. "
-                           f"https://brand.com{path[:28]}...), or pass --base-url.", err=True)
-    except (SQLAlchemyError, OSError) as error:
-        raise click.ClickException(
-            f"cannot use the orders database (DATABASE_URL): {error}") from None
-
-
-def _echo_links(found: list, handle: str) -> None:
-    if not found:
-        click.echo(f"{handle} has no links.")
-        return
-    for link in found:
-        state = f"revoked {link.revoked_at:%Y-%m-%d %H:%M} UTC" if link.revoked else "live"
-        click.echo(f"{link.link_id}  {link.handle}  made {link.created_at:%Y-%m-%d %H:%M} UTC  "
-                   f"{state}")
 
 
 def _add_report() -> None:

@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
@@ -25,16 +25,22 @@ from storefront.creators.model import (
     Creator,
     Discount,
     Hero,
+    Offer,
 )
 from storefront.visit.referral import PLATFORM_PARAMETERS
 
 TOP_KEYS = (
     "name", "status", "aliases", "avatar", "bio", "theme",
-    "hero", "discount", "collections", "notes", "theme_settings", "social", "commission",
-    "legacy_ids",
+    "hero", "discount", "offer", "collections", "notes", "theme_settings", "social",
+    "commission", "legacy_ids",
 )
 HERO_KEYS = ("title", "subtitle", "image", "cta_label", "cta_url")
 DISCOUNT_KEYS = ("code", "label")
+# `[offer]`: what the `[discount]` code does (model.Offer), shown to its shoppers as prices.
+OFFER_KEYS = ("percent", "amount", "collections", "products", "minimum_subtotal",
+              "starts_at", "ends_at")
+MONEY_PLACES = 2
+SCOPE_MAX = 250  # entitled collections or products (Shopify's cap on an input list)
 COMMISSION_KEYS = ("percent", "per_order")
 # The ledger keeps money to 4 decimal places (orders.tables.Money); a per-order
 # amount is then rounded to the shop currency's minor unit on each order.
@@ -252,14 +258,122 @@ class Checker:
         )
 
     def discount(self, data: Mapping[str, Any]) -> Discount | None:
+        """`[discount]`, carrying `[offer]` (what its code does) when the file has one."""
         discount = self.table(data, "discount", "[discount]")
         if discount is None:
+            if "offer" in data and "discount" not in data:
+                # The offer says what a code does; without the code nothing applies it.
+                self.add("offer", "needs the code it describes: add [discount] with "
+                                  'code = "..." (the discount code in Shopify)')
             return None
-        self.known_keys(discount, DISCOUNT_KEYS, "discount.")
+        misplaced = [key for key in discount if key in OFFER_KEYS and key not in DISCOUNT_KEYS]
+        for key in misplaced:
+            self.problems.append(f"unknown key 'discount.{key}' (what the code does goes in "
+                                 f"[offer]: offer.{key})")
+        self.known_keys({k: v for k, v in discount.items() if k not in misplaced},
+                        DISCOUNT_KEYS, "discount.")
         code = self.string(discount, "code", "discount.code", required=True, max_len=CODE_MAX)
         if code is not None and rules.has_space_or_control(code):
             self.add("discount.code", f"{code!r} must not contain spaces or control characters")
-        return Discount(code=code or "", label=self.prose(discount, "label", "discount.label"))
+        label = self.prose(discount, "label", "discount.label")
+        return Discount(code=code or "", label=label, offer=self.offer(data))
+
+    def offer(self, data: Mapping[str, Any]) -> Offer | None:
+        """`[offer]` (OFFER_KEYS), or None when the file has none (no price is shown)."""
+        offer = self.table(data, "offer", "[offer]")
+        if offer is None:
+            return None
+        self.known_keys(offer, OFFER_KEYS, "offer.")
+        kinds = [key for key in ("percent", "amount") if key in offer]
+        if len(kinds) != 1:
+            both = len(kinds) == 2
+            self.add("offer", ("set either " if both else "set ")
+                     + 'percent (e.g. 15 for 15% off) or amount (a fixed amount off, e.g. "10.00")'
+                     + (", not both" if both else " to say what the code does"))
+            return None
+        problems = len(self.problems)
+        percent = amount = None
+        if kinds == ["percent"]:
+            percent = self.decimal(offer, "percent", "offer.percent")
+            if percent is not None and not 0 < percent <= 100:
+                self.add("offer.percent", f"must be more than 0 and at most 100, not {percent:f}")
+        else:
+            amount = self.money(offer, "amount", "offer.amount")
+            if amount is not None and amount <= 0:
+                self.add("offer.amount", f"must be more than 0, not {amount:f}")
+        minimum = None
+        if "minimum_subtotal" in offer:
+            minimum = self.money(offer, "minimum_subtotal", "offer.minimum_subtotal")
+        collections = self.handles(offer, "collections", "collection")
+        products = self.handles(offer, "products", "product")
+        starts_at = self.moment(offer, "starts_at")
+        ends_at = self.moment(offer, "ends_at")
+        if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+            self.add("offer.ends_at", f"must be after starts_at ({starts_at.isoformat()}), "
+                                      f"not {ends_at.isoformat()}")
+        if len(self.problems) > problems:
+            return None
+        return Offer(percent=percent, amount=amount, collections=collections, products=products,
+                     minimum_subtotal=minimum, starts_at=starts_at, ends_at=ends_at)
+
+    def money(self, table: Mapping[str, Any], key: str, path: str) -> Decimal | None:
+        """An amount in the shop's currency: a number with at most 2 decimal places, 0 or more."""
+        value = self.decimal(table, key, path)
+        if value is None:
+            return None
+        if -value.as_tuple().exponent > MONEY_PLACES:
+            self.add(path, f"{table[key]!r} has more than {MONEY_PLACES} decimal places")
+        elif not 0 <= value <= PER_ORDER_MAX:
+            self.add(path, f"must be an amount between 0 and {PER_ORDER_MAX:f}, not {value:f}")
+        else:
+            return value
+        return None
+
+    def handles(self, offer: Mapping[str, Any], key: str, what: str) -> tuple[str, ...]:
+        """`offer.collections` or `offer.products`: a list of Shopify handles."""
+        if key not in offer:
+            return ()
+        path, value = f"offer.{key}", offer[key]
+        if not isinstance(value, list):
+            self.add(path, f"must be a list of {what} handles, not {_kind(value)}")
+            return ()
+        if not value:
+            self.add(path, f"must name at least one {what} (leave it out for everything)")
+        elif len(value) > SCOPE_MAX:
+            self.add(path, f"must name at most {SCOPE_MAX} {what}s, not {len(value)}")
+        found: list[str] = []
+        for item in value:
+            if not isinstance(item, str):
+                self.add(path, f"must be a list of {what} handles; {item!r} is {_kind(item)}")
+            elif not rules.is_shopify_handle(item):
+                self.add(path, f"{item!r} is not a Shopify {what} handle: "
+                               f"{rules.SHOPIFY_HANDLE_RULE}")
+            elif item in found:
+                self.add(path, f"{item!r} is listed twice")
+            else:
+                found.append(item)
+        return tuple(found)
+
+    def moment(self, offer: Mapping[str, Any], key: str) -> datetime | None:
+        """A TOML date-time or an ISO 8601 string, as an aware datetime (UTC without an offset)."""
+        if key not in offer:
+            return None
+        path, value = f"offer.{key}", offer[key]
+        wanted = "a date and time like 2026-06-01T09:00:00-04:00 (UTC when no offset is given)"
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                timed = "T" in text.upper() or " " in text
+                value = datetime.fromisoformat(text) if timed else date.fromisoformat(text)
+            except ValueError:
+                self.add(path, f"{offer[key]!r} is not {wanted}")
+                return None
+        if isinstance(value, datetime):
+            return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        if isinstance(value, date):  # midnight, UTC, at the start of that day
+            return datetime(value.year, value.month, value.day, tzinfo=UTC)
+        self.add(path, f"must be {wanted}, not {_kind(value)}")
+        return None
 
     def commission(self, data: Mapping[str, Any]) -> Commission | None:
         commission = self.table(data, "commission", "[commission]")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -30,9 +31,39 @@ class Hero:
 
 
 @dataclass(frozen=True, slots=True)
+class Offer:
+    """What a creator's `[discount]` code does, as their file's `[offer]` declares it:
+    one of percent and amount.
+
+    It mirrors a Shopify discount's definition (which the Storefront API can't
+    read), so pages can show the price the cart will charge; storefront.creators.offers
+    computes with it.
+    """
+
+    percent: Decimal | None = None  # off each entitled item, 0 < percent <= 100
+    amount: Decimal | None = None  # a fixed amount in the shop's currency (see offers.per_item)
+    collections: tuple[str, ...] = ()  # entitled collection handles; none and no products: all
+    products: tuple[str, ...] = ()  # entitled product handles
+    minimum_subtotal: Decimal | None = None  # of the entitled items, as Shopify's minimum
+    starts_at: datetime | None = None  # aware (UTC when the file gave no offset)
+    ends_at: datetime | None = None  # aware; the offer is off from this instant on
+
+    @property
+    def for_everything(self) -> bool:
+        return not self.collections and not self.products
+
+
+@dataclass(frozen=True, slots=True)
 class Discount:
     code: str
     label: str | None = None  # what shoppers read, e.g. "15% off everything"
+    # The file's `[offer]` (kept with the code: an offer without a code is an error).
+    offer: Offer | None = None  # None: the file says what the code is, not what it does
+    # What the last check against the shop found (storefront.creators.shop_check), as the
+    # store sets it on the creator it shows: False when the code took nothing off (no
+    # "applied at checkout" promise), or applied otherwise than `offer` says (no prices).
+    applies: bool = True
+    as_declared: bool = True
 
 
 @dataclass(frozen=True, slots=True)

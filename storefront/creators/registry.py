@@ -9,6 +9,12 @@ changed since the last one, so watching 10,000 files costs one directory scan.
 A file written within RACY_NS of a scan may change again without its stamp
 changing (timestamps are coarse), so until it is older than that its content
 digest is compared too, as git does for "racily clean" index entries.
+
+With CREATORS_SOURCE=shopify or both, the creators of Shopify's metaobjects
+(sources.ShopifyCreators) join the files'. Only the watcher fetches them: a
+refresh with `fetch=True`, in the one process of the machine whose turn it
+is; the others read the copy it writes when it tells them. With both, a file
+wins over a metaobject of the same handle (see `_resolve`).
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ import time
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
-from storefront.creators import rules
+from storefront.creators import metaobjects, rules
 from storefront.creators.model import Creator
+from storefront.creators.sources import ShopifyCreators
 from storefront.creators.turns import Turns
 from storefront.creators.validate import (
     Context,
@@ -53,16 +61,28 @@ class _File:
     problems: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """One metaobject as last checked: its fingerprint, and its creator or its problems."""
+
+    label: str  # how messages name it: shopify:creator/maya
+    digest: str
+    creator: Creator | None
+    problems: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class _Snapshot:
     context: Context | None = None
     files: Mapping[str, _File] = field(default_factory=dict)  # file name -> what it held
+    records: Mapping[str, _Record] = field(default_factory=dict)  # metaobject handle -> ...
     by_name: Mapping[str, Creator] = field(default_factory=dict)  # handle or alias -> creator
     # (platform, referral id casefolded) -> creator, from `[legacy_ids]`
     by_platform_id: Mapping[tuple[str, str], Creator] = field(default_factory=dict)
     by_code: Mapping[str, Creator] = field(default_factory=dict)  # casefolded code -> creator
     creators: tuple[Creator, ...] = ()  # sorted by handle
-    skipped: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # file name -> problems
+    # file name (or a metaobject's label, shopify:creator/maya) -> problems
+    skipped: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[str]:
@@ -77,11 +97,23 @@ class Registry:
     """
 
     def __init__(
-        self, directory: Path, themes_dir: Path | None = None, *, log_problems: bool = True
+        self,
+        directory: Path,
+        themes_dir: Path | None = None,
+        *,
+        log_problems: bool = True,
+        source: str = "files",
+        shopify: ShopifyCreators | None = None,
     ) -> None:
+        """`source` is CREATORS_SOURCE; `shopify` reads the metaobjects (shopify, both)."""
+        if (source != "files") != (shopify is not None):
+            raise ValueError(f"source {source!r} goes with a ShopifyCreators if and only if "
+                             "it is not 'files'")
         self.directory = Path(directory)
         self.themes_dir = Path(themes_dir) if themes_dir else None
         self.log_problems = log_problems
+        self.source = source
+        self.shopify = shopify
         self._snapshot = _Snapshot()
         self._lock = threading.Lock()  # one loader at a time; readers never wait
         self._start_lock = threading.Lock()
@@ -135,29 +167,54 @@ class Registry:
         """How many creator files the last load or refresh found, valid or not."""
         return len(self._snapshot.files)
 
+    def source_of(self, handle: str) -> str:
+        """Where the creator `handle` comes from: "file" or "shopify" (a metaobject)."""
+        record = self._snapshot.records.get(handle)
+        return "shopify" if record is not None and record.creator is not None \
+            and self._snapshot.by_name.get(handle) is record.creator else "file"
+
+    @property
+    def metaobject_count(self) -> int:
+        """How many creator metaobjects the last list from Shopify held, valid or not."""
+        return len(self._snapshot.records)
+
     # -- loading ---------------------------------------------------------------------
 
     def load(self) -> None:
-        """Read every file again and log every invalid one."""
+        """Read every file again and log every invalid one.
+
+        Metaobjects come from the copy of the last list read from Shopify, if
+        any: nothing waits on Shopify here (the watcher fetches; see fetch()).
+        """
         self._build(full=True)
+
+    def fetch(self) -> bool:
+        """Read the metaobjects from Shopify now (and the files); True if anything changed.
+
+        For commands and tests; a failure keeps the last good list (see
+        `shopify.error`). Serving processes leave it to the watcher.
+        """
+        return self._build(full=False, fetch=True, force=True)
 
     def reload(self) -> None:
         """The same as load(): a full reload, for callers that mean "again"."""
         self._build(full=True)
 
-    def refresh(self) -> bool:
+    def refresh(self, *, fetch: bool = False) -> bool:
         """Re-read only added and changed files, drop removed ones; True if anything changed.
 
         A changed media folder or themes folder re-checks every file, since a
-        file's validity depends on the images and themes it names.
+        file's validity depends on the images and themes it names. Metaobjects
+        are taken from the copy when another process wrote it, or fetched from
+        Shopify when `fetch` and one is due.
         """
-        return self._build(full=False)
+        return self._build(full=False, fetch=fetch)
 
-    def _build(self, *, full: bool) -> bool:
+    def _build(self, *, full: bool, fetch: bool = False, force: bool = False) -> bool:
         with self._lock:
             old = self._snapshot
             now = time.time_ns()
-            stamps = self._scan()
+            stamps = self._scan() if self.source != "shopify" else {}
             context = scan_context(self.directory, self.themes_dir)
             reuse = not full and context == old.context
             changed = not reuse or stamps.keys() != old.files.keys()
@@ -189,11 +246,17 @@ class Registry:
                 if creator is not None:
                     creator = replace(creator, revision=digest.hex())
                 files[name] = _File(stamp, digest, racy, creator, tuple(problems))
+            records = old.records
+            if self.shopify is not None:
+                fresh = self.shopify.update(fetch=fetch, force=force)
+                if fresh or not reuse:
+                    records = _check_records(self.shopify, context, old.records if reuse else {})
+                    changed = changed or records != old.records
             if not changed:
                 if files != old.files:  # only stamps moved on: keep them, nothing to swap
                     self._snapshot = replace(old, files=MappingProxyType(files))
                 return False
-            self._snapshot = snapshot = _resolve(self.directory, context, files)
+            self._snapshot = snapshot = _resolve(self.directory, context, files, records)
         if self.log_problems:
             _log_skipped(self.directory, snapshot, _Snapshot() if full else old)
         return True
@@ -273,9 +336,11 @@ def _watch(
                 return
             try:
                 if turns:
-                    turns.tick(registry.refresh)
+                    # The process whose turn it is fetches from Shopify; the others
+                    # follow it (they refresh from its copy when it says so).
+                    turns.tick(partial(_refresh_in_turn, registry, turns))
                 else:
-                    registry.refresh()
+                    registry.refresh(fetch=True)
             except Exception:  # a vanished folder, a full disk: keep the creators we have
                 log.exception("creators: refreshing %s failed", registry.directory)
             del registry
@@ -284,8 +349,37 @@ def _watch(
             turns.close()  # the scanner's turn passes to another process
 
 
-def _resolve(directory: Path, context: Context, files: dict[str, _File]) -> _Snapshot:
-    """The snapshot of parsed `files` (in load order), with clashes between files settled."""
+def _check_records(
+    shopify: ShopifyCreators, context: Context, previous: Mapping[str, _Record]
+) -> Mapping[str, _Record]:
+    """Every metaobject checked (in Shopify's order), re-using the unchanged ones' results."""
+    records: dict[str, _Record] = {}
+    for raw in shopify.records:
+        handle = raw.get("handle")
+        digest = metaobjects.digest(raw)
+        if not isinstance(handle, str) or handle in records:
+            continue  # Shopify keeps handles unique within a type
+        known = previous.get(handle)
+        if known is not None and known.digest == digest:
+            records[handle] = known
+            continue
+        creator, problems = metaobjects.check_metaobject(raw, context, shopify.type, digest)
+        label = metaobjects.label_of(shopify.type, handle)
+        records[handle] = _Record(label, digest, creator, tuple(problems))
+    return MappingProxyType(records)
+
+
+def _refresh_in_turn(registry: Registry, turns: Turns) -> bool:
+    return registry.refresh(fetch=turns.scanning())
+
+
+def _resolve(
+    directory: Path, context: Context, files: dict[str, _File],
+    records: Mapping[str, _Record] | None = None,
+) -> _Snapshot:
+    """The snapshot of parsed `files` (in load order) and metaobject `records`, with clashes
+    settled: files first, so a file wins over a metaobject of its handle or alias."""
+    records = records or {}
     handles = {
         name[:-5] for name in files if rules.handle_problem(name[:-5]) is None
     }
@@ -294,12 +388,30 @@ def _resolve(directory: Path, context: Context, files: dict[str, _File]) -> _Sna
         for name, file in files.items()
         if file.creator is not None
     ]
-    accepted, clashes = check_conflicts(candidates, handles)
     skipped: dict[str, tuple[str, ...]] = {}
+    claimed = {alias: label for label, creator in candidates for alias in creator.aliases}
+    shown: set[str] = set()  # metaobject handles that no file holds
+    for handle, record in records.items():
+        label = record.label
+        if handle in handles or handle in claimed:
+            owner = claimed.get(handle) or label_of(directory, handle + ".toml")
+            how = "as an alias" if handle in claimed else "as its handle"
+            skipped[label] = (f"{label}: not used: {owner} has {handle!r} {how}, and creator "
+                              "files win over metaobjects (CREATORS_SOURCE=both)",)
+        else:
+            shown.add(handle)
+            if record.creator is not None:
+                candidates.append((label, record.creator))
+    handles.update(handle for handle in shown if rules.handle_problem(handle) is None)
+    accepted, clashes = check_conflicts(candidates, handles)
     for name, file in files.items():
         problems = file.problems or tuple(clashes.get(label_of(directory, name), ()))
         if problems:
             skipped[name] = problems
+    for record in records.values():
+        problems = record.problems or tuple(clashes.get(record.label, ()))
+        if problems and record.label not in skipped:
+            skipped[record.label] = problems
     by_name: dict[str, Creator] = {}
     by_platform_id: dict[tuple[str, str], Creator] = {}
     by_code: dict[str, Creator | None] = {}
@@ -314,6 +426,7 @@ def _resolve(directory: Path, context: Context, files: dict[str, _File]) -> _Sna
     return _Snapshot(
         context=context,
         files=MappingProxyType(files),
+        records=records,
         by_name=MappingProxyType(by_name),
         by_platform_id=MappingProxyType(by_platform_id),
         by_code=MappingProxyType({code: c for code, c in by_code.items() if c is not None}),
@@ -326,8 +439,11 @@ def _log_skipped(directory: Path, new: _Snapshot, old: _Snapshot) -> None:
     """Log each skipped file once: again only when its problems change."""
     for name, problems in new.skipped.items():
         if old.skipped.get(name) != problems:
-            label = label_of(directory, name)
-            log.warning("creator file skipped: %s\n  %s", label, "\n  ".join(problems))
+            if name.startswith("shopify:"):
+                label, what = name, "creator metaobject"
+            else:
+                label, what = label_of(directory, name), "creator file"
+            log.warning("%s skipped: %s\n  %s", what, label, "\n  ".join(problems))
 
 
 # Every live registry, so a forked child can reset their locks (see Registry._after_fork).

@@ -42,7 +42,20 @@ status = "active"
 # and the label shoppers read.
 # [discount]
 # code = "{code}"
-# label = "10% off everything"
+# label = "10% off new arrivals over $50"
+
+# What that code does in Shopify (needs [discount] code): their shoppers then see its
+# price beside each product's ("$34.20 with {code}"). percent = 10, or instead
+# amount = "10.00" (off each item of the collections or products below; for everything,
+# an amount comes off the order once and no item shows a price). Optional: collections or
+# products (handles; else everything), minimum_subtotal, and starts_at / ends_at
+# (e.g. 2026-06-01T09:00:00-04:00; UTC when no offset is given). Declare what Shopify
+# really does: `flask creators check --shop` compares it with the shop.
+# [offer]
+# percent = 10
+# collections = ["new-arrivals"]
+# minimum_subtotal = "50.00"
+# ends_at = 2026-12-31T23:59:59-05:00
 
 # What they earn on each order credited to them, instead of the shop's default
 # (COMMISSION_PERCENT): percent of the order's net sales (0 to 100), or instead

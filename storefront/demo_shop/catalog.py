@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from html import unescape
@@ -179,6 +180,13 @@ class Discount:
     status: str  # "active" | "inactive" | "usage_limit_reached"
     minimum_subtotal: Decimal | None
     entitled_collections: tuple[str, ...]
+    # Shopify's other definitions (Admin API DiscountCodeBasic): products entitled by
+    # handle, an amount taken off each entitled item rather than once across them, and
+    # the dates the code is active between (startsAt included, endsAt excluded).
+    entitled_products: tuple[str, ...] = ()
+    applies_on_each_item: bool = False
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +194,7 @@ class MetaobjectField:
     key: str
     type: str
     value: str | None
+    image: Image | None = None  # what a file_reference field's value names
 
 
 @dataclass(frozen=True)
@@ -593,6 +602,16 @@ class _Loader:
         entitled = tuple(raw.get("entitledCollections", []))
         for handle in entitled:
             check(("collection", handle) in self.index, f"{where}: unknown collection {handle!r}")
+        products = tuple(raw.get("entitledProducts", []))
+        for handle in products:
+            check(("product", handle) in self.index, f"{where}: unknown product {handle!r}")
+        each = raw.get("appliesOnEachItem", False)
+        check(isinstance(each, bool), f"{where}: appliesOnEachItem must be true or false")
+        check(not each or (raw["type"] == "fixed_amount" and (entitled or products)),
+              f"{where}: appliesOnEachItem is for a fixed amount off some collections or products")
+        starts_at, ends_at = moment(raw.get("startsAt"), where), moment(raw.get("endsAt"), where)
+        check(starts_at is None or ends_at is None or starts_at < ends_at,
+              f"{where}: endsAt must be after startsAt")
         discount = Discount(
             code=raw["code"],
             title=raw.get("title") or raw["code"],
@@ -601,6 +620,10 @@ class _Loader:
             status=raw["status"],
             minimum_subtotal=price(raw.get("minimumSubtotal"), f"{where}: minimumSubtotal"),
             entitled_collections=entitled,
+            entitled_products=products,
+            applies_on_each_item=each,
+            starts_at=starts_at,
+            ends_at=ends_at,
         )
         self.add("discount", discount.code.casefold(), discount, where)
         return discount
@@ -608,16 +631,25 @@ class _Loader:
     def metaobject(self, raw: dict) -> Metaobject:
         where = f"metaobject {raw.get('type')}/{raw.get('handle')!r}"
         check_handle(raw.get("handle"), where)
-        fields = tuple(
-            MetaobjectField(f["key"], f.get("type", "single_line_text_field"), f.get("value"))
-            for f in raw["fields"]
-        )
+        fields = tuple(self.metaobject_field(raw["id"], n, f, where)
+                       for n, f in enumerate(raw["fields"], start=1))
         keys = [f.key for f in fields]
         check(len(set(keys)) == len(keys), f"{where}: a field key is repeated")
         metaobject = Metaobject(raw["id"], raw["type"], raw["handle"], raw["updatedAt"], fields)
         self.add("metaobject", (metaobject.type, metaobject.handle), metaobject, where)
         self.add("metaobject#", metaobject.id, metaobject, where)
         return metaobject
+
+    def metaobject_field(self, owner: int, number: int, raw: dict, where: str) -> MetaobjectField:
+        """One field; a `file_reference` names an image file (`"file"`) and gets a media id."""
+        kind = raw.get("type", "single_line_text_field")
+        if kind != "file_reference":
+            return MetaobjectField(raw["key"], kind, raw.get("value"))
+        image = self.image(raw.get("file"), f"{where}: field {raw['key']!r}")
+        check(image is not None, f"{where}: field {raw['key']!r}: a file_reference needs a file")
+        # The media's own id, made from the metaobject's: unique, and stable across loads.
+        media = f"gid://shopify/MediaImage/{owner * 1000 + number}"
+        return MetaobjectField(raw["key"], kind, media, image)
 
 
 def check(condition: bool, message: str) -> None:
@@ -630,6 +662,18 @@ def check_handle(handle: object, where: str) -> None:
         isinstance(handle, str) and bool(HANDLE.fullmatch(handle)),
         f"{where}: a handle is lowercase words joined by hyphens",
     )
+
+
+def moment(raw: object, where: str) -> datetime | None:
+    """A discount's startsAt or endsAt: an ISO 8601 date and time with its offset."""
+    if raw is None:
+        return None
+    try:
+        found = datetime.fromisoformat(str(raw))
+    except ValueError as exc:
+        raise CatalogError(f"{where}: {raw!r} is not an ISO 8601 date and time") from exc
+    check(found.tzinfo is not None, f"{where}: {raw!r} needs an offset (e.g. Z or +02:00)")
+    return found
 
 
 def price(raw: object, where: str) -> Decimal | None:

@@ -18,12 +18,19 @@ codes. So:
 
 Several applicable codes are each computed on the undiscounted line amounts,
 then a line's total discount is capped at its subtotal (earlier codes first).
+
+A code is limited to collections or to products (either entitles a line); a
+fixed amount limited so may come off each entitled item (`appliesOnEachItem`,
+Shopify's default for "amount off products") instead of once across them. A
+code is inactive before its `startsAt` and from its `endsAt` on, read from
+`now()` (tests replace it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from storefront.demo_shop.catalog import Catalog, Discount, Product, Variant
@@ -82,8 +89,13 @@ class Pricing:
         return line.subtotal - sum((a.amount for a in self.allocations[line.key]), ZERO)
 
 
+def now() -> datetime:
+    """The time codes' dates are judged at."""
+    return datetime.now(UTC)
+
+
 def is_order_discount(discount: Discount) -> bool:
-    return not discount.entitled_collections
+    return not discount.entitled_collections and not discount.entitled_products
 
 
 def price_cart(catalog: Catalog, lines: Sequence[PricedLine], codes: Sequence[str]) -> Pricing:
@@ -126,18 +138,28 @@ def price_cart(catalog: Catalog, lines: Sequence[PricedLine], codes: Sequence[st
 
 
 def _entitled(catalog: Catalog, discount: Discount, lines: Sequence[PricedLine]) -> list:
-    if not discount.entitled_collections:
+    if is_order_discount(discount):
         return list(lines)
     wanted = set(discount.entitled_collections)
     return [
-        line for line in lines if wanted & {c.handle for c in catalog.collections_of(line.product)}
+        line for line in lines
+        if line.product.handle in discount.entitled_products
+        or wanted & {c.handle for c in catalog.collections_of(line.product)}
     ]
+
+
+def _is_dated_out(discount: Discount) -> bool:
+    if discount.starts_at is None and discount.ends_at is None:
+        return False
+    moment = now()
+    return ((discount.starts_at is not None and moment < discount.starts_at)
+            or (discount.ends_at is not None and moment >= discount.ends_at))
 
 
 def _why_not(discount: Discount | None, lines: Sequence[PricedLine], entitled: list) -> str | None:
     if discount is None:
         return NOT_FOUND
-    if discount.status == "inactive":
+    if discount.status == "inactive" or _is_dated_out(discount):
         return INACTIVE
     if discount.status == "usage_limit_reached":
         return USAGE_LIMIT
@@ -156,6 +178,10 @@ def _allocate(discount: Discount, entitled: list[PricedLine]) -> dict[str, Decim
     if discount.type == "percentage":
         return {
             line.key: round_cents(line.subtotal * discount.value / HUNDRED) for line in entitled
+        }
+    if discount.applies_on_each_item:  # the amount off every unit, at most its price
+        return {
+            line.key: min(discount.value, line.variant.price) * line.quantity for line in entitled
         }
     # A fixed amount, capped at what the entitled lines cost, is spread in
     # proportion to their subtotals, rounded down; the cents left over go to the

@@ -32,6 +32,7 @@ TYPE_NAMES: dict[type, str] = {
     Allocation: "CartCodeDiscountAllocation",
     Money: "MoneyV2",
     cart.Percentage: "PricingPercentageValue",
+    shop.MediaImage: "MediaImage",
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -12,7 +13,7 @@ from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse,
 
 from storefront.demo_shop.cart_ops import CartOperations
 from storefront.demo_shop.carts import CartStore, MemoryCartStore
-from storefront.demo_shop.catalog import Catalog, load_catalog
+from storefront.demo_shop.catalog import Catalog, MetaobjectField, load_catalog
 from storefront.demo_shop.context import ShopContext
 from storefront.demo_shop.schema import default_resolver, demo_schema
 from storefront.demo_shop.search import SearchIndex
@@ -64,6 +65,30 @@ class DemoShop:
         index[("product#", product.id)] = changed
         products = tuple(changed if p is product else p for p in self.catalog.products)
         self._use(replace(self.catalog, products=products, _index=MappingProxyType(index)))
+        return True
+
+    def edit_metaobject(self, type_: str, handle: str, values: dict[str, str]) -> bool:
+        """A merchant's edit of a metaobject in the Shopify admin: fields get new values.
+
+        A key it doesn't have yet is added as a single-line text field. The
+        storefront learns of it from a `metaobjects/update` webhook, or its poll.
+        False when there is no such metaobject.
+        """
+        metaobject = self.catalog.metaobject(type_, handle)
+        if metaobject is None:
+            return False
+        fields = [replace(f, value=values[f.key]) if f.key in values else f
+                  for f in metaobject.fields]
+        known = {f.key for f in fields}
+        fields += [MetaobjectField(key, "single_line_text_field", value)
+                   for key, value in values.items() if key not in known]
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        changed = replace(metaobject, fields=tuple(fields), updated_at=stamp)
+        index = dict(self.catalog._index)
+        index[("metaobject", (type_, handle))] = changed
+        index[("metaobject#", metaobject.id)] = changed
+        metaobjects = tuple(changed if m is metaobject else m for m in self.catalog.metaobjects)
+        self._use(replace(self.catalog, metaobjects=metaobjects, _index=MappingProxyType(index)))
         return True
 
     def execute(

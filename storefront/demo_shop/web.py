@@ -9,8 +9,9 @@ through an outbox (outbox.py), signed with the app's SHOPIFY_WEBHOOK_SECRET.
 `POST /api/<version>/graphql.json`, answering any HTTP client the way
 Shopify's Storefront API does, and `GET /_stats` (`POST /_stats/reset`): how
 many GraphQL requests it received, by operation, so a benchmark can tell how
-many Storefront requests a page view costs. `POST /_latency` changes the added
-delay while it runs (a slow Shopify, for tests), and
+many Storefront requests a page view costs. `POST /_admin/products/<handle>` and
+`POST /_admin/metaobjects/<type>/<handle>` are a merchant's edits, for tests.
+`POST /_latency` changes the added delay while it runs (a slow Shopify, for tests), and
 `GET /_stats/wait?in_flight=N` answers once N requests are being delayed at once.
 """
 
@@ -360,5 +361,20 @@ def create_http_app(
         if not shop.edit_product(handle, title=title):
             return _json({"errors": f"no product {handle!r}"}, 404)
         return _json({"ok": True, "handle": handle, "title": title})
+
+    # A merchant's edit of a metaobject (a creator's name, say), for tests of the
+    # creators the storefront reads from metaobjects: {"fields": {"name": "..."}}.
+    @app.post("/_admin/metaobjects/<type_>/<handle>")
+    def edit_metaobject(type_: str, handle: str) -> Response:
+        body = request.get_json(force=True, silent=True)
+        values = body.get("fields") if isinstance(body, dict) else None
+        if not isinstance(values, dict) or not values or not all(
+            isinstance(k, str) and isinstance(v, str) and len(v) <= 65_535
+            for k, v in values.items()
+        ):
+            return _json({"errors": "give fields: an object of field keys to text values"}, 400)
+        if not shop.edit_metaobject(type_, handle, values):
+            return _json({"errors": f"no metaobject {type_}/{handle}"}, 404)
+        return _json({"ok": True, "type": type_, "handle": handle})
 
     return app

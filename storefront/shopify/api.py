@@ -225,6 +225,8 @@ def variants(client: StorefrontClient, ids: Sequence[str]) -> dict[str, m.Varian
 def metaobjects(
     client: StorefrontClient, type_: str, *, first: int = 50, after: str | None = None
 ) -> m.Paginated[m.Metaobject]:
+    """One page of the metaobjects of `type_` (at most 250), in Shopify's order."""
+    first = min(first, MAX_PAGE_SIZE)
     data = _paged(client, "Metaobjects", {"type": type_, "first": first, "after": after})
     return reshape.paginated(data["metaobjects"], reshape.metaobject)
 

@@ -61,6 +61,9 @@ class ProductCard:
     image: Image | None
     price: PriceRange
     compare_at_price: PriceRange | None
+    # Handles of (the first few of) the product's collections: which products a
+    # creator's offer limited to collections reaches (storefront.creators.offers).
+    collections: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,12 +190,21 @@ class PredictiveResults:
 
 
 @dataclass(frozen=True)
+class MetaobjectField:
+    key: str
+    type: str  # Shopify's field type: single_line_text_field, json, file_reference...
+    value: str | None  # always text: JSON for lists and json fields, a gid for references
+    image_url: str | None = None  # a reference to an image (MediaImage): where it is served
+
+
+@dataclass(frozen=True)
 class Metaobject:
     id: str
     handle: str
     type: str
-    fields: dict[str, str | None]
+    fields: dict[str, str | None]  # key -> value, for readers that need no more
     updated_at: str | None = None
+    entries: tuple[MetaobjectField, ...] = ()  # every field in full, in Shopify's order
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,7 @@ def _card_fields(raw: Raw) -> dict[str, Any]:
         "image": image(raw.get("featuredImage")),
         "price": _price_range(raw.get("priceRange")),
         "compare_at_price": compare_at,
+        "collections": tuple(c["handle"] for c in nodes(raw.get("collections"))),
     }
 
 
@@ -226,12 +227,21 @@ def shop(raw: Raw) -> m.Shop:
 def metaobject(raw: Raw | None) -> m.Metaobject | None:
     if not raw:
         return None
+    fields = raw.get("fields") or []
     return m.Metaobject(
         id=raw["id"],
         handle=raw["handle"],
         type=raw["type"],
-        fields={f["key"]: f.get("value") for f in raw.get("fields") or []},
+        fields={f["key"]: f.get("value") for f in fields},
         updated_at=raw.get("updatedAt"),
+        entries=tuple(_metaobject_field(f) for f in fields),
+    )
+
+
+def _metaobject_field(raw: Raw) -> m.MetaobjectField:
+    image = ((raw.get("reference") or {}).get("image")) or {}
+    return m.MetaobjectField(
+        key=raw["key"], type=raw["type"], value=raw.get("value"), image_url=image.get("url")
     )
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 
+from storefront.creators import code_checks, offers
 from storefront.current import visit
 from storefront.services import catalog
+from storefront.shopify import models as m
 from storefront.web import layout, referral
 from storefront.web.catalog import home_collections, shared
 from storefront.web.context import storefront
@@ -37,11 +41,13 @@ def landing(handle: str):
         # A paused or archived creator's link shows the brand's store, crediting no one.
         return redirect("/" + _query(), 302)
     referral.follow(creator)
+    # As the shop check left them: no "already applied" for a code that does not apply.
+    shown = code_checks.checks_of(current_app).shop_checked(creator)
 
     def build():
         featured, teasers = home_collections()
         page = catalog.home(storefront(), featured, teasers)
-        return layout.page("creator.html", home=page, landing=creator)
+        return layout.page("creator.html", home=page, landing=shown)
 
     return shared(build)
 
@@ -57,13 +63,59 @@ def deep_link(handle: str, rest: str):
     return redirect(target + _query(), 302)
 
 
+@dataclass(frozen=True)
+class OfferPrice:
+    """A creator price as templates print it: "From $32.30 with MAYA15"."""
+
+    price: m.Money  # one unit with the code (for a range, of its lowest price)
+    code: str  # the creator's discount code
+    regular: m.Money  # the price without the code, as the page shows it
+    is_from: bool = False  # the product's prices vary: the lowest of them
+
+
+def _no_offer_price(*_args, **_kwargs) -> None:
+    return None
+
+
+def _offer_price_for(creator):
+    """The templates' `offer_price(product, price=None)` while `creator` is credited."""
+    discount = creator.discount
+    offer = discount.offer if discount is not None and discount.as_declared else None
+    if offer is None or not offers.per_item(offer):
+        return _no_offer_price
+    now = referral.offer_now(current_app)
+
+    def offer_price(product, price=None) -> OfferPrice | None:
+        """The creator price of `product` (a card or a product) at `price` (a Money, e.g.
+        the chosen variant's; default the product's price range), or None."""
+        value = product.price if price is None else price
+        is_range = isinstance(value, m.PriceRange)
+        regular = value.min if is_range else value
+        if regular is None:
+            return None
+        found = offers.unit_price(offer, regular.amount, handle=product.handle,
+                                  collections=product.collections, now=now)
+        if found is None:
+            return None
+        is_from = is_range and value.min.amount != value.max.amount
+        return OfferPrice(m.Money(found, regular.currency_code), creator.discount.code,
+                          regular, is_from)
+
+    return offer_price
+
+
 def creator_context() -> dict:
-    """What every template knows of the credited creator (nothing for brand visitors)."""
+    """What every template knows of the credited creator (nothing for brand visitors).
+
+    `offer_price(product, price=None)` is the creator price to show beside a
+    product's (None for brand visitors, and wherever the code would not apply)."""
     creator = visit().creator
     if creator is None:
-        return {"creator": None, "picks": (), "picks_label": None}
+        return {"creator": None, "picks": (), "picks_label": None,
+                "offer_price": _no_offer_price}
     return {
         "creator": creator,
         "picks": frozenset(creator.picks),
         "picks_label": f"{creator.name.split()[0]}'s pick",
+        "offer_price": _offer_price_for(creator),
     }

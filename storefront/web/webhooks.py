@@ -32,6 +32,13 @@ read is a 400. Triggered-At is unsigned too: it turns away late retries and
 careless replays, while the body key is what holds a captured body to one
 purge a day.
 
+Metaobject topics (`metaobjects/create|update|delete`) matter when creators
+come from Shopify (CREATORS_SOURCE=shopify or both) and the metaobject is of
+the creators' type: the delivery is de-duplicated like a catalog one, then
+the creators' source is told (it bumps a generation in the shared cache), and
+the one process per machine that fetches creators reads them all again from
+Shopify on its next tick. Nothing is taken from the payload but its type.
+
 Order topics (storefront.orders.TOPICS) go to the orders ledger instead of
 the shared cache's keys: it stores each delivery durably, de-duplicated by
 the same two keys in its own database, and answers 200 once it is stored.
@@ -42,6 +49,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import logging
 from datetime import UTC, datetime
 
@@ -64,6 +72,7 @@ PURGES = {
     "collections/update": ("catalog",),
     "collections/delete": ("catalog",),
 }
+METAOBJECT_TOPICS = ("metaobjects/create", "metaobjects/update", "metaobjects/delete")
 
 
 def now() -> datetime:
@@ -131,6 +140,8 @@ def shopify():
         return jsonify({"ok": False, "error": "X-Shopify-Triggered-At is in the future"}), 400
     if topic in orders.TOPICS:
         return _order(topic, body)
+    if topic in METAOBJECT_TOPICS:
+        return _metaobject(topic, body)
     tags = PURGES.get(topic, ())
     seen = _seen(topic, tags, body)
     if store.state() != "ok":
@@ -144,6 +155,33 @@ def shopify():
     if tags:
         log.info("webhook %s purged %s", topic, ", ".join(tags))
     return jsonify({"ok": True, "topic": topic, "purged": list(tags)})
+
+
+def _metaobject(topic: str, body: bytes):
+    """A creator metaobject changed in Shopify: have the creators read again."""
+    creators = current_app.extensions.get("creators")
+    source = getattr(creators, "shopify", None)  # None: creators come from files only
+    type_ = _metaobject_type(body)
+    if source is None or (type_ is not None and type_ != source.type):
+        return jsonify({"ok": True, "ignored": "not a creator metaobject"})
+    seen = _seen(topic, ("creator-metaobjects",), body)
+    if store.state() != "ok":
+        return jsonify({"ok": False, "error": "the shared cache is unavailable"}), 503
+    if seen:
+        return jsonify({"ok": True, "duplicate": True})
+    source.changed()
+    log.info("webhook %s: creators are read again from Shopify", topic)
+    return jsonify({"ok": True, "topic": topic, "purged": [], "creators": "refreshing"})
+
+
+def _metaobject_type(body: bytes) -> str | None:
+    """The `type` of a metaobject webhook's payload, or None when it doesn't say."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    type_ = payload.get("type") if isinstance(payload, dict) else None
+    return type_ if isinstance(type_, str) else None
 
 
 def _order(topic: str, body: bytes):

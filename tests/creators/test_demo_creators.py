@@ -12,7 +12,9 @@ import json
 import pytest
 
 from storefront.config import PROJECT_ROOT
+from storefront.creators.model import Offer
 from storefront.creators.registry import Registry
+from storefront.demo_shop.catalog import load_catalog
 
 FOLDER = PROJECT_ROOT / "creators"
 CATALOG = PROJECT_ROOT / "storefront" / "demo_shop" / "catalog" / "catalog.json"
@@ -80,6 +82,34 @@ def test_maya(demo):
     assert maya.hero.image == "/creator-media/maya-hero.svg"
     assert maya.avatar == "/creator-media/maya.svg"
     assert [platform for platform, _ in maya.social] == ["instagram", "tiktok"]
+
+
+def declared_by_the_shop(discount) -> Offer:
+    """The [offer] that declares what a demo shop discount does."""
+    percentage = discount.type == "percentage"
+    return Offer(
+        percent=discount.value if percentage else None,
+        amount=None if percentage else discount.value,
+        collections=discount.entitled_collections, products=discount.entitled_products,
+        minimum_subtotal=discount.minimum_subtotal,
+        starts_at=discount.starts_at, ends_at=discount.ends_at,
+    )
+
+
+def test_offers_say_what_the_demo_shops_codes_do(demo):
+    # The page's creator price must be what the cart charges: each declared offer is
+    # exactly the demo shop's discount behind the code.
+    shop = load_catalog(CATALOG)
+    declared = {c.handle: c.discount.offer for c in demo if c.discount and c.discount.offer}
+    assert "maya" in declared
+    assert declared["maya"] == Offer(percent=15)
+    for handle, offer in declared.items():
+        discount = shop.discount(demo.get(handle).discount.code)
+        assert discount is not None and discount.status == "active", handle
+        assert offer == declared_by_the_shop(discount), handle
+        # An amount limited to some items comes off each of them (offers.per_item).
+        assert discount.applies_on_each_item == (offer.amount is not None
+                                                 and not offer.for_everything), handle
 
 
 def test_leo_has_a_theme_and_a_brand_colour(demo):

@@ -275,9 +275,12 @@ def resolve_discount_application(allocation: Allocation, info):
         if discount.type == "percentage"
         else Money(discount.value)
     )
+    # As Shopify reports them: a code limited to collections or products targets its
+    # entitled lines; an amount off each entitled item is EACH, anything else ACROSS.
+    limited = discount.entitled_collections or discount.entitled_products
     return {
-        "allocationMethod": "ACROSS",
-        "targetSelection": "ENTITLED" if discount.entitled_collections else "ALL",
+        "allocationMethod": "EACH" if discount.applies_on_each_item else "ACROSS",
+        "targetSelection": "ENTITLED" if limited else "ALL",
         "targetType": "LINE_ITEM",
         "value": value,
     }

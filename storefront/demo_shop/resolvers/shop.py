@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from graphql import GraphQLError
 
 from storefront.demo_shop import ids
-from storefront.demo_shop.catalog import Image, Menu, MenuItem, Metaobject, Page, Policy, Shop
+from storefront.demo_shop.catalog import (
+    Image,
+    Menu,
+    MenuItem,
+    Metaobject,
+    MetaobjectField,
+    Page,
+    Policy,
+    Shop,
+)
 from storefront.demo_shop.pagination import paginate
 from storefront.demo_shop.resolvers import registry
 from storefront.demo_shop.resolvers.catalog import (
@@ -229,6 +238,13 @@ def resolve_metaobject_id(metaobject: Metaobject, info):
 @field("Metaobject", "field")
 def resolve_metaobject_field(metaobject: Metaobject, info, key):
     return next((f for f in metaobject.fields if f.key == key), None)
+
+
+@field("MetaobjectField", "reference")
+def resolve_metaobject_reference(metaobject_field: MetaobjectField, info):
+    if metaobject_field.image is None:
+        return None
+    return MediaImage(ids.number_of(metaobject_field.value, "MediaImage"), metaobject_field.image)
 
 
 # Nodes --------------------------------------------------------------------
