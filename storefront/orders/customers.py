@@ -128,8 +128,13 @@ def figures(engine, start: datetime, end: datetime, now: datetime,
     start, end, now = _utc(start), _utc(end), _utc(now)
     if start >= end:
         raise ValueError(f"the period's start ({start}) is not before its end ({end})")
-    query = _per_creator(_first_orders(start, end, now, creator).subquery("first"), now,
-                         _plus_days(engine.dialect.name))
+    # The first orders are found first, then joined to what their customers bought:
+    # PostgreSQL would otherwise join every order of the year to the span's orders
+    # before leaving out those that are not first (MATERIALIZED keeps it from folding
+    # the CTE in; SQLite already reads it this way).
+    first = _first_orders(start, end, now, creator).cte("first") \
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    query = _per_creator(first, now, _plus_days(engine.dialect.name))
     with engine.connect() as conn:
         found = conn.execute(query).all()
     rows = []
