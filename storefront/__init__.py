@@ -77,6 +77,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     admin.init_app(app)
     creator_stats.init_app(app)  # a creator's own figures, behind their signed link
+    from storefront import self_service
+
+    self_service.init_app(app)  # creators edit their page; the brand approves
 
     # Page-cache hits are answered below Flask (same bytes and headers, less work).
     if values["PAGE_FAST_PATH"]:

@@ -26,7 +26,8 @@ from storefront import attribution
 # `/admin?ref=` link must not credit anyone). Whole segments, so a shop page
 # such as /administrator-picks is not caught by /admin.
 OPERATIONS = ("/admin", "/webhooks", "/healthz", "/readyz", "/demo-shop", "/assets",
-              "/creator-media", "/favicon.ico")
+              "/creator-media", "/creator-stats", "/creator-edit", "/creator-uploads",
+              "/favicon.ico")
 # One match instead of a loop: asked on every request, on both paths.
 _OPERATIONS = re.compile("(?:{})(?:/.*)?".format("|".join(map(re.escape, OPERATIONS))), re.S)
 

@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 
 from storefront.orders import db
 from storefront.orders.tables import metadata
+from storefront.self_service import tables as self_service_tables  # noqa: F401 (its tables)
 
 
 def test_the_migrations_make_the_declared_tables(database):
