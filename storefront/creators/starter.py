@@ -80,6 +80,12 @@ status = "active"
 # Their profiles, https:// only: instagram, tiktok, youtube, x, pinterest, website.
 # [social]
 # instagram = "https://www.instagram.com/{handle}"
+
+# Their referral ids on affiliate platforms the brand moved from (uppromote, goaffpro,
+# refersion, snowball, collabs), so links they shared there keep crediting them.
+# `flask creators import --from PLATFORM` fills this in.
+# [legacy_ids]
+# uppromote = "1234567"
 """
 
 

@@ -121,3 +121,16 @@ def test_the_starter_file_shows_commission_and_its_example_validates(folder):
     registry.load()
     assert registry.problems == []
     assert registry.get("maya").commission == Commission(percent=Decimal(15))
+
+
+def test_the_starter_file_shows_legacy_ids_and_its_example_validates(folder):
+    result = make_app(folder).test_cli_runner().invoke(args=["creators", "new", "maya"])
+    assert result.exit_code == 0, result.output
+    text = (folder / "maya.toml").read_text()
+    assert '# [legacy_ids]\n# uppromote = "1234567"\n' in text
+    write(folder, "maya", text.replace('# [legacy_ids]\n# uppromote = "1234567"\n',
+                                       '[legacy_ids]\nuppromote = "1234567"\n'))
+    registry = Registry(folder)
+    registry.load()
+    assert registry.problems == []
+    assert registry.get("maya").legacy_ids == (("uppromote", "1234567"),)
