@@ -154,6 +154,11 @@ SETTINGS = [
     Setting("SHOPIFY_API_VERSION", "2026-04", "a Storefront API version like 2026-04",
             _matching(r"\d{4}-(01|04|07|10)|unstable", "a quarterly version like 2026-04")),
     Setting("SHOPIFY_WEBHOOK_SECRET", None, "the app's webhook signing secret"),
+    # Secret, like the others: never logged nor shown. Only approving a change to a
+    # creator kept in a metaobject uses it (storefront.self_service.metaobject_write).
+    Setting("SHOPIFY_ADMIN_TOKEN", None, "an Admin API access token with the "
+            "write_metaobjects scope, to write approved creator changes into their "
+            "metaobjects (CREATORS_SOURCE=shopify or both)"),
     Setting("SHOPIFY_WEBHOOK_SECRET_PREVIOUS", None,
             "the previous webhook secret, also accepted while you rotate it"),
     Setting("SHOPIFY_CONNECT_TIMEOUT", 3.0, "seconds to connect to Shopify", _positive_float),

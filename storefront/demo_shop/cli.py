@@ -67,6 +67,13 @@ def _free_port(host: str) -> int:
     type=click.IntRange(0, 60000),
     help="Delay added to every API request, to mimic a round trip to Shopify.",
 )
+@click.option(
+    "--admin-token",
+    envvar="DEMO_SHOP_ADMIN_TOKEN",
+    help="The Admin API access token clients must send to /admin/api/<version>/graphql.json "
+    "(also DEMO_SHOP_ADMIN_TOKEN, which keeps it off the command line). Unset: the Admin "
+    "API refuses every request.",
+)
 @click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 256))
 @click.option(
     "--cart-db",
@@ -90,6 +97,7 @@ def serve(
     port: int,
     token: str,
     latency_ms: int,
+    admin_token: str | None,
     threads: int,
     cart_db: Path | None,
     catalog: Path | None,
@@ -115,7 +123,7 @@ def serve(
     base_url = f"http://{host}:{port}"
     shop = DemoShop(catalog, carts=SqliteCartStore(cart_db), base_url=base_url)
     app = create_http_app(shop, token, latency_ms=latency_ms, webhook_url=webhook_url or None,
-                          webhook_secret=secret)
+                          webhook_secret=secret, admin_token=admin_token or None)
 
     def when_ready(server: Any) -> None:
         click.echo(

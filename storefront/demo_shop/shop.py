@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +15,7 @@ from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse,
 
 from storefront.demo_shop.cart_ops import CartOperations
 from storefront.demo_shop.carts import CartStore, MemoryCartStore
-from storefront.demo_shop.catalog import Catalog, MetaobjectField, load_catalog
+from storefront.demo_shop.catalog import Catalog, Metaobject, MetaobjectField, load_catalog
 from storefront.demo_shop.context import ShopContext
 from storefront.demo_shop.schema import default_resolver, demo_schema
 from storefront.demo_shop.search import SearchIndex
@@ -36,6 +38,7 @@ class DemoShop:
         self.catalog: Catalog = load_catalog(catalog_path)
         self.carts: CartStore = carts if carts is not None else MemoryCartStore()
         self.base_url = base_url.rstrip("/")
+        self._edits = threading.Lock()
         self._use(self.catalog)
 
     def _use(self, catalog: Catalog) -> None:
@@ -77,19 +80,35 @@ class DemoShop:
         metaobject = self.catalog.metaobject(type_, handle)
         if metaobject is None:
             return False
-        fields = [replace(f, value=values[f.key]) if f.key in values else f
-                  for f in metaobject.fields]
-        known = {f.key for f in fields}
-        fields += [MetaobjectField(key, "single_line_text_field", value)
-                   for key, value in values.items() if key not in known]
-        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        changed = replace(metaobject, fields=tuple(fields), updated_at=stamp)
-        index = dict(self.catalog._index)
-        index[("metaobject", (type_, handle))] = changed
-        index[("metaobject#", metaobject.id)] = changed
-        metaobjects = tuple(changed if m is metaobject else m for m in self.catalog.metaobjects)
-        self._use(replace(self.catalog, metaobjects=metaobjects, _index=MappingProxyType(index)))
+        self.update_metaobject(metaobject.id, values)
         return True
+
+    def update_metaobject(
+        self, number: int, values: dict[str, str], *, new_kind: Callable[[str], str] | None = None
+    ) -> Metaobject | None:
+        """Metaobject `number` with `values` in its fields ("" empties one), now in the
+        catalog; None when there is no such metaobject. A key it doesn't have yet is
+        added as a field of `new_kind(value)` (default: single-line text)."""
+        with self._edits:  # two edits at once must not lose one
+            metaobject = self.catalog.metaobject_by_id(number)
+            if metaobject is None:
+                return None
+            fields = [replace(f, value=values[f.key]) if f.key in values else f
+                      for f in metaobject.fields]
+            known = {f.key for f in fields}
+            kind = new_kind or (lambda value: "single_line_text_field")
+            fields += [MetaobjectField(key, kind(value), value)
+                       for key, value in values.items() if key not in known]
+            stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            changed = replace(metaobject, fields=tuple(fields), updated_at=stamp)
+            index = dict(self.catalog._index)
+            index[("metaobject", (metaobject.type, metaobject.handle))] = changed
+            index[("metaobject#", metaobject.id)] = changed
+            metaobjects = tuple(changed if m is metaobject else m
+                                for m in self.catalog.metaobjects)
+            self._use(replace(self.catalog, metaobjects=metaobjects,
+                              _index=MappingProxyType(index)))
+            return changed
 
     def execute(
         self,

@@ -9,14 +9,17 @@ through an outbox (outbox.py), signed with the app's SHOPIFY_WEBHOOK_SECRET.
 `POST /api/<version>/graphql.json`, answering any HTTP client the way
 Shopify's Storefront API does, and `GET /_stats` (`POST /_stats/reset`): how
 many GraphQL requests it received, by operation, so a benchmark can tell how
-many Storefront requests a page view costs. `POST /_admin/products/<handle>` and
-`POST /_admin/metaobjects/<type>/<handle>` are a merchant's edits, for tests.
+many Storefront requests a page view costs. With an admin token, it also answers
+`POST /admin/api/<version>/graphql.json`: the Admin API operations of admin.py.
+`POST /_admin/products/<handle>` and `POST /_admin/metaobjects/<type>/<handle>` are a
+merchant's edits, for tests.
 `POST /_latency` changes the added delay while it runs (a slow Shopify, for tests), and
 `GET /_stats/wait?in_flight=N` answers once N requests are being delayed at once.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 import threading
@@ -44,6 +47,7 @@ from werkzeug.exceptions import HTTPException
 
 from storefront import lifecycle
 from storefront.demo_shop import ids, order_views
+from storefront.demo_shop.admin import DemoAdmin
 from storefront.demo_shop.context import CHECKOUTS_PATH, FILES_PATH
 from storefront.demo_shop.orders import OrderBook
 from storefront.demo_shop.outbox import Sender
@@ -56,6 +60,7 @@ API_VERSION = "2026-04"  # of the webhooks' payloads, unless the app names its o
 
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 TOKEN_HEADERS = ("X-Shopify-Storefront-Access-Token", "Shopify-Storefront-Private-Token")
+ADMIN_TOKEN_HEADER = "X-Shopify-Access-Token"
 
 
 def money(value: dict[str, Any] | Decimal | None) -> str:
@@ -276,11 +281,14 @@ def create_http_app(
     webhook_secret: str | None = None,
     orders: OrderBook | None = None,
     sender: Sender | None = None,
+    admin_token: str | None = None,
 ) -> Flask:
     """The demo shop as its own server, answering like Shopify's Storefront API.
 
     Orders placed at its checkout send their webhooks to `webhook_url`, signed
-    with `webhook_secret` (none: they are listed as not sent).
+    with `webhook_secret` (none: they are listed as not sent). With `admin_token`,
+    `POST /admin/api/<version>/graphql.json` answers the few Admin API operations
+    the store uses (admin.py) to clients sending it as `X-Shopify-Access-Token`.
     """
     app = Flask(__name__)
     app.config.update(DEMO_SHOP_WEBHOOK_URL=webhook_url, SHOPIFY_WEBHOOK_SECRET=webhook_secret)
@@ -305,6 +313,26 @@ def create_http_app(
             latency.wait()  # a deliberate delay: a Shopify round trip
             query, variables, operation_name = parsed
             return _json(shop.execute(query, variables, operation_name).formatted)
+
+    admin = DemoAdmin(shop)
+
+    @app.route("/admin/api/<version>/graphql.json", methods=["GET", "POST"])
+    def admin_endpoint(version: str) -> Response:
+        if not VERSION.fullmatch(version):
+            return _json({"errors": "Not Found"}, 404)
+        if request.method != "POST":
+            return _json({"errors": "Method Not Allowed"}, 405, Allow="POST")
+        stats.count(_operation_name())
+        given = request.headers.get(ADMIN_TOKEN_HEADER, "")
+        if not admin_token or not hmac.compare_digest(given.encode(), admin_token.encode()):
+            return _json({"errors": INVALID_TOKEN}, 401)
+        parsed = _graphql_request()
+        if parsed is None:
+            return _json({"errors": {"query": "Required parameter missing or invalid"}}, 400)
+        with stats.answering():
+            latency.wait()
+            query, variables, operation_name = parsed
+            return _json(admin.execute(query, variables, operation_name).formatted)
 
     # What a benchmark reads: Storefront requests per page view = the change in
     # graphql_requests over a run / the page views the run made.

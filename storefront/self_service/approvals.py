@@ -6,7 +6,9 @@ every form. Each pending change is shown beside what the page holds now, with
 its images and a preview (the theme's landing page, as the creator saw it). Only
 an approval writes: into the creator's file (publish.py), checked whole first;
 a file that would not be valid is left as it was and the change stays pending.
-Creators kept in Shopify (metaobjects) cannot be written yet: the page says so.
+A creator kept in Shopify (a metaobject) is written through the Admin API
+(metaobject_write.py) when SHOPIFY_ADMIN_TOKEN is set; without it, or when
+Shopify refuses or can't be reached, the page says why and the change stays pending.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import logging
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
 from storefront.self_service import draft as drafts
-from storefront.self_service import images, pages, preview, publish
+from storefront.self_service import images, metaobject_write, pages, preview, publish
 
 log = logging.getLogger(__name__)
 
@@ -83,19 +85,24 @@ def index():
         log.exception("creator changes: cannot be read")
         raise Refused(503, "Unavailable", "The changes cannot be read just now.") from None
     shown = []
+    blocked = metaobject_write.why_not(current_app)  # None: metaobjects can be written
     for change in waiting:
         creator = registry.get(change.handle)
         now = publish.current_draft(registry, creator) if creator else drafts.empty()
+        in_shopify = creator is not None and registry.source_of(creator.handle) == "shopify"
         shown.append({
             "change": change, "creator": creator, "now": now, "proposed": change.data,
             "changed": {key for key, _label in FIELDS if now.get(key) != change.data.get(key)},
-            "writable": creator is not None and registry.source_of(creator.handle) == "file",
+            "writable": creator is not None and not (in_shopify and blocked),
+            "why_not": f"{change.handle} is kept in Shopify (a metaobject): {blocked}"
+            if in_shopify and blocked else None,
             "now_image": drafts.image_url(now["hero_image"]),
             "proposed_image": drafts.image_url(change.data["hero_image"]),
         })
     return pages.render("changes.html", shown=shown, events=events, fields=FIELDS,
                         done=DONE.get(request.args.get("done", "")),
-                        source=registry.source)
+                        source=registry.source,
+                        metaobject_note=blocked if registry.source != "files" else None)
 
 
 def _pending(ledger, change_id: int):
@@ -135,10 +142,15 @@ def approve(change_id: int):
     if creator is None:
         raise Refused(409, "Creator gone", f"There is no creator {change.handle!r} any more.")
     try:
-        publish.write(registry, creator.handle, change.data,
-                      images.uploads_dir(current_app.instance_path))
+        if registry.source_of(creator.handle) == "shopify":
+            metaobject_write.write(current_app, registry, creator.handle, change.data)
+        else:
+            publish.write(registry, creator.handle, change.data,
+                          images.uploads_dir(current_app.instance_path))
     except publish.NotWritten as error:
-        raise Refused(409, "Not approved", f"The change was not written: {error}") from None
+        # Not approved: the change stays pending, to approve again later.
+        raise Refused(getattr(error, "status", 409), "Not approved",
+                      f"The change was not written, and stays pending: {error}") from None
     if not store.decide(ledger.engine, change_id, store.APPROVED, _actor(), ledger.clock()):
         raise Refused(409, "Already decided", "Someone decided on this change meanwhile.")
     log.info("creator changes: change %d of %s approved by %s", change_id, creator.handle,

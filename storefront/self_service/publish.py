@@ -38,8 +38,8 @@ def read_data(path: Path) -> dict[str, Any]:
 def write(registry: Registry, handle: str, draft: dict[str, Any], uploads: Path) -> None:
     """Put `draft` into `handle`'s file; NotWritten if it cannot be."""
     if registry.source_of(handle) != "file":
-        raise NotWritten(f"{handle} is kept in Shopify (a metaobject): approving cannot write "
-                         "there yet. Make the change in Shopify admin.")
+        # approvals.py sends those to metaobject_write.py instead.
+        raise NotWritten(f"{handle} is kept in Shopify (a metaobject), not in a creator file")
     path = creator_file(registry, handle)
     try:
         text = path.read_text(encoding="utf-8")

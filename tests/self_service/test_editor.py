@@ -212,19 +212,24 @@ def test_every_step_is_logged_with_who_and_when(app, client):
                     ("submitted", f"link:{link_id}"), ("link_made", "cli")]
 
 
-def test_a_creator_kept_in_shopify_is_not_written(app, client, creators_dir, monkeypatch):
+def test_a_creator_kept_in_shopify_is_not_written_without_an_admin_token(
+        app, client, creators_dir, monkeypatch):
+    # With SHOPIFY_ADMIN_TOKEN it is: tests/self_service/test_metaobject_publish.py.
     before = (creators_dir / "maya.toml").read_bytes()
     path = edit_link(app, "maya")
     submit(client, path, {"hero_title": "From a metaobject"})
     registry = app.extensions["creators"]
     monkeypatch.setattr(registry, "source_of", lambda handle: "shopify")
     page = client.get(CHANGES, headers=AUTH).get_data(as_text=True)
-    assert "approving cannot write there yet" in page
+    assert "kept in Shopify (a metaobject): approving writes a metaobject only with " \
+           "SHOPIFY_ADMIN_TOKEN set" in page
+    assert "write_metaobjects" in page
     assert "Approve and publish" not in page
     [change] = pending_ids(client)
     reply = decide(client, change, "approve")
     assert reply.status_code == 409
-    assert "kept in Shopify" in reply.get_data(as_text=True)
+    text = reply.get_data(as_text=True)
+    assert "kept in Shopify" in text and "SHOPIFY_ADMIN_TOKEN" in text
     assert (creators_dir / "maya.toml").read_bytes() == before
     assert pending_ids(client) == [change]
 
