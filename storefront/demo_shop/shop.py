@@ -17,6 +17,8 @@ from storefront.demo_shop.cart_ops import CartOperations
 from storefront.demo_shop.carts import CartStore, MemoryCartStore
 from storefront.demo_shop.catalog import Catalog, Metaobject, MetaobjectField, load_catalog
 from storefront.demo_shop.context import ShopContext
+from storefront.demo_shop.files import FileStore
+from storefront.demo_shop.ids import number_of
 from storefront.demo_shop.schema import default_resolver, demo_schema
 from storefront.demo_shop.search import SearchIndex
 
@@ -39,6 +41,7 @@ class DemoShop:
         self.carts: CartStore = carts if carts is not None else MemoryCartStore()
         self.base_url = base_url.rstrip("/")
         self._edits = threading.Lock()
+        self.files = FileStore()  # what the Admin API's staged uploads and fileCreate made
         self._use(self.catalog)
 
     def _use(self, catalog: Catalog) -> None:
@@ -93,11 +96,11 @@ class DemoShop:
             metaobject = self.catalog.metaobject_by_id(number)
             if metaobject is None:
                 return None
-            fields = [replace(f, value=values[f.key]) if f.key in values else f
+            fields = [self._field(f, values[f.key]) if f.key in values else f
                       for f in metaobject.fields]
             known = {f.key for f in fields}
             kind = new_kind or (lambda value: "single_line_text_field")
-            fields += [MetaobjectField(key, kind(value), value)
+            fields += [self._field(MetaobjectField(key, kind(value), None), value)
                        for key, value in values.items() if key not in known]
             stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             changed = replace(metaobject, fields=tuple(fields), updated_at=stamp)
@@ -109,6 +112,13 @@ class DemoShop:
             self._use(replace(self.catalog, metaobjects=metaobjects,
                               _index=MappingProxyType(index)))
             return changed
+
+    def _field(self, field: MetaobjectField, value: str) -> MetaobjectField:
+        """`field` holding `value`; a file reference also names the image it refers to."""
+        if field.type != "file_reference" or value == field.value:
+            return replace(field, value=value)
+        stored = self.files.get(number_of(value, "MediaImage")) if value else None
+        return replace(field, value=value, image=stored.image if stored else None)
 
     def execute(
         self,

@@ -13,6 +13,7 @@ many Storefront requests a page view costs. With an admin token, it also answers
 `POST /admin/api/<version>/graphql.json`: the Admin API operations of admin.py.
 `POST /_admin/products/<handle>` and `POST /_admin/metaobjects/<type>/<handle>` are a
 merchant's edits, for tests.
+`POST /_staged-uploads/<token>` takes the file of a staged upload (files.py).
 `POST /_latency` changes the added delay while it runs (a slow Shopify, for tests), and
 `GET /_stats/wait?in_flight=N` answers once N requests are being delayed at once.
 """
@@ -49,6 +50,8 @@ from storefront import lifecycle
 from storefront.demo_shop import ids, order_views
 from storefront.demo_shop.admin import DemoAdmin
 from storefront.demo_shop.context import CHECKOUTS_PATH, FILES_PATH
+from storefront.demo_shop.files import MAX_BYTES as FILES_MAX_BYTES
+from storefront.demo_shop.files import STAGED_PATH, UPLOADS_PREFIX, UploadRefused
 from storefront.demo_shop.orders import OrderBook
 from storefront.demo_shop.outbox import Sender
 from storefront.demo_shop.shop import DemoShop
@@ -91,6 +94,8 @@ def blueprint(
 
     @bp.get(f"{FILES_PATH}/<path:filename>")
     def file(filename: str) -> Response:
+        if filename.startswith(UPLOADS_PREFIX):  # made by fileCreate, kept by the shop
+            return _uploaded_file(shop, filename.removeprefix(UPLOADS_PREFIX))
         # send_from_directory refuses any path that leaves the folder (a 404).
         response = send_from_directory(shop.catalog.images_dir, filename, max_age=FILE_MAX_AGE)
         response.cache_control.public = True
@@ -140,6 +145,19 @@ def blueprint(
         lifecycle.on_start(state.app, webhooks.resume)
 
     return bp
+
+
+def _uploaded_file(shop: DemoShop, name: str) -> Response:
+    stored = shop.files.by_name(name)
+    if stored is None:
+        return Response("Not Found", 404, mimetype="text/plain")
+    response = Response(stored.data, mimetype=stored.mime_type)
+    response.cache_control.public = True
+    response.cache_control.max_age = FILE_MAX_AGE
+    response.cache_control.immutable = True
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _checkout_view(cart: dict[str, Any]) -> dict[str, Any]:
@@ -333,6 +351,22 @@ def create_http_app(
             latency.wait()
             query, variables, operation_name = parsed
             return _json(admin.execute(query, variables, operation_name).formatted)
+
+    # A staged upload target (stagedUploadsCreate): one multipart POST of the file,
+    # authorised by the target's parameters, as Shopify's storage takes it.
+    @app.post(f"{STAGED_PATH}/<token>")
+    def staged_upload(token: str) -> Response:
+        if (request.content_length or 0) > FILES_MAX_BYTES + 65_536:
+            return _json({"errors": "the upload is too large"}, 413)
+        upload = request.files.get("file")
+        if upload is None:
+            return _json({"errors": "give the file as the form field 'file'"}, 400)
+        data = upload.read(FILES_MAX_BYTES + 1)
+        try:
+            shop.files.receive(token, request.form.to_dict(), data)
+        except UploadRefused as refused:
+            return _json({"errors": str(refused)}, refused.status)
+        return Response(status=204)
 
     # What a benchmark reads: Storefront requests per page view = the change in
     # graphql_requests over a run / the page views the run made.

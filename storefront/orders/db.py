@@ -154,11 +154,11 @@ def head() -> str:
 def at_head(engine: Engine) -> bool:
     """Whether the schema is at head already: then alembic, whose import alone is most of
     a command's first use of the ledger (0.9 s), is not loaded at all."""
-    try:
-        with engine.connect() as connection:
+    with engine.connect() as connection:  # (a database that can't be reached raises)
+        try:
             found = connection.execute(text("SELECT version_num FROM alembic_version")).all()
-    except SQLAlchemyError:  # no table yet: a new database
-        return False
+        except SQLAlchemyError:  # no table yet: a new database
+            return False
     return [row[0] for row in found] == [head()]
 
 

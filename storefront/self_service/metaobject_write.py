@@ -13,29 +13,41 @@ sent. After Shopify took it, the creators are read again at once, the way a
 `metaobjects/update` webhook has them read (every process follows within its
 reload interval), rather than at the next poll.
 
-A picture a creator uploaded would have to become a Shopify file first (staged
-upload, then fileCreate): not done here, so a change of picture to a metaobject
-is refused with a message, and the rest of the page stays as it was.
+A picture a creator uploaded (the re-encoded copy in INSTANCE_DIR/creator-uploads/)
+becomes a Shopify file first: a staged upload (stagedUploadsCreate, then a multipart
+POST of the bytes to the target Shopify returned), then fileCreate. Files are
+processed asynchronously, so the file is read again (`node`) until it is READY,
+a bounded number of times; only then is the metaobject written, in the same
+metaobjectUpdate as the other fields: a `file_reference` field `hero_image` gets
+the file's id, a text `hero_image` (or a JSON `hero`) its URL. Anything that
+fails keeps the change pending with the reason (a file already made stays in
+Shopify's Files, unused, and approving again uploads the picture again).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
 from storefront.creators import metaobjects
 from storefront.creators.fields import SOCIAL_PLATFORMS
 from storefront.creators.registry import Registry
-from storefront.self_service import publish
+from storefront.self_service import draft as drafts
+from storefront.self_service import images, publish
 from storefront.shopify import admin
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "shopify_admin"
+# Reads of a new file before giving up, and the waits between them (the first is at once).
+FILE_WAITS = (0.0, 0.5, 1.0, 2.0, 2.0, 2.0)
+STAND_IN_URL = "https://cdn.shopify.com/s/files/picture.jpg"  # checks before the upload
 NO_TOKEN = ("approving writes a metaobject only with SHOPIFY_ADMIN_TOKEN set: an Admin API "
             f"access token of this shop's app with the {admin.SCOPE} scope. Set it and "
             "restart the store, or make the change in Shopify admin and reject it here.")
@@ -58,16 +70,24 @@ def client(app: Flask) -> admin.AdminClient | None:
     found = app.extensions.get(EXTENSION)
     if found is None:
         if config.get("SHOPIFY_STORE_DOMAIN"):
-            send = admin.HTTPSend(
-                admin.admin_url(config["SHOPIFY_STORE_DOMAIN"], config["SHOPIFY_API_VERSION"]),
-                token, connect_timeout=config["SHOPIFY_CONNECT_TIMEOUT"],
-                read_timeout=config["SHOPIFY_READ_TIMEOUT"])
+            url = admin.admin_url(config["SHOPIFY_STORE_DOMAIN"], config["SHOPIFY_API_VERSION"])
+            send = admin.HTTPSend(url, token, connect_timeout=config["SHOPIFY_CONNECT_TIMEOUT"],
+                                  read_timeout=config["SHOPIFY_READ_TIMEOUT"])
+            # Files go to https targets only; http only when the shop itself is a demo
+            # shop on this machine (http://127.0.0.1:port).
+            parts = urlsplit(url)
+            upload = admin.HTTPUpload(
+                allow_loopback_http=parts.scheme == "http"
+                and parts.hostname in admin.LOOPBACK_HOSTS,
+                connect_timeout=config["SHOPIFY_CONNECT_TIMEOUT"])
+            found = admin.AdminClient(send, upload)
         else:
             # The embedded demo shop: its Admin API answers in-process, over the same catalog.
             from storefront.demo_shop.admin import DemoAdmin
 
-            send = DemoAdmin(app.extensions["storefront_client"].transport.shop).send
-        found = app.extensions[EXTENSION] = admin.AdminClient(send)
+            demo = DemoAdmin(app.extensions["storefront_client"].transport.shop)
+            found = admin.AdminClient(demo.send, demo.upload)
+        app.extensions[EXTENSION] = found
     return found
 
 
@@ -76,9 +96,11 @@ def why_not(app: Flask) -> str | None:
     return NO_TOKEN if client(app) is None else None
 
 
-def write(app: Flask, registry: Registry, handle: str, draft: Mapping[str, Any]) -> None:
+def write(app: Flask, registry: Registry, handle: str, draft: Mapping[str, Any],
+          wait: Callable[[float], None] = time.sleep) -> None:
     """Put `draft` into `handle`'s metaobject and have the creators read again;
-    NotWritten (NotSent) when it cannot be, with nothing changed in Shopify."""
+    NotWritten (NotSent) when it cannot be, with the metaobject unchanged in Shopify.
+    `wait` waits between reads of a new picture's file (tests pass their own)."""
     writer = client(app)
     if writer is None:
         raise NotSent(f"{handle} is kept in Shopify (a metaobject): {NO_TOKEN}")
@@ -88,21 +110,27 @@ def write(app: Flask, registry: Registry, handle: str, draft: Mapping[str, Any])
     if source is None or raw is None or creator is None:
         raise NotSent(f"there is no metaobject for {handle} in the last list read from Shopify")
     now = publish.current_draft(registry, creator)
-    if draft["hero_image"] != now["hero_image"]:
-        raise NotSent("the picture changed, and a picture cannot be written to a metaobject "
-                      "from here yet: upload it in Shopify admin (Content > Files) and set it "
-                      f"on {handle}'s metaobject there, or reject this change and ask the "
-                      "creator to send it again keeping the picture")
     fields = {f["key"]: f for f in raw.get("fields") or () if isinstance(f.get("key"), str)}
-    writes = field_writes(fields, draft)
+    upload = None
+    if draft["hero_image"] != now["hero_image"]:
+        upload = _upload_path(app, draft["hero_image"])  # None: the picture is taken off
+    picture = (STAND_IN_URL, STAND_IN_URL) if upload else ("", "") if \
+        draft["hero_image"] != now["hero_image"] else None
+    writes = field_writes(fields, draft, picture)
     if not writes:
         log.info("creator changes: %s's metaobject already holds the change", handle)
         return
-    _check(registry, raw, writes)
+    _check(registry, raw, writes, picture)  # before anything is sent
     try:
         id_ = raw.get("id") or writer.metaobject_id(source.type, handle)
         if not id_:
             raise NotSent(f"Shopify has no metaobject {source.type}/{handle} any more")
+        if upload is not None:
+            made = _make_file(writer, upload, creator.name, wait)
+            picture = (made.id, made.url or "")
+            writes = field_writes(fields, draft, picture)
+            _check(registry, raw, writes, picture)  # with the file's real URL
+            log.info("creator changes: %s's picture is Shopify file %s", handle, made.id)
         done = writer.update_metaobject(id_, writes)
     except admin.AdminError as error:
         busy = isinstance(error, admin.AdminUnavailable | admin.AdminThrottled)
@@ -120,6 +148,46 @@ def write(app: Flask, registry: Registry, handle: str, draft: Mapping[str, Any])
         log.exception("creator changes: creators not read again after writing %s", handle)
 
 
+def _upload_path(app: Flask, image: str):
+    """The re-encoded upload a draft's new picture names; None when it takes it off."""
+    if not image:
+        return None
+    name = drafts.upload_name(image)
+    if name is None:
+        raise NotSent("the new picture is not one uploaded here: ask the creator to upload "
+                      "it again")
+    path = images.uploads_dir(app.instance_path) / name
+    if not path.is_file():
+        raise NotSent(f"the uploaded image {name} is no longer on this server "
+                      "(INSTANCE_DIR/creator-uploads/): ask the creator to upload it again")
+    return path
+
+
+def _make_file(writer: admin.AdminClient, path, alt: str,
+               wait: Callable[[float], None]) -> admin.CreatedFile:
+    """The picture at `path` as a READY Shopify file: staged upload, fileCreate, reads."""
+    data = path.read_bytes()
+    mime_type = images.MIMETYPES[path.suffix]
+    target = writer.stage_upload(path.name, mime_type, len(data))
+    writer.upload(target, path.name, mime_type, data)
+    made = writer.create_image(target.resource_url, alt)
+    for delay in FILE_WAITS:
+        if made.status == "READY" and made.url:
+            return made
+        if made.status == "FAILED":
+            raise admin.AdminRejected("Shopify could not process the picture (FAILED): ask "
+                                      "the creator for another one")
+        wait(delay)
+        found = writer.file(made.id)
+        if found is None:
+            raise admin.AdminUnavailable(f"Shopify lost the new file {made.id}: try again")
+        made = found
+    if made.status == "READY" and made.url:
+        return made
+    raise admin.AdminUnavailable(f"Shopify is still processing the picture ({made.status}): "
+                                 "approve again in a moment")
+
+
 def _record(registry: Registry, handle: str) -> dict[str, Any] | None:
     source = registry.shopify
     if source is None:
@@ -127,13 +195,22 @@ def _record(registry: Registry, handle: str) -> dict[str, Any] | None:
     return next((raw for raw in source.records if raw.get("handle") == handle), None)
 
 
-def field_writes(fields: Mapping[str, Mapping[str, Any]],
-                 draft: Mapping[str, Any]) -> dict[str, str]:
+def field_writes(fields: Mapping[str, Mapping[str, Any]], draft: Mapping[str, Any],
+                 picture: tuple[str, str] | None = None) -> dict[str, str]:
     """The fields to set (key -> value, "" to empty one) so that a metaobject with
-    `fields` holds `draft`; only those whose value changes."""
+    `fields` holds `draft`; only those whose value changes. `picture` is the new
+    picture's (file id, URL), ("", "") to take it off, None to leave it as it is."""
     writes: dict[str, str] = {}
-    writes.update(_table(fields, "hero", {"title": draft["hero_title"],
-                                          "subtitle": draft["hero_subtitle"]}))
+    hero = {"title": draft["hero_title"], "subtitle": draft["hero_subtitle"]}
+    if picture is not None:
+        kind = fields.get("hero_image", {}).get("type")
+        if kind == "file_reference" or ("hero_image" not in fields and "hero" not in fields):
+            # A file field (one of its own must be file_reference in the definition).
+            if _value(fields.get("hero_image")) != picture[0]:
+                writes["hero_image"] = picture[0]
+        else:
+            hero["image"] = picture[1]  # a text field or the JSON hero: the URL
+    writes.update(_table(fields, "hero", hero))
     if _value(fields.get("bio")) != draft["bio"]:
         writes["bio"] = draft["bio"]
     writes.update(_table(fields, "social", {platform: draft["social"].get(platform, "")
@@ -194,7 +271,8 @@ def _notes(fields: Mapping[str, Mapping[str, Any]], wanted: dict[str, str]) -> d
     return {"notes": json.dumps(wanted, ensure_ascii=False) if wanted else ""}
 
 
-def _check(registry: Registry, raw: Mapping[str, Any], writes: Mapping[str, str]) -> None:
+def _check(registry: Registry, raw: Mapping[str, Any], writes: Mapping[str, str],
+           picture: tuple[str, str] | None = None) -> None:
     """NotSent unless the metaobject, once written, reads back as a valid creator."""
     fields = [dict(f, value=writes[f["key"]]) if f.get("key") in writes else dict(f)
               for f in raw.get("fields") or ()]
@@ -203,6 +281,10 @@ def _check(registry: Registry, raw: Mapping[str, Any], writes: Mapping[str, str]
         if key not in known:
             kind = "json" if value[:1] in ("{", "[") else "single_line_text_field"
             fields.append({"key": key, "type": kind, "value": value, "image": None})
+    for f in fields:
+        if picture is not None and f["key"] == "hero_image" and f.get("value") == picture[0] \
+                and (f.get("type") == "file_reference" or "hero_image" not in known):
+            f["type"], f["image"] = "file_reference", picture[1] or None
     type_ = registry.shopify.type if registry.shopify else metaobjects.DEFAULT_TYPE
     creator, problems = metaobjects.check_metaobject({**raw, "fields": fields},
                                                      publish.context(registry), type_)

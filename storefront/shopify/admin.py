@@ -18,9 +18,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -28,6 +30,8 @@ from requests.adapters import HTTPAdapter
 DOCUMENTS_DIR = Path(__file__).parent / "admin_documents"
 TOKEN_HEADER = "X-Shopify-Access-Token"
 SCOPE = "write_metaobjects"
+FILES_SCOPE = "write_files"  # a creator's picture becomes a Shopify file first
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 # One request, as JSON: (HTTP status, parsed body or None). The HTTP one is the
 # default; the embedded demo shop answers in-process through the same shape.
@@ -134,11 +138,89 @@ class HTTPSend:
         return reply.status_code, body
 
 
-class AdminClient:
-    """Sends the Admin documents; `send` is HTTPSend, or the demo shop in-process."""
+@dataclass(frozen=True)
+class StagedTarget:
+    """Where Shopify wants a file's bytes (`url`, with `parameters` as form fields first),
+    and what to name it by afterwards (`resource_url`, fileCreate's originalSource)."""
 
-    def __init__(self, send: Send) -> None:
+    url: str
+    resource_url: str
+    parameters: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class CreatedFile:
+    id: str
+    status: str  # Shopify's FileStatus: UPLOADED, PROCESSING, READY, FAILED
+    url: str | None  # the image's URL once READY
+
+
+# One staged upload: (target, file name, MIME type, bytes) -> None, AdminError on failure.
+Upload = Callable[[StagedTarget, str, str, bytes], None]
+
+
+class HTTPUpload:
+    """POSTs a file to the staged target Shopify returned, as a multipart form.
+
+    Only to that URL, only over https (http only to a loopback host, the demo shop,
+    when `allow_loopback_http`), never following a redirect, with timeouts; the
+    Admin token is never sent there (the target's parameters authorise the upload).
+    """
+
+    def __init__(self, *, allow_loopback_http: bool = False, connect_timeout: float = 3.0,
+                 read_timeout: float = 30.0) -> None:
+        self.allow_loopback_http = allow_loopback_http
+        self.timeout = (connect_timeout, read_timeout)
+
+    def check_url(self, url: str) -> None:
+        """AdminRejected unless `url` is one a file may be sent to."""
+        try:
+            parts = urlsplit(url)
+            _ = parts.port
+        except ValueError:
+            parts = None
+        if parts is None or not parts.hostname:
+            raise AdminRejected("Shopify gave an upload address that is not a URL; nothing "
+                                "was uploaded")
+        if parts.scheme == "https":
+            return
+        if parts.scheme == "http" and self.allow_loopback_http \
+                and parts.hostname in LOOPBACK_HOSTS:
+            return
+        raise AdminRejected(f"Shopify gave an upload address that is not https:// "
+                            f"({parts.scheme}://{parts.hostname}); nothing was uploaded")
+
+    def __call__(self, target: StagedTarget, filename: str, mime_type: str, data: bytes) -> None:
+        self.check_url(target.url)
+        try:
+            reply = requests.post(
+                target.url, data=list(target.parameters),
+                files={"file": (filename, data, mime_type)},
+                timeout=self.timeout, allow_redirects=False)
+        except requests.Timeout:
+            raise AdminUnavailable("the picture's upload to Shopify did not finish in time: "
+                                   "try again in a moment") from None
+        except requests.RequestException as error:
+            raise AdminUnavailable("the picture could not be uploaded to Shopify "
+                                   f"({type(error).__name__}): try again in a moment") from None
+        if 300 <= reply.status_code < 400:
+            raise AdminUnavailable(f"the picture's upload was answered by a redirect "
+                                   f"({reply.status_code}), not followed: try again later")
+        if reply.status_code >= 500:
+            raise AdminUnavailable(f"the picture's upload failed (HTTP {reply.status_code}): "
+                                   "try again in a moment")
+        if not 200 <= reply.status_code < 300:
+            raise AdminRejected(f"the picture's upload was refused (HTTP {reply.status_code})")
+
+
+class AdminClient:
+    """Sends the Admin documents; `send` is HTTPSend, or the demo shop in-process.
+
+    `upload` sends a file's bytes to a staged target (HTTPUpload by default)."""
+
+    def __init__(self, send: Send, upload: Upload | None = None) -> None:
         self.send = send
+        self.upload = upload if upload is not None else HTTPUpload()
 
     def execute(self, name: str, variables: Mapping[str, Any]) -> dict[str, Any]:
         """Run operation `name` once and return its `data`; AdminError on failure."""
@@ -196,6 +278,63 @@ class AdminClient:
         if not isinstance(metaobject, dict):
             raise AdminUnavailable("Shopify's Admin API answered without the metaobject")
         return metaobject
+
+
+    def stage_upload(self, filename: str, mime_type: str, size: int) -> StagedTarget:
+        """A staged upload target for one image file of `size` bytes."""
+        data = self.execute("StagedUploadsCreate", {"input": [{
+            "resource": "IMAGE", "filename": filename, "mimeType": mime_type,
+            "httpMethod": "POST", "fileSize": str(size),
+        }]})
+        payload = _payload(data, "stagedUploadsCreate")
+        targets = payload.get("stagedTargets") or []
+        first = targets[0] if targets and isinstance(targets[0], dict) else {}
+        url, resource = first.get("url"), first.get("resourceUrl")
+        if not isinstance(url, str) or not isinstance(resource, str):
+            raise AdminUnavailable("Shopify's Admin API answered without an upload target")
+        parameters = tuple((str(p.get("name")), str(p.get("value")))
+                           for p in first.get("parameters") or () if isinstance(p, dict))
+        return StagedTarget(url, resource, parameters)
+
+    def create_image(self, resource_url: str, alt: str) -> CreatedFile:
+        """A Shopify file (a MediaImage) made from a staged upload's `resource_url`."""
+        data = self.execute("FileCreate", {"files": [{
+            "originalSource": resource_url, "contentType": "IMAGE", "alt": alt}]})
+        payload = _payload(data, "fileCreate")
+        files = payload.get("files") or []
+        if not files or not isinstance(files[0], dict) or not files[0].get("id"):
+            raise AdminUnavailable("Shopify's Admin API answered without the new file")
+        return _file(files[0])
+
+    def file(self, id_: str) -> CreatedFile | None:
+        """File `id_` as it is now (None when Shopify has no such file)."""
+        found = self.execute("FileStatus", {"id": id_}).get("node")
+        if not isinstance(found, dict) or not found.get("id"):
+            return None
+        errors = found.get("fileErrors") or []
+        created = _file(found)
+        if created.status == "FAILED" and errors:
+            raise AdminRejected("Shopify could not process the picture: " + "; ".join(
+                _user_error(error) for error in errors))
+        return created
+
+
+def _payload(data: Mapping[str, Any], name: str) -> dict[str, Any]:
+    payload = data.get(name)
+    if not isinstance(payload, dict):
+        raise AdminUnavailable(f"Shopify's Admin API answered without the {name} result")
+    problems = payload.get("userErrors") or []
+    if problems:
+        raise AdminRejected("Shopify refused the picture: " + "; ".join(
+            _user_error(problem) for problem in problems))
+    return payload
+
+
+def _file(raw: Mapping[str, Any]) -> CreatedFile:
+    image = raw.get("image") if isinstance(raw.get("image"), dict) else {}
+    url = image.get("url")
+    return CreatedFile(str(raw["id"]), str(raw.get("fileStatus") or "UPLOADED"),
+                       url if isinstance(url, str) else None)
 
 
 def _message(errors: Any) -> str:

@@ -14,7 +14,6 @@ import pytest
 
 from storefront import create_app
 from tests.browser import Browser, Page, expect
-from tests.browser.conftest import browser  # noqa: F401 (Chromium, or skip/fail in CI)
 from tests.fixtures import CREATORS as FIXTURE_CREATORS
 from tests.self_service.conftest import ADMIN, KEY, edit_link, jpeg
 from tests.support import processes
@@ -46,7 +45,7 @@ def shop(tmp_path_factory) -> Iterator[tuple[processes.Server, dict]]:
 
 
 @pytest.fixture
-def open_page(browser: Browser, shop) -> Iterator[Callable[..., Page]]:  # noqa: F811
+def open_page(browser: Browser, shop) -> Iterator[Callable[..., Page]]:
     server, _settings = shop
     contexts, problems = [], []
 
