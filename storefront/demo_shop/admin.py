@@ -160,7 +160,8 @@ def _create_files(shop, info, files: list[dict[str, Any]]) -> dict[str, Any]:
         token = _token_of(shop, wanted["originalSource"])
         stored = shop.files.create(token, wanted.get("alt") or "") if token else None
         if wanted.get("contentType", "IMAGE") != "IMAGE" or stored is None:
-            problems.append({"field": ["files", str(n), "originalSource"], "code": "INVALID",
+            problems.append({"field": ["files", str(n), "originalSource"],
+                             "code": "INVALID_IMAGE_SOURCE_URL",
                              "message": "Image URL is invalid: no uploaded image there"})
         else:
             made.append(_file_view(stored, shop))

@@ -32,6 +32,8 @@ def creators_dir(tmp_path):
 def make_app(tmp_path, creators_dir):
     def make(**config):
         return create_app({
+            # Uploads and links of this test only (the session's INSTANCE_DIR is shared).
+            "INSTANCE_DIR": str(tmp_path / "instance"),
             "DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
             "CREATORS_DIR": str(creators_dir),
             "CREATORS_RELOAD_SECONDS": "0",

@@ -13,7 +13,9 @@ import io
 import logging
 import re
 import sys
+import threading
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -84,18 +86,20 @@ def test_a_new_picture_becomes_a_file_and_the_page_shows_it(demo, caplog):
 def test_a_file_reference_field_gets_the_new_files_id(demo):
     app, shop = demo
     client = app.test_client()
-    # kit's metaobject has no hero yet: the picture becomes a file_reference field.
-    send_picture(client, edit_link(app, "kit"), hero_title="Kit, pictured")
+    # rosa's metaobject has no hero yet: the picture becomes a file_reference field.
+    shop.update_metaobject(shop.catalog.metaobject("creator", "rosa").id, {"status": "active"})
+    app.extensions["creators"].fetch()
+    send_picture(client, edit_link(app, "rosa"), hero_title="Rosa, pictured")
     [change] = pending_ids(client)
     reply = decide(client, change, "approve")
     assert reply.status_code == 303, reply.get_data(as_text=True)
-    hero = field_of(shop, "kit", "hero_image")
+    hero = field_of(shop, "rosa", "hero_image")
     assert hero.type == "file_reference"
     assert re.fullmatch(r"gid://shopify/MediaImage/\d+", hero.value)
     stored = shop.files.get(int(hero.value.rsplit("/", 1)[1]))
     assert stored.status == "READY" and stored.data == the_upload(app)
-    landing = client.get("/@kit").get_data(as_text=True)
-    assert "Kit, pictured" in landing
+    landing = client.get("/@rosa").get_data(as_text=True)
+    assert "Rosa, pictured" in landing
     assert f"{BASE}/demo-shop/files/uploads/{stored.name}" in landing
 
 
@@ -125,7 +129,7 @@ def test_a_file_create_user_error_keeps_the_change_pending(demo):
     reply = decide(client, change, "approve")
     text = reply.get_data(as_text=True)
     assert reply.status_code == 409, text
-    assert "Shopify refused the picture" in text and "(INVALID)" in text
+    assert "Shopify refused the picture" in text and "(INVALID_IMAGE_SOURCE_URL)" in text
     assert "stays pending" in text and DEMO_TOKEN not in text
     assert pending_ids(client) == [change]
     assert field_of(shop, "june", "hero_title").value != "June, never uploaded"
@@ -226,7 +230,30 @@ def test_files_go_only_to_https_targets_unless_the_shop_is_local(server):
     local.check_url("https://storage.example/upload")  # fine
 
 
-def test_an_upload_target_that_redirects_is_not_followed(server):
-    target = admin.StagedTarget(server[0].url + "/_stats/reset", "x", ())
-    with pytest.raises(admin.AdminError):  # 405 for a POST it does not take; no redirect
-        admin.HTTPUpload(allow_loopback_http=True)(target, "a.jpg", "image/jpeg", b"x")
+def test_an_upload_target_that_redirects_is_not_followed():
+    arrived = []
+
+    class Redirecting(BaseHTTPRequestHandler):
+        def do_POST(self):
+            arrived.append(self.path)
+            self.send_response(307)
+            self.send_header("Location", "/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/upload"
+        target = admin.StagedTarget(url, url, (("key", "k"),))
+        with pytest.raises(admin.AdminUnavailable, match="redirect"):
+            admin.HTTPUpload(allow_loopback_http=True)(target, "a.jpg", "image/jpeg", b"x")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+    assert arrived == ["/upload"]
