@@ -190,7 +190,8 @@ class Ledger:
         in a savepoint of its own: a duplicate, or one that fails to apply, is undone
         alone (the failed one then kept as failed), and the others go on."""
         outcomes = []
-        with self.engine.connect() as conn, conn.begin():
+        engine = self.engine
+        with db.write_turn(engine), engine.connect() as conn, conn.begin():
             # In order id order: on PostgreSQL, batches of two processes then take
             # their orders' locks in one order, and never deadlock.
             for job in sorted(jobs, key=lambda job: job.work.order_key):
@@ -225,7 +226,7 @@ class Ledger:
     def process(self, delivery_id: int) -> str | None:
         """Apply one stored delivery again; None when it is applied, else the error it keeps."""
         try:
-            with self.engine.begin() as conn:
+            with db.write_turn(self.engine), self.engine.begin() as conn:
                 found = conn.execute(_STORED, {"did": delivery_id}).one_or_none()
                 if found is None:
                     return f"no delivery {delivery_id}"
