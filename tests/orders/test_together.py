@@ -143,3 +143,44 @@ def test_threads_delivering_at_once_store_each_delivery_once(ledger):
     assert len(order_rows(ledger)) == 24
     assert {row["financial_status"] for row in order_rows(ledger)} == {"paid"}
     assert len(delivery_rows(ledger)) == 48
+
+
+HOLD_A_TURN = """
+import sys
+from storefront.orders import db
+engine = db.make_engine(sys.argv[1])
+with db.write_turn(engine):
+    print("holding", flush=True)
+    sys.stdin.readline()  # until the test says so
+print("released", flush=True)
+"""
+
+
+def test_sqlite_writers_of_two_processes_take_turns(tmp_path):
+    import subprocess
+    import sys
+
+    from storefront.orders import db
+
+    url = f"sqlite:///{tmp_path / 'orders.sqlite3'}"
+    other = subprocess.Popen([sys.executable, "-c", HOLD_A_TURN, url], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "holding"
+        engine, got = db.make_engine(url), threading.Event()
+
+        def take():
+            with db.write_turn(engine):
+                got.set()
+
+        waiting = threading.Thread(target=take)
+        waiting.start()
+        assert not got.wait(timeout=0.3)  # (a bound on how long it is given to show it would not)
+        other.stdin.write("\n")
+        other.stdin.flush()
+        assert got.wait(timeout=10)
+        waiting.join(timeout=10)
+        assert other.stdout.readline().strip() == "released"
+    finally:
+        other.kill()
+        other.wait(timeout=10)
