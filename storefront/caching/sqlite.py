@@ -23,27 +23,12 @@ from typing import Any
 
 from flask_caching.backends.base import BaseCache
 
+from storefront.wal import use_wal
+
 FILE_NAME = "cache.sqlite3"
 BUSY_MS = 250  # a write lock held longer than this: the call fails (a miss), never hangs
 SETUP_MS = 15_000  # creating the file and its table, at start only
 PRUNE_EVERY = 500  # writes between two looks at the file's size and expired entries
-
-
-def _set_wal(db: sqlite3.Connection, busy_ms: int) -> None:
-    """WAL mode; tried again while another process is switching a fresh file to it.
-
-    SQLite answers SQLITE_BUSY at once, without its busy timeout, to a
-    connection that asks for WAL while another one is making the change.
-    """
-    deadline = time.monotonic() + busy_ms / 1000
-    while True:
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(0.01)  # a retry pause, not a synchronisation: bounded by the deadline
 
 
 class SQLiteCache(BaseCache):
@@ -75,7 +60,7 @@ class SQLiteCache(BaseCache):
             return held[1]
         db = sqlite3.connect(self.path, timeout=busy_ms / 1000, isolation_level=None,
                              check_same_thread=False)
-        _set_wal(db, busy_ms)
+        use_wal(db, busy_ms / 1000)
         db.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last writes is fine
         # 1 MB of pages per connection (SQLite's default is 2): there is one per
         # thread of every worker, and the OS keeps the file in memory anyway.

@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from storefront.wal import use_wal
+
 DEFAULT_EXPIRY_DAYS = 10
 DAY = 86400.0
 
@@ -165,7 +167,7 @@ class SqliteCartStore(_Freshness):
         self.path = Path(path)
         self._local = threading.local()
         with self._connection() as db:
-            db.execute("PRAGMA journal_mode=WAL")
+            use_wal(db)
             db.execute(
                 "CREATE TABLE IF NOT EXISTS carts ("
                 " token TEXT PRIMARY KEY, updated_at REAL NOT NULL, data TEXT NOT NULL)"

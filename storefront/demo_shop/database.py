@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from storefront.wal import use_wal
+
 
 class SqliteFile:
     """A SQLite database file and the schema (`CREATE ... IF NOT EXISTS`) it must hold."""
@@ -44,7 +46,7 @@ class SqliteFile:
             db.execute("PRAGMA busy_timeout=10000")
             db.row_factory = sqlite3.Row
             if not self._made:
-                db.execute("PRAGMA journal_mode=WAL")
+                use_wal(db)
                 db.executescript(self._schema)  # idempotent: IF NOT EXISTS throughout
                 self._made = True
             local.db, local.pid = db, os.getpid()

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from storefront.pacing import Every
+from storefront.wal import use_wal
 
 Counts = Counter  # (day, creator, event, product) -> n
 Visitors = set  # {(day, creator, visitor)}
@@ -37,7 +38,7 @@ class SqliteStore:
         self._prune = Every(PRUNE_SECONDS, clock)  # the first write prunes, whatever the uptime
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
+            use_wal(db)
             db.executescript("""
                 CREATE TABLE IF NOT EXISTS daily (
                     day TEXT, creator TEXT, event TEXT, product TEXT, n INTEGER NOT NULL,

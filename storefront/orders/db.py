@@ -40,6 +40,8 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from storefront.wal import use_wal
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any constant: it names the one lock every instance takes to migrate on PostgreSQL.
 PG_MIGRATION_LOCK = 71_6_2026
@@ -120,7 +122,7 @@ def _sqlite_engine(url: str, parsed) -> Engine:
         # SQLAlchemy, not the sqlite3 module, says when a transaction begins (below).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        use_wal(cursor)
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
 
