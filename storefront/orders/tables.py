@@ -30,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -79,6 +80,8 @@ deliveries = Table(
     Index("ix_deliveries_status", "status"),
 )
 
+_UNPRICED = text("creator IS NOT NULL AND commission_rule IS NULL")
+
 # One row per Shopify order: its latest known version and what it earned whom.
 orders = Table(
     "orders", metadata,
@@ -115,6 +118,9 @@ orders = Table(
     # New customers (customers.py), read from the index alone (0005).
     Index("ix_orders_customer_created", "customer_id", "created_at", "cancelled_at", "order_id",
           "currency", "net_sales"),
+    # Credited orders still without a commission rule (stored before 0002): nearly always
+    # none, so the ledger finds them without reading the table (0007).
+    Index("ix_orders_unpriced", "order_id", sqlite_where=_UNPRICED, postgresql_where=_UNPRICED),
 )
 
 # Refunds by id; one may arrive before its order, and waits here for it.
