@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from flask import Response
+from flask import Blueprint, Response, abort, current_app, request
 from werkzeug.datastructures import Authorization
 from werkzeug.security import check_password_hash
 
@@ -102,6 +102,35 @@ def _check_strength(password: str, username: str) -> None:
     if not any(character.isalpha() for character in rest):
         raise ConfigError("ADMIN_PASSWORD is a well-known weak password (a common word or "
                           f"the user name, digits and symbols): {HOW}.")
+
+
+# On every answer of a staff page: no cache keeps it, no search engine shows it.
+PRIVATE = (("Cache-Control", "no-store"), ("X-Robots-Tag", "noindex, nofollow"))
+
+
+def staff_only(bp: Blueprint) -> None:
+    """Put every page of `bp` behind the admin's sign-in (`require_sign_in`), its
+    answers neither stored nor indexed (PRIVATE): the dashboard's, the approvals'."""
+    bp.before_request(require_sign_in)
+    bp.after_request(_private)
+
+
+def _private(response: Response) -> Response:
+    for name, value in PRIVATE:
+        response.headers[name] = value
+    return response
+
+
+def require_sign_in() -> Response | None:
+    """The before_request hook of every /admin page: 404 while the admin is off (its
+    pages look like any that does not exist), else `SignIn.check`'s answer (None lets
+    the request in)."""
+    sign_in: SignIn | None = current_app.extensions.get("admin_sign_in")
+    if sign_in is None:
+        abort(404)
+    # remote_addr is the client's own address: ProxyFix has already corrected it
+    # when TRUSTED_PROXY_COUNT is set (the same value web.context sends Shopify).
+    return sign_in.check(request.authorization, request.remote_addr)
 
 
 class SignIn:

@@ -34,30 +34,18 @@ WINDOWS = (30, 90, 365)  # the LTV windows a creator's page shows (orders/custom
 BRAND_HANDLE = "_brand"  # the brand's own store in URLs (no creator handle starts with _)
 DEFAULT_SINCE = "7d"
 PERIODS = (("7d", "7 days"), ("30d", "30 days"), ("90d", "90 days"))
-PRIVATE = (("Cache-Control", "no-store"), ("X-Robots-Tag", "noindex, nofollow"))
 
 
 class Refused(Exception):
-    """A request the dashboard cannot answer: shown as a short page with `status`."""
+    """A request an admin page cannot answer: shown as a short page with `status`
+    (the dashboard's, and the approvals' in storefront/self_service)."""
 
     def __init__(self, status: int, title: str, message: str) -> None:
         super().__init__(message)
         self.status, self.title, self.message = status, title, message
 
 
-@bp.before_request
-def _sign_in():
-    # remote_addr is the client's own address: ProxyFix has already corrected it
-    # when TRUSTED_PROXY_COUNT is set (the same value web.context sends Shopify).
-    sign_in: auth.SignIn = current_app.extensions["admin_sign_in"]
-    return sign_in.check(request.authorization, request.remote_addr)
-
-
-@bp.after_request
-def _private(response: Response) -> Response:
-    for name, value in PRIVATE:
-        response.headers[name] = value
-    return response
+auth.staff_only(bp)
 
 
 @bp.errorhandler(Refused)

@@ -7,8 +7,11 @@ about any customer. It is never cached nor indexed, and never sent as a
 Referer; its token is kept out of the logs (observability.hide_in_logs).
 Links that do not work (garbage, cut short, signed with another key, revoked)
 count against the address that sent them, as failed sign-ins do for /admin:
-past the budget, 429 (views.py). Registering the page loads neither the
+past the budget, 429 (opening.py). Registering the page loads neither the
 ledger nor SQLAlchemy: the first request for it does.
+
+The editor's links (storefront/self_service) are made and opened by the same
+code, told apart by a `kinds.LinkKind`: commands.py, opening.py, tokens.py.
 """
 
 from __future__ import annotations
@@ -33,11 +36,6 @@ class Throttle:
     budget: FailureBudget = field(default_factory=lambda: FailureBudget(
         auth.ADDRESS_FAILURES, auth.ADDRESS_SECONDS, keys=auth.ADDRESSES_KEPT))
     clock: Callable[[], float] = time.monotonic
-
-
-def path_of(token: str) -> str:
-    """The page's path for `token` (what `flask creators link` prints)."""
-    return f"{PREFIX}/{token}"
 
 
 def init_app(app: Flask) -> None:

@@ -6,7 +6,9 @@ when it is revoked (storefront/orders/links.py). It is signed with
 SECRET_KEY and still read with any of SECRET_KEY_FALLBACKS, as Flask's
 sessions are, so rotating the key does not break links at once; a link made
 with a key that is no longer listed stops working. The salt keeps these
-signatures apart from every other use of the same key.
+signatures apart from every other use of the same key: the editor's links
+(storefront/self_service/tokens.py) pass their own, so a figures link never
+opens the editor, nor the reverse.
 """
 
 from __future__ import annotations
@@ -26,22 +28,24 @@ class Claim:
     link_id: str
 
 
-def _serializer(secret_key: str, fallbacks: Iterable[str] = ()) -> URLSafeSerializer:
+def _serializer(secret_key: str, fallbacks: Iterable[str], salt: str) -> URLSafeSerializer:
     # itsdangerous takes keys oldest to newest, and signs with the last one.
-    return URLSafeSerializer([*fallbacks, secret_key], salt=SALT)
+    return URLSafeSerializer([*fallbacks, secret_key], salt=salt)
 
 
-def sign(claim: Claim, secret_key: str) -> str:
-    """The URL-safe token for `claim`."""
-    return _serializer(secret_key).dumps([claim.handle, claim.link_id])
+def sign(claim: Claim, secret_key: str, *, salt: str = SALT) -> str:
+    """The URL-safe token for `claim`, for the kind of link `salt` names."""
+    return _serializer(secret_key, (), salt).dumps([claim.handle, claim.link_id])
 
 
-def read(token: str, secret_key: str, fallbacks: Iterable[str] = ()) -> Claim | None:
-    """The claim `token` carries, or None for anything that is not one of ours, intact."""
+def read(token: str, secret_key: str, fallbacks: Iterable[str] = (), *,
+         salt: str = SALT) -> Claim | None:
+    """The claim `token` carries, or None for anything that is not one of ours, intact
+    (a token signed with another salt included)."""
     if not isinstance(token, str) or not token or len(token) > MAX_LENGTH:
         return None
     try:
-        data = _serializer(secret_key, fallbacks).loads(token)
+        data = _serializer(secret_key, fallbacks, salt).loads(token)
     except (BadSignature, ValueError, TypeError):  # (itsdangerous' errors, bad base64/JSON)
         return None
     if (not isinstance(data, list) or len(data) != 2

@@ -5,7 +5,9 @@ creator file.
 
 - views.py: the editor (one form, works without JavaScript) and its preview, the
   theme's own landing page for the proposed creator (preview.py);
-- opening.py, tokens.py: links as the figures page's, with their own salt and table;
+- links: the figures page's, made and opened by the same code
+  (storefront/creator_stats: commands.py, opening.py), with their own salt
+  (tokens.py) and table (store.LINKS): EDIT below says what differs;
 - draft.py: what a creator may change; publish.py: writing it into the file;
 - images.py, uploads.py: uploads checked, re-encoded, stored and served;
 - approvals.py: the brand's page; store.py, tables.py: links, changes and the log
@@ -18,7 +20,25 @@ from __future__ import annotations
 
 from flask import Flask
 
+from storefront.creator_stats.kinds import LinkKind
+from storefront.self_service import tokens
+
 PREFIX = "/creator-edit"
+
+
+def _edit_links():
+    from storefront.self_service import store  # (with SQLAlchemy, on use)
+
+    return store.LINKS
+
+
+EDIT = LinkKind(
+    name="creator edit", extension="self_service", prefix=PREFIX, salt=tokens.SALT,
+    links=_edit_links, command="edit-link", noun="edit link",
+    grants="can propose changes to their page",
+    unavailable=("Editing unavailable",
+                 "Your page cannot be edited just now. Try again in a few minutes."),
+    unreadable="the orders database cannot be read")
 
 
 def init_app(app: Flask) -> None:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 
+from storefront.admin import auth
+from storefront.admin.views import Refused
 from storefront.self_service import draft as drafts
 from storefront.self_service import images, metaobject_write, pages, preview, publish
 
@@ -24,32 +26,13 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("self_service_admin", __name__, url_prefix="/admin/creators/changes")
 
-PRIVATE = (("Cache-Control", "no-store"), ("X-Robots-Tag", "noindex, nofollow"))
 REASON_MAX = 500
 DONE = {"approved": "Approved: the change is live.", "rejected": "Rejected."}
 FIELDS = (("hero_title", "Headline"), ("hero_subtitle", "Subtitle"), ("hero_image", "Image"),
           ("bio", "About"), ("social", "Links"), ("picks", "Picks and notes"))
 
 
-class Refused(Exception):
-    def __init__(self, status: int, title: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.title, self.message = status, title, message
-
-
-@bp.before_request
-def _sign_in():
-    sign_in = current_app.extensions.get("admin_sign_in")
-    if sign_in is None:
-        abort(404)
-    return sign_in.check(request.authorization, request.remote_addr)
-
-
-@bp.after_request
-def _private(response: Response) -> Response:
-    for name, value in PRIVATE:
-        response.headers[name] = value
-    return response
+auth.staff_only(bp)
 
 
 @bp.errorhandler(Refused)

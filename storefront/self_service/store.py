@@ -2,21 +2,20 @@
 
 Every function takes the engine and the time from the caller (the ledger's,
 `storefront.orders.ledger_for(app)`), so tests move the clock as the ledger's do.
-Links work as the figures page's (storefront/orders/links.py): a random id is what
-makes a link unguessable, the signature only says the store made it.
+Links are kept as the figures page's are (storefront/orders/links.py): a random id is
+what makes a link unguessable, the signature only says the store made it.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
-from storefront.orders.links import ID_BYTES, Link
+from storefront.orders.links import Links
 from storefront.self_service.tables import changes, edit_links, events
 
 # What a change is, from draft to decision.
@@ -60,43 +59,13 @@ def log(conn, now: datetime, handle: str, event: str, actor: str,
 
 # -- links ---------------------------------------------------------------------------
 
-def create_link(engine: Engine, handle: str, now: datetime, actor: str = "cli") -> Link:
-    link = Link(secrets.token_urlsafe(ID_BYTES), handle, naive_utc(now), None)
-    with engine.begin() as conn:
-        conn.execute(insert(edit_links).values(
-            link_id=link.link_id, handle=link.handle, created_at=link.created_at))
-        log(conn, now, handle, "link_made", actor, detail=link.link_id)
-    return link
+def _logged(conn, now: datetime, handle: str, event: str, actor: str, link_id: str) -> None:
+    log(conn, now, handle, event, actor, detail=link_id)
 
 
-def find_link(engine: Engine, link_id: str) -> Link | None:
-    with engine.connect() as conn:
-        row = conn.execute(select(edit_links).where(edit_links.c.link_id == link_id)).first()
-    return Link(row.link_id, row.handle, row.created_at, row.revoked_at) if row else None
-
-
-def links_of(engine: Engine, handles: tuple[str, ...]) -> list[Link]:
-    with engine.connect() as conn:
-        rows = conn.execute(select(edit_links).where(edit_links.c.handle.in_(handles))
-                            .order_by(edit_links.c.created_at, edit_links.c.link_id))
-        return [Link(row.link_id, row.handle, row.created_at, row.revoked_at) for row in rows]
-
-
-def revoke_links(engine: Engine, handles: tuple[str, ...], now: datetime,
-                 link_id: str | None = None, actor: str = "cli") -> list[str]:
-    live = (edit_links.c.handle.in_(handles), edit_links.c.revoked_at.is_(None))
-    if link_id is not None:
-        live = (*live, edit_links.c.link_id == link_id)
-    with engine.begin() as conn:
-        found = conn.execute(select(edit_links.c.link_id, edit_links.c.handle).where(*live)
-                             .order_by(edit_links.c.link_id)).all()
-        if found:
-            conn.execute(update(edit_links)
-                         .where(edit_links.c.link_id.in_([row.link_id for row in found]))
-                         .values(revoked_at=naive_utc(now)))
-            for row in found:
-                log(conn, now, row.handle, "link_revoked", actor, detail=row.link_id)
-    return [row.link_id for row in found]
+# Made and revoked as the figures page's are, each one logged ("link_made",
+# "link_revoked", the link's id as the detail).
+LINKS = Links(edit_links, hook=_logged)
 
 
 # -- changes -------------------------------------------------------------------------

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from storefront.admin import auth
+from storefront.creator_stats import opening
+from storefront.creator_stats.opening import Opened
 from storefront.creators import rules
+from storefront.self_service import EDIT, images, pages, preview, publish
 from storefront.self_service import draft as drafts
-from storefront.self_service import images, opening, pages, preview, publish
-from storefront.self_service.opening import Opened, Refused
 from storefront.services import catalog
 from storefront.shopify.errors import StorefrontError
 from storefront.web import csrf
@@ -30,8 +30,6 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("self_service", __name__)
 
-PRIVATE = (("Cache-Control", "no-store"), ("X-Robots-Tag", "noindex, nofollow"),
-           ("Referrer-Policy", "no-referrer"))
 # Room for the form's text beside the image (notes, bio...), well within the store's.
 FORM_ROOM = 256 * 1024
 SEARCH_MAX = 200
@@ -47,22 +45,8 @@ def _limits():
     csrf.protect()
 
 
-@bp.after_request
-def _private(response: Response) -> Response:
-    for name, value in PRIVATE:
-        response.headers[name] = value
-    return response
-
-
-@bp.errorhandler(Refused)
-def _refused(refused: Refused):
-    throttle = current_app.extensions["self_service"]
-    address = request.remote_addr or "unknown"
-    if refused.counts and throttle.budget.failed(address, throttle.clock()):
-        log.warning("creator edit: %d links that do not work from %s; refusing it for "
-                    "up to %d s", auth.ADDRESS_FAILURES, address, auth.ADDRESS_SECONDS)
-    return pages.render("message.html", title=refused.title,
-                        message=refused.message), refused.status
+# Private answers; a link that does not work, the database down...: opening.py's pages.
+opening.link_pages(bp, EDIT, pages.render)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -73,22 +57,7 @@ def _too_large(_error):
 
 
 def _open(token: str) -> Opened:
-    throttle = current_app.extensions["self_service"]
-    wait = throttle.budget.wait(request.remote_addr or "unknown", throttle.clock())
-    if wait:
-        raise _TooMany(wait)
-    return opening.open_link(token)
-
-
-class _TooMany(Exception):
-    def __init__(self, wait: float) -> None:
-        super().__init__(wait)
-        self.wait = wait
-
-
-@bp.errorhandler(_TooMany)
-def _too_many(error: _TooMany):
-    return auth.too_many(error.wait, "Too many links that do not work came from your address.")
+    return opening.open_link(EDIT, token)
 
 
 def _registry():
@@ -105,7 +74,7 @@ def _draft(opened: Opened) -> dict:
             opened.ledger.engine, opened.handle)
     except Exception:
         log.exception("creator edit: drafts cannot be read")
-        raise opening.unavailable() from None
+        raise opening.unavailable(EDIT) from None
     if found is not None and found.status in (store.DRAFT, store.PENDING):
         return found.data
     return publish.current_draft(_registry(), opened.creator)
@@ -142,7 +111,7 @@ def _page(token: str, opened: Opened, draft: dict, *, status: int = 200, query: 
         latest = store.latest_of(opened.ledger.engine, opened.handle)
     except Exception:
         log.exception("creator edit: changes cannot be read")
-        raise opening.unavailable() from None
+        raise opening.unavailable(EDIT) from None
     body = pages.render(
         "edit.html", token=token, creator=opened.creator, draft=draft, problems=problems,
         notice=notice, query=query, results=results, search_problem=search_problem,
@@ -175,7 +144,7 @@ def save(token: str):
         store.save_draft(engine, opened.handle, opened.link_id, draft, now)
     except Exception:
         log.exception("creator edit: a draft cannot be written")
-        raise opening.unavailable() from None
+        raise opening.unavailable(EDIT) from None
     query = request.form.get("q", "")[:SEARCH_MAX]
     if problems:  # what the form itself got wrong: shown now, the rest kept
         return _page(token, opened, draft, status=400, query=query,
@@ -190,7 +159,7 @@ def save(token: str):
             store.submit(engine, opened.handle, opened.link_id, now)
         except Exception:
             log.exception("creator edit: a change cannot be submitted")
-            raise opening.unavailable() from None
+            raise opening.unavailable(EDIT) from None
         return redirect(url_for(".edit", token=token, done="sent"), 303)
     if action == "search":
         return redirect(url_for(".edit", token=token, q=query) + "#search", 303)
