@@ -40,7 +40,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.orders import commission as commissions
 from storefront.orders import credit as credits
@@ -71,7 +73,10 @@ LOOK_EVERY = timedelta(seconds=10)
 # Statements built once. SQLAlchemy keys its compiled-statement cache on a key it
 # derives from each statement object: building them afresh for every delivery
 # cost more CPU than running them.
-_INSERT_DELIVERY = insert(deliveries)
+# A repeat delivery (unique webhook id, or topic and body) inserts nothing, and returns no id.
+_INSERT_NEW_DELIVERY = {
+    name: dialect_insert(deliveries).on_conflict_do_nothing().returning(deliveries.c.id)
+    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))}
 _STORED = select(deliveries.c.topic, deliveries.c.body, deliveries.c.body_sha256).where(
     deliveries.c.id == bindparam("did"))
 _MARK = update(deliveries).where(deliveries.c.id == bindparam("did")).values(
@@ -186,27 +191,53 @@ class Ledger:
         return _Stored(row, data, _order_key(data))
 
     def _commit(self, jobs: list[Job]) -> None:
-        """Store and apply the deliveries of `jobs` in one transaction (together.py), each
-        in a savepoint of its own: a duplicate, or one that fails to apply, is undone
-        alone (the failed one then kept as failed), and the others go on."""
-        outcomes = []
+        """Store and apply the deliveries of `jobs` in one transaction (together.py).
+
+        First all at once: a duplicate is told by the insert that does nothing
+        (ON CONFLICT DO NOTHING), so no delivery needs a savepoint of its own.
+        If one fails to apply, that transaction is rolled back and the batch is
+        done again, each delivery in a savepoint (`_store_careful`): the failed
+        one is undone alone and kept as failed, and the others go on. Failures
+        are rare; a savepoint for every delivery cost each of them two statements.
+        """
+        # In order id order: on PostgreSQL, batches of two processes then take
+        # their orders' locks in one order, and never deadlock.
+        jobs = sorted(jobs, key=lambda job: job.work.order_key)
         engine = self.engine
-        with db.write_turn(engine), engine.connect() as conn, conn.begin():
-            # In order id order: on PostgreSQL, batches of two processes then take
-            # their orders' locks in one order, and never deadlock.
-            for job in sorted(jobs, key=lambda job: job.work.order_key):
-                outcomes.append((job, *self._store(conn, job.work)))
+        with db.write_turn(engine):
+            try:
+                with engine.connect() as conn, conn.begin():
+                    outcomes = [(job, self._store(conn, job.work), None) for job in jobs]
+            except _ApplyFailed:
+                with engine.connect() as conn, conn.begin():
+                    outcomes = [(job, *self._store_careful(conn, job.work)) for job in jobs]
         for job, receipt, failure in outcomes:  # committed: now they are answers
             job.result = receipt
             if failure is not None:
                 _log_failure(receipt.delivery_id, failure)
 
-    def _store(self, conn: Connection, stored: _Stored) -> tuple[Receipt, Exception | None]:
+    def _insert_delivery(self, conn: Connection, row: dict) -> int | None:
+        """The new delivery's id, or None when it is a repeat (its webhook id, or its topic
+        and body, stored already)."""
+        return conn.execute(_INSERT_NEW_DELIVERY[conn.dialect.name], row).scalar()
+
+    def _store(self, conn: Connection, stored: _Stored) -> Receipt:
+        delivery_id = self._insert_delivery(conn, stored.row)
+        if delivery_id is None:
+            return Receipt(duplicate=True)
+        try:
+            self._apply(conn, delivery_id, stored.row["topic"], stored.data,
+                        stored.row["body_sha256"])
+        except Exception as problem:  # done again with care, and kept as failed there
+            raise _ApplyFailed from problem
+        return Receipt(duplicate=False, delivery_id=delivery_id)
+
+    def _store_careful(self, conn: Connection,
+                       stored: _Stored) -> tuple[Receipt, Exception | None]:
         row = stored.row
         attempt = conn.begin_nested()
-        try:
-            delivery_id = conn.execute(_INSERT_DELIVERY, row).inserted_primary_key[0]
-        except IntegrityError:
+        delivery_id = self._insert_delivery(conn, row)
+        if delivery_id is None:
             attempt.rollback()
             return Receipt(duplicate=True), None
         try:
@@ -215,8 +246,8 @@ class Ledger:
             attempt.rollback()
             # Kept as failed (its half-applied effect undone), so it is retried.
             error = _error(problem)
-            delivery_id = conn.execute(_INSERT_DELIVERY, {
-                **row, "status": "failed", "error": error[:MAX_ERROR]}).inserted_primary_key[0]
+            delivery_id = self._insert_delivery(
+                conn, {**row, "status": "failed", "error": error[:MAX_ERROR]})
             return Receipt(duplicate=False, delivery_id=delivery_id, error=error), problem
         attempt.commit()
         return Receipt(duplicate=False, delivery_id=delivery_id), None
@@ -432,6 +463,10 @@ class Ledger:
                        deliveries.c.error)
                 .where(deliveries.c.status != "done").order_by(deliveries.c.id))
             return [dict(row._mapping) for row in rows]
+
+
+class _ApplyFailed(Exception):
+    """A delivery of the batch failed to apply (its cause is the exception's __cause__)."""
 
 
 @dataclass(frozen=True)
