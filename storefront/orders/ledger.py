@@ -38,15 +38,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Engine, bindparam, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.orders import commission as commissions
 from storefront.orders import credit as credits
-from storefront.orders import db, payload
+from storefront.orders import db, direct, payload
 from storefront.orders.delivery import (
     BadDelivery,
     Delivery,
@@ -54,7 +53,7 @@ from storefront.orders.delivery import (
     Unavailable,
 )
 from storefront.orders.money import net_sales
-from storefront.orders.tables import deliveries, order_lines, orders, refund_lines, refunds
+from storefront.orders.tables import deliveries, orders
 from storefront.orders.together import Job, Together
 
 log = logging.getLogger(__name__)
@@ -70,29 +69,13 @@ MAX_ERROR = 2000
 LOOK_EVERY = timedelta(seconds=10)
 
 
-# Statements built once. SQLAlchemy keys its compiled-statement cache on a key it
-# derives from each statement object: building them afresh for every delivery
-# cost more CPU than running them.
-# A repeat delivery (unique webhook id, or topic and body) inserts nothing, and returns no id.
-_INSERT_NEW_DELIVERY = {
-    name: dialect_insert(deliveries).on_conflict_do_nothing().returning(deliveries.c.id)
-    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))}
+# Statements of the retry path, built once (SQLAlchemy keys its compiled-statement
+# cache on each statement object). Those of every delivery go to the driver
+# directly (direct.py).
 _STORED = select(deliveries.c.topic, deliveries.c.body, deliveries.c.body_sha256).where(
     deliveries.c.id == bindparam("did"))
 _MARK = update(deliveries).where(deliveries.c.id == bindparam("did")).values(
     attempts=deliveries.c.attempts + 1)
-_CURRENT = select(orders.c.version, orders.c.creator, orders.c.commission_rule).where(
-    orders.c.order_id == bindparam("oid"))
-_INSERT_ORDER = insert(orders)
-_UPDATE_ORDER = update(orders).where(orders.c.order_id == bindparam("oid"),
-                                     orders.c.version < bindparam("newer"))
-_DELETE_LINES = delete(order_lines).where(order_lines.c.order_id == bindparam("oid"))
-_INSERT_LINES = insert(order_lines)
-_REFUNDS_OF = select(refunds.c.refund_id, refunds.c.subtotal, refunds.c.tax).where(
-    refunds.c.order_id == bindparam("oid"))
-_REFUND_KNOWN = select(refunds.c.refund_id).where(refunds.c.refund_id == bindparam("rid"))
-_INSERT_REFUND = insert(refunds)
-_INSERT_REFUND_LINES = insert(refund_lines)
 
 
 def _utc_now() -> datetime:
@@ -216,17 +199,19 @@ class Ledger:
             if failure is not None:
                 _log_failure(receipt.delivery_id, failure)
 
-    def _insert_delivery(self, conn: Connection, row: dict) -> int | None:
+    def _insert_delivery(self, cur: direct.Cursor, row: dict) -> int | None:
         """The new delivery's id, or None when it is a repeat (its webhook id, or its topic
         and body, stored already)."""
-        return conn.execute(_INSERT_NEW_DELIVERY[conn.dialect.name], row).scalar()
+        found = cur.one(cur.statements.insert_delivery, row)
+        return None if found is None else found[0]
 
     def _store(self, conn: Connection, stored: _Stored) -> Receipt:
-        delivery_id = self._insert_delivery(conn, stored.row)
+        cur = direct.Cursor(conn)
+        delivery_id = self._insert_delivery(cur, stored.row)
         if delivery_id is None:
             return Receipt(duplicate=True)
         try:
-            self._apply(conn, delivery_id, stored.row["topic"], stored.data,
+            self._apply(cur, delivery_id, stored.row["topic"], stored.data,
                         stored.row["body_sha256"])
         except Exception as problem:  # done again with care, and kept as failed there
             raise _ApplyFailed from problem
@@ -236,18 +221,19 @@ class Ledger:
                        stored: _Stored) -> tuple[Receipt, Exception | None]:
         row = stored.row
         attempt = conn.begin_nested()
-        delivery_id = self._insert_delivery(conn, row)
+        cur = direct.Cursor(conn)
+        delivery_id = self._insert_delivery(cur, row)
         if delivery_id is None:
             attempt.rollback()
             return Receipt(duplicate=True), None
         try:
-            self._apply(conn, delivery_id, row["topic"], stored.data, row["body_sha256"])
+            self._apply(cur, delivery_id, row["topic"], stored.data, row["body_sha256"])
         except Exception as problem:
             attempt.rollback()
             # Kept as failed (its half-applied effect undone), so it is retried.
             error = _error(problem)
             delivery_id = self._insert_delivery(
-                conn, {**row, "status": "failed", "error": error[:MAX_ERROR]})
+                cur, {**row, "status": "failed", "error": error[:MAX_ERROR]})
             return Receipt(duplicate=False, delivery_id=delivery_id, error=error), problem
         attempt.commit()
         return Receipt(duplicate=False, delivery_id=delivery_id), None
@@ -262,8 +248,8 @@ class Ledger:
                 if found is None:
                     return f"no delivery {delivery_id}"
                 topic, body, digest = found
-                self._apply(conn, delivery_id, topic, json.loads(body, parse_float=Decimal),
-                            digest)
+                self._apply(direct.Cursor(conn), delivery_id, topic,
+                            json.loads(body, parse_float=Decimal), digest)
                 self._mark(conn, delivery_id, "done", None)
             return None
         except Exception as problem:  # kept and retried whatever it was: never lost
@@ -281,26 +267,27 @@ class Ledger:
         conn.execute(_MARK, {"did": delivery_id, "status": status, "error": error,
                              "last_attempt_at": self._now()})
 
-    def _apply(self, conn: Connection, delivery_id: int, topic: str, data: dict,
+    def _apply(self, cur: direct.Cursor, delivery_id: int, topic: str, data: dict,
                digest: str) -> None:
         if topic == "refunds/create":
             refund = payload.refund(data)
-            db.lock_order(conn, refund.order_id)  # one delivery of an order at a time
-            self._keep_refund(conn, refund, delivery_id)
-            self._recompute(conn, refund.order_id)
+            cur.lock_order(refund.order_id)  # one delivery of an order at a time (db.lock_order)
+            self._keep_refund(cur, refund, delivery_id)
+            self._recompute(cur, refund.order_id)
             return
         order = payload.order(data)
-        db.lock_order(conn, order.id)
-        kept = [self._keep_refund(conn, refund, delivery_id) for refund in order.refunds]
+        cur.lock_order(order.id)
+        kept = [self._keep_refund(cur, refund, delivery_id) for refund in order.refunds]
         version = f"{order.updated_at:%Y-%m-%dT%H:%M:%S.%f}|{TOPIC_RANK.get(topic, 1)}|{digest}"
-        current = conn.execute(_CURRENT, {"oid": order.id}).one_or_none()
+        found = cur.one(cur.statements.current, {"oid": order.id})
+        current = None if found is None else _Current(*found)
         if current is None or version > current.version:
-            self._write_order(conn, order, current, version, delivery_id)
+            self._write_order(cur, order, current, version, delivery_id)
         elif any(kept):
-            self._recompute(conn, order.id)  # an older version, listing a refund new to us
+            self._recompute(cur, order.id)  # an older version, listing a refund new to us
 
-    def _write_order(self, conn: Connection, order: payload.Order, current, version: str,
-                     delivery_id: int) -> None:
+    def _write_order(self, cur: direct.Cursor, order: payload.Order, current: _Current | None,
+                     version: str, delivery_id: int) -> None:
         """Write `order` (newer than `current`, the row's version, creator and rule, or None)
         with its net sales and commission, and its line items."""
         credit = credits.credit(order, self.registry, self.conflict)
@@ -312,8 +299,9 @@ class Ledger:
             rule = (current.commission_rule if same and current.commission_rule
                     else self._rule_of(credit.creator))
         reflected = {refund.id for refund in order.refunds}
-        later = [(r.subtotal, r.tax) for r in conn.execute(_REFUNDS_OF, {"oid": order.id})
-                 if r.refund_id not in reflected]
+        later = [(subtotal, tax) for refund_id, subtotal, tax
+                 in cur.all(cur.statements.refunds_of, {"oid": order.id})
+                 if refund_id not in reflected]
         cancelled = order.cancelled_at is not None
         net = net_sales(order.subtotal, order.tax, order.taxes_included, cancelled, later,
                         order.currency)
@@ -341,17 +329,18 @@ class Ledger:
             "commission": commissions.commission(rule, net, cancelled, order.currency),
             "commission_rule": rule,
         }
+        statements = cur.statements
         if current is None:
-            conn.execute(_INSERT_ORDER, {"order_id": order.id, **values})
+            cur.run(statements.insert_order, {"order_id": order.id, **values})
         else:
             # Conditional, so a newer version written meanwhile is never overwritten
             # (lock_order already lets one delivery of an order in at a time).
-            written = conn.execute(_UPDATE_ORDER, {**values, "oid": order.id, "newer": version})
-            if not written.rowcount:
+            cur.run(statements.update_order, {**values, "oid": order.id, "newer": version})
+            if not cur.rowcount():
                 return
-            conn.execute(_DELETE_LINES, {"oid": order.id})
+            cur.run(statements.delete_lines, {"oid": order.id})
         if order.lines:  # as this (newest) version lists them, for pages by product
-            conn.execute(_INSERT_LINES, [
+            cur.run_many(statements.insert_lines, [
                 {"order_id": order.id, "line_item_id": line.id, "product_id": line.product_id,
                  "variant_id": line.variant_id, "title": _short(line.title, 255),
                  "quantity": line.quantity, "net": line.net} for line in order.lines])
@@ -380,38 +369,39 @@ class Ledger:
                 conn.execute(update(orders).where(orders.c.order_id == order_id,
                                                   orders.c.commission_rule.is_(None))
                              .values(commission_rule=self._rule_of(creator)))
-                self._recompute(conn, order_id)
+                self._recompute(direct.Cursor(conn), order_id)
 
-    def _keep_refund(self, conn: Connection, refund: payload.Refund, delivery_id: int) -> bool:
+    def _keep_refund(self, cur: direct.Cursor, refund: payload.Refund,
+                     delivery_id: int) -> bool:
         """Keep `refund` unless it is known (a refund never changes once made: the first
         copy is kept); whether it was new."""
-        if conn.execute(_REFUND_KNOWN, {"rid": refund.id}).first() is not None:
+        if cur.one(cur.statements.refund_known, {"rid": refund.id}) is not None:
             return False
-        conn.execute(_INSERT_REFUND, {
+        cur.run(cur.statements.insert_refund, {
             "refund_id": refund.id, "order_id": refund.order_id,
             "created_at": refund.created_at, "subtotal": refund.subtotal, "tax": refund.tax,
             "delivery_id": delivery_id})
         if refund.lines:  # (kept with it, once: what pages by product take off)
-            conn.execute(_INSERT_REFUND_LINES, [
+            cur.run_many(cur.statements.insert_refund_lines, [
                 {"refund_id": refund.id, "order_id": refund.order_id,
                  "line_item_id": line.line_item_id, "quantity": line.quantity,
                  "subtotal": line.subtotal, "tax": line.tax} for line in refund.lines])
         return True
 
-    def _recompute(self, conn: Connection, order_id: int) -> None:
-        row = conn.execute(select(orders).where(orders.c.order_id == order_id)).one_or_none()
-        if row is None:
+    def _recompute(self, cur: direct.Cursor, order_id: int) -> None:
+        statements = cur.statements
+        found = cur.one(statements.order_for_recompute, {"oid": order_id})
+        if found is None:
             return  # a refund ahead of its order: applied when the order arrives
-        reflected = set(json.loads(row.reflected_refunds))
-        later = [(r.subtotal, r.tax) for r in conn.execute(
-            select(refunds.c.refund_id, refunds.c.subtotal, refunds.c.tax)
-            .where(refunds.c.order_id == order_id)) if r.refund_id not in reflected]
-        net = net_sales(row.subtotal, row.tax, row.taxes_included,
-                        row.cancelled_at is not None, later, row.currency)
-        earned = commissions.commission(row.commission_rule, net, row.cancelled_at is not None,
-                                        row.currency)
-        conn.execute(update(orders).where(orders.c.order_id == order_id).values(
-            net_sales=net, commission=earned))
+        subtotal, tax, taxes_included, cancelled_at, currency, reflected_json, rule = found
+        reflected = set(json.loads(reflected_json))
+        later = [(subtotal_, tax_) for refund_id, subtotal_, tax_
+                 in cur.all(statements.refunds_of, {"oid": order_id})
+                 if refund_id not in reflected]
+        cancelled = cancelled_at is not None
+        net = net_sales(subtotal, tax, taxes_included, cancelled, later, currency)
+        earned = commissions.commission(rule, net, cancelled, currency)
+        cur.run(statements.set_net, {"net_sales": net, "commission": earned, "oid": order_id})
 
     # -- retrying --------------------------------------------------------------------
 
@@ -463,6 +453,14 @@ class Ledger:
                        deliveries.c.error)
                 .where(deliveries.c.status != "done").order_by(deliveries.c.id))
             return [dict(row._mapping) for row in rows]
+
+
+class _Current(NamedTuple):
+    """What applying reads of an order's row first."""
+
+    version: str
+    creator: str | None
+    commission_rule: str | None
 
 
 class _ApplyFailed(Exception):
