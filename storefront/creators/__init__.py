@@ -3,7 +3,8 @@
 `init_app(app)` loads the registry from CREATORS_DIR, keeps it fresh (a watcher
 thread in each serving process, started by storefront.lifecycle, scans every
 CREATORS_RELOAD_SECONDS; 0 turns it off), serves the files' images under
-`/creator-media/`, and adds `flask creators ...`.
+`/creator-media/`, and adds `flask creators ...`. What it checked is kept in the
+instance folder (checked.py), so the next process re-checks only changed files.
 Services and views ask `registry().get(handle_or_alias)`.
 
 With CREATORS_SOURCE=shopify or both, creators also come from Shopify's
@@ -43,7 +44,7 @@ def init_app(app: Flask) -> Registry:
     """
     if "creators" in app.extensions:
         return app.extensions["creators"]
-    from storefront.creators import media
+    from storefront.creators import checked, media
     from storefront.creators.cli import creators_cli
 
     themes_dir = app.config.get("THEMES_DIR")
@@ -51,6 +52,8 @@ def init_app(app: Flask) -> Registry:
     loaded = Registry(
         Path(app.config["CREATORS_DIR"]), Path(themes_dir) if themes_dir else None,
         source=source, shopify=shopify_creators(app) if source != "files" else None,
+        # What earlier processes checked: a new worker or command re-checks only changes.
+        cache_file=Path(app.instance_path) / checked.NAME,
     )
     loaded.load()
     app.extensions["creators"] = loaded

@@ -10,6 +10,10 @@ A file written within RACY_NS of a scan may change again without its stamp
 changing (timestamps are coarse), so until it is older than that its content
 digest is compared too, as git does for "racily clean" index entries.
 
+Given a `cache_file`, the first load of a registry starts from what an
+earlier process checked (checked.py) by the same rule, so a new process
+re-checks only the files changed since, and it keeps its result there.
+
 With CREATORS_SOURCE=shopify or both, the creators of Shopify's metaobjects
 (sources.ShopifyCreators) join the files'. Only the watcher fetches them: a
 refresh with `fetch=True`, in the one process of the machine whose turn it
@@ -31,7 +35,8 @@ from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
-from storefront.creators import metaobjects, rules
+from storefront.creators import checked, metaobjects, rules
+from storefront.creators.checked import CheckedFile, Stamp
 from storefront.creators.model import Creator
 from storefront.creators.sources import ShopifyCreators
 from storefront.creators.turns import Turns
@@ -45,20 +50,8 @@ from storefront.creators.validate import (
 
 log = logging.getLogger("storefront.creators")
 
-Stamp = tuple[int, int, int]  # (mtime_ns, size, inode): a changed file changes one of them
 RACY_NS = 2_000_000_000  # 2 s: coarser than any file system's timestamps but FAT's
 LOOKUP_MAX = 255  # longer than any id or code a file may hold: not worth a lookup
-
-
-@dataclass(frozen=True, slots=True)
-class _File:
-    """One file as last read: its stamp, and its creator or its own problems."""
-
-    stamp: Stamp
-    digest: bytes  # of the content, to tell a real change from a touch
-    racy: bool  # written so recently that a change might not show in the stamp
-    creator: Creator | None
-    problems: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +67,7 @@ class _Record:
 @dataclass(frozen=True)
 class _Snapshot:
     context: Context | None = None
-    files: Mapping[str, _File] = field(default_factory=dict)  # file name -> what it held
+    files: Mapping[str, CheckedFile] = field(default_factory=dict)  # file name -> what it held
     records: Mapping[str, _Record] = field(default_factory=dict)  # metaobject handle -> ...
     by_name: Mapping[str, Creator] = field(default_factory=dict)  # handle or alias -> creator
     # (platform, referral id casefolded) -> creator, from `[legacy_ids]`
@@ -104,8 +97,13 @@ class Registry:
         log_problems: bool = True,
         source: str = "files",
         shopify: ShopifyCreators | None = None,
+        cache_file: Path | None = None,
     ) -> None:
-        """`source` is CREATORS_SOURCE; `shopify` reads the metaobjects (shopify, both)."""
+        """`source` is CREATORS_SOURCE; `shopify` reads the metaobjects (shopify, both).
+
+        `cache_file` (in the instance folder) keeps the checked files between
+        processes; without it, the first load checks every file.
+        """
         if (source != "files") != (shopify is not None):
             raise ValueError(f"source {source!r} goes with a ShopifyCreators if and only if "
                              "it is not 'files'")
@@ -114,6 +112,7 @@ class Registry:
         self.log_problems = log_problems
         self.source = source
         self.shopify = shopify
+        self.cache_file = Path(cache_file) if cache_file else None
         self._snapshot = _Snapshot()
         self._lock = threading.Lock()  # one loader at a time; readers never wait
         self._start_lock = threading.Lock()
@@ -183,6 +182,9 @@ class Registry:
     def load(self) -> None:
         """Read every file again and log every invalid one.
 
+        With a `cache_file`, a registry's first load reads again only the files
+        changed since an earlier process checked them (see checked.py).
+
         Metaobjects come from the copy of the last list read from Shopify, if
         any: nothing waits on Shopify here (the watcher fetches; see fetch()).
         """
@@ -218,9 +220,13 @@ class Registry:
             context = scan_context(self.directory, self.themes_dir)
             reuse = not full and context == old.context
             changed = not reuse or stamps.keys() != old.files.keys()
-            files: dict[str, _File] = {}
+            known = old.files if reuse else {}
+            cache_key, cached = self._cached(context) if old.context is None else (None, None)
+            if cached is not None:
+                known = cached  # this process's first load: what an earlier one checked
+            files: dict[str, CheckedFile] = {}
             for name in sorted(stamps, key=lambda name: name[:-5]):
-                previous = old.files.get(name) if reuse else None
+                previous = known.get(name)
                 stamp = stamps[name]
                 if previous is not None and previous.stamp == stamp and not previous.racy:
                     files[name] = previous
@@ -234,18 +240,19 @@ class Registry:
                 except OSError as exc:  # e.g. no permission: skipped, and tried again next time
                     changed = changed or previous is None or previous.digest != b""
                     problem = f"{label}: can't be read: {exc.strerror}"
-                    files[name] = _File(stamp, b"", True, None, (problem,))
+                    files[name] = CheckedFile(stamp, b"", True, None, (problem,))
                     continue
                 digest = hashlib.blake2b(raw, digest_size=16).digest()
                 racy = stamp[0] >= now - RACY_NS
                 if previous is not None and previous.digest == digest:
-                    files[name] = _File(stamp, digest, racy, previous.creator, previous.problems)
+                    files[name] = CheckedFile(stamp, digest, racy, previous.creator,
+                                              previous.problems)
                     continue
                 changed = True
                 creator, problems = check_source(name, raw, context, label)
                 if creator is not None:
                     creator = replace(creator, revision=digest.hex())
-                files[name] = _File(stamp, digest, racy, creator, tuple(problems))
+                files[name] = CheckedFile(stamp, digest, racy, creator, tuple(problems))
             records = old.records
             if self.shopify is not None:
                 fresh = self.shopify.update(fetch=fetch, force=force)
@@ -257,9 +264,21 @@ class Registry:
                     self._snapshot = replace(old, files=MappingProxyType(files))
                 return False
             self._snapshot = snapshot = _resolve(self.directory, context, files, records)
+        if cache_key is not None and _differ(files, cached):
+            checked.write(self.cache_file, cache_key, files)
         if self.log_problems:
             _log_skipped(self.directory, snapshot, _Snapshot() if full else old)
         return True
+
+    def _cached(self, context: Context) -> tuple[tuple | None, dict[str, CheckedFile] | None]:
+        """The cache file's key for `context`, and the files it holds under it (or None).
+
+        (None, None) when there is no cache file, or no files to keep in it.
+        """
+        if self.cache_file is None or self.source == "shopify":
+            return None, None  # metaobjects are checked again: Shopify's list may have moved
+        cache_key = checked.key(self.directory, context)
+        return cache_key, checked.read(self.cache_file, cache_key)
 
     def _scan(self) -> dict[str, Stamp]:
         stamps: dict[str, Stamp] = {}
@@ -374,7 +393,7 @@ def _refresh_in_turn(registry: Registry, turns: Turns) -> bool:
 
 
 def _resolve(
-    directory: Path, context: Context, files: dict[str, _File],
+    directory: Path, context: Context, files: dict[str, CheckedFile],
     records: Mapping[str, _Record] | None = None,
 ) -> _Snapshot:
     """The snapshot of parsed `files` (in load order) and metaobject `records`, with clashes
@@ -433,6 +452,14 @@ def _resolve(
         creators=tuple(sorted(accepted, key=lambda creator: creator.handle)),
         skipped=MappingProxyType(skipped),
     )
+
+
+def _differ(files: Mapping[str, CheckedFile], cached: Mapping[str, CheckedFile] | None) -> bool:
+    """Whether `files` hold anything the cache file doesn't (entries kept as they were
+    are the same objects; one read again may still be equal)."""
+    if cached is None or files.keys() != cached.keys():
+        return True
+    return any(file is not cached[name] and file != cached[name] for name, file in files.items())
 
 
 def _log_skipped(directory: Path, new: _Snapshot, old: _Snapshot) -> None:
