@@ -13,6 +13,7 @@ the exact figure on average (HALF_UP would, a little, always up).
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
@@ -37,14 +38,22 @@ def amount(value: object) -> Decimal:
     return number
 
 
+@lru_cache(maxsize=512)
 def places(currency: str) -> int:
     """Decimal places of `currency`'s minor unit (2 when the code is unknown)."""
     return get_currency_precision(currency)
 
 
+@lru_cache(maxsize=512)
+def _minor_unit(currency: str) -> Decimal:
+    # Kept: a report rounds hundreds of thousands of amounts, and asking Babel
+    # each time was a third of a 10,000-creator report's formatting.
+    return Decimal(1).scaleb(-places(currency))
+
+
 def rounded(value: Decimal, currency: str) -> Decimal:
     """`value` to `currency`'s minor unit, halves to even."""
-    return value.quantize(Decimal(1).scaleb(-places(currency)), rounding=ROUNDING)
+    return value.quantize(_minor_unit(currency), rounding=ROUNDING)
 
 
 def average(total: Decimal, count: int, currency: str) -> Decimal | None:
