@@ -39,6 +39,7 @@ import csv
 import io
 import json
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -251,7 +252,7 @@ def _total(condition, value=1):
     return func.sum(case((condition, value), else_=0))
 
 
-def _figures(conn: Connection, start: datetime, end: datetime, held: datetime) -> dict:
+def _figures(engine: Engine, start: datetime, end: datetime, held: datetime) -> dict:
     """What `statement` shows, added up in the database per (creator, currency), in
     sums.units (exact on both databases): three GROUP BYs, not a loop over the ledger.
 
@@ -267,6 +268,10 @@ def _figures(conn: Connection, start: datetime, end: datetime, held: datetime) -
     0 exactly when such an order is owed something. A creator's row shows when
     some share is owed something (that, or `unsettled`), never merely because
     sums differ from 0: the same rows as adding up share by share.
+
+    The three are independent: each runs on a connection of its own, at once
+    (the database works on them side by side), so they take about as long as
+    the longest, the paid shares.
     """
     credited = (orders.c.creator.is_not(None), orders.c.created_at < end)
     commission = sums.units(orders.c.commission)
@@ -278,7 +283,7 @@ def _figures(conn: Connection, start: datetime, end: datetime, held: datetime) -
         .where(*credited, orders.c.created_at >= start).group_by(*key)
     due = select(*key, func.sum(commission).label("due")) \
         .where(*credited, orders.c.created_at <= held).group_by(*key)
-    share = _paid_shares(end, conn.dialect.name)
+    share = _paid_shares(end, engine.dialect.name)
     held_share, in_period = share.c.created_at <= held, share.c.created_at >= start
     owed = share.c.due - share.c.paid
     paid = select(share.c.creator, share.c.currency,
@@ -288,8 +293,19 @@ def _figures(conn: Connection, start: datetime, end: datetime, held: datetime) -
                   _total(in_period, share.c.paid).label("paid"),
                   _total(and_(in_period, share.c.paid != 0)).label("paid_shares")) \
         .group_by(share.c.creator, share.c.currency)
-    return {"period": conn.execute(period).all(), "due": conn.execute(due).all(),
-            "paid": conn.execute(paid).all()}
+    queries = {"period": period, "due": due, "paid": paid}
+    with ThreadPoolExecutor(max_workers=len(queries), thread_name_prefix="payouts") as pool:
+        running = {name: pool.submit(_all, engine, query) for name, query in queries.items()}
+    return {name: future.result() for name, future in running.items()}
+
+
+def _all(engine: Engine, query) -> list:
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # The paid shares (every paid order's) are grouped twice: in memory, not in
+            # the temporary files PostgreSQL's default 4 MB would spill them to.
+            conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+        return conn.execute(query).all()
 
 
 def statement(engine: Engine, registry, period: str, now: datetime,
@@ -300,13 +316,9 @@ def statement(engine: Engine, registry, period: str, now: datetime,
     """
     start, end = month(period)
     now = _naive_utc(now)
+    found = _figures(engine, start, end, now - timedelta(days=hold_days))
     with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            # Its shares (every paid order's) are grouped twice: in memory, not in the
-            # temporary files PostgreSQL's default 4 MB would spill them to.
-            conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
         batch = _batch(conn, period)
-        found = _figures(conn, start, end, now - timedelta(days=hold_days))
         batch_items = list(conn.execute(
             select(payout_items.c.creator, payout_items.c.currency,
                    func.sum(sums.units(payout_items.c.amount)).label("amount"))
