@@ -161,10 +161,11 @@ def figures(engine, first: date | str, last: date | str, now: datetime, hold_day
         with engine.connect() as conn:
             return conn.execute(_only(query, creator)).all()
 
-    # Three independent reads, each on a connection of its own at once: the database
-    # works on them side by side (SQLite and psycopg let go of the GIL meanwhile),
-    # so the figures take about as long as the longest, the new customers.
-    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="revenue") as pool:
+    # Three independent reads, each on a connection of its own, at once on PostgreSQL
+    # (payouts.side_by_side): the figures then take about as long as the longest,
+    # the new customers.
+    with ThreadPoolExecutor(max_workers=payouts.side_by_side(engine, 3),
+                            thread_name_prefix="revenue") as pool:
         sold = pool.submit(sales)
         balances = (pool.submit(payouts.balances, engine, start, end, now, hold_days,
                                 creator=creator)
