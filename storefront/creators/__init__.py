@@ -48,12 +48,15 @@ def init_app(app: Flask) -> Registry:
     from storefront.creators.cli import creators_cli
 
     themes_dir = app.config.get("THEMES_DIR")
+    instance_dir = app.config.get("INSTANCE_DIR")
     source = app.config.get("CREATORS_SOURCE") or "files"
     loaded = Registry(
         Path(app.config["CREATORS_DIR"]), Path(themes_dir) if themes_dir else None,
         source=source, shopify=shopify_creators(app) if source != "files" else None,
         # What earlier processes checked: a new worker or command re-checks only changes.
-        cache_file=Path(app.instance_path) / checked.NAME,
+        # Only in the store's INSTANCE_DIR: an app not made by create_app (tests, tools)
+        # has no folder of ours to write in, so it checks every file.
+        cache_file=Path(instance_dir) / checked.NAME if instance_dir else None,
     )
     loaded.load()
     app.extensions["creators"] = loaded

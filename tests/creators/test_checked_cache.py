@@ -307,13 +307,25 @@ def test_invalid_files_are_logged_on_a_cached_load_as_on_a_first_one(folder, cac
     assert second.problems == first.problems
 
 
-def test_the_app_keeps_its_cache_in_the_instance_folder(folder, checks):
+def test_an_app_without_instance_dir_keeps_no_cache(folder, checks):
+    """An app not made by create_app (no INSTANCE_DIR) has no folder of ours: it checks
+    every file each time and writes nothing (its instance_path may be in the clone)."""
     three_files(folder)
     app = make_app(folder)
-    cache = os.path.join(app.instance_path, checked.NAME)
+    assert not os.path.exists(os.path.join(app.instance_path, checked.NAME))
+    checks.clear()
+    make_app(folder)
+    assert sorted(checks) == ["kit.toml", "leo.toml", "maya.toml"]
+
+
+def test_the_app_keeps_its_cache_in_the_instance_folder(folder, checks):
+    three_files(folder)
+    instance = str(folder.parent / "instance")
+    make_app(folder, INSTANCE_DIR=instance)
+    cache = os.path.join(instance, checked.NAME)
     assert os.path.isfile(cache)
     checks.clear()
-    again = make_app(folder)
+    again = make_app(folder, INSTANCE_DIR=instance)
     assert checks == []
     assert [creator.handle for creator in again.extensions["creators"]] == ["leo", "maya"]
     # `check` reads every file itself (a deploy gate trusts no cache) and reports every problem.
