@@ -195,7 +195,19 @@ class Cursor:
         return self._cursor.rowcount
 
     def lock_order(self, order_id: int) -> None:
-        """As db.lock_order: an advisory lock on PostgreSQL, nothing on SQLite."""
+        """Hold order `order_id` for the rest of this transaction: its deliveries apply one
+        at a time.
+
+        On PostgreSQL, a transaction-scoped advisory lock keyed on the order id,
+        taken before anything of the order is read. Not SELECT ... FOR UPDATE:
+        that locks rows that exist, and an order's first delivery has none yet,
+        so two instances could both insert it (one failing on the key), or a
+        refund could be kept while its order is being inserted, each transaction
+        blind to the other's row, and net sales would miss the refund. A key
+        shared with db.PG_MIGRATION_LOCK would only make that order wait for a
+        migration. SQLite needs nothing: BEGIN IMMEDIATE (db.py) already lets one
+        writer in at a time.
+        """
         if self.statements.postgresql:
             self._cursor.execute("SELECT pg_advisory_xact_lock(%(oid)s)", {"oid": order_id})
             self._cursor.fetchall()

@@ -364,12 +364,13 @@ class Ledger:
                 # In id order, so two processes pricing at once take the order
                 # locks in one order and never deadlock.
                 .order_by(orders.c.order_id)))
+            cur = direct.Cursor(conn)
             for order_id, creator in unpriced:
-                db.lock_order(conn, order_id)
+                cur.lock_order(order_id)
                 conn.execute(update(orders).where(orders.c.order_id == order_id,
                                                   orders.c.commission_rule.is_(None))
                              .values(commission_rule=self._rule_of(creator)))
-                self._recompute(direct.Cursor(conn), order_id)
+                self._recompute(cur, order_id)
 
     def _keep_refund(self, cur: direct.Cursor, refund: payload.Refund,
                      delivery_id: int) -> bool:

@@ -43,7 +43,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from functools import cache
 
 from sqlalchemy import (
     BigInteger,
@@ -61,8 +60,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from storefront.orders import sums
-from storefront.orders.money import ROUNDING, ZERO, rounded
+from storefront.orders import db, sums
+from storefront.orders.money import ZERO, rounded
 from storefront.orders.report import BadPeriod, month
 from storefront.orders.tables import orders, payout_batches, payout_items
 from storefront.spreadsheet import safe_cell
@@ -114,9 +113,7 @@ class Row:
     amount: Decimal = ZERO
 
     def as_dict(self, period: str, batch: Batch | None) -> dict:
-        unit = _minor_unit(self.currency)  # (money.rounded, the unit looked up once)
-        money = {c: str(getattr(self, c).quantize(unit, rounding=ROUNDING))
-                 for c in MONEY_COLUMNS}
+        money = {c: str(rounded(getattr(self, c), self.currency)) for c in MONEY_COLUMNS}
         return {"creator": self.creator, "name": self.name, "currency": self.currency,
                 "period": period, "batch": batch.id if batch else None,
                 "orders": self.orders, **money}
@@ -192,21 +189,10 @@ def _read(conn: Connection, end: datetime):
     shares, sequences = [], defaultdict(int)
     for found in conn.execute(union_all(unpaid, changed)):
         shares.append(_Share(found.order_id, found.creator, found.currency, found.created_at,
-                             _amount(found.due, found.currency),
-                             _amount(found.paid, found.currency), int(found.payments)))
+                             sums.amount(found.due, found.currency),
+                             sums.amount(found.paid, found.currency), int(found.payments)))
         sequences[found.order_id] = int(found.items or 0)
     return shares, sequences
-
-
-@cache
-def _minor_unit(currency: str) -> Decimal:
-    return rounded(Decimal(1), currency)
-
-
-def _amount(units, currency: str) -> Decimal:
-    """sums.amount, for thousands of figures: the currency's minor unit looked up once."""
-    return Decimal(int(units or 0)).scaleb(-sums.SCALE).quantize(_minor_unit(currency),
-                                                                 rounding=ROUNDING)
 
 
 def _paid_shares(end: datetime, dialect: str):
@@ -270,7 +256,7 @@ def _figures(engine: Engine, start: datetime, end: datetime, held: datetime) -> 
     sums differ from 0: the same rows as adding up share by share.
 
     The three are independent: each runs on a connection of its own, and on
-    PostgreSQL at once (side_by_side), so they take about as long as the longest,
+    PostgreSQL at once (db.side_by_side), so they take about as long as the longest,
     the paid shares.
     """
     credited = (orders.c.creator.is_not(None), orders.c.created_at < end)
@@ -294,18 +280,10 @@ def _figures(engine: Engine, start: datetime, end: datetime, held: datetime) -> 
                   _total(and_(in_period, share.c.paid != 0)).label("paid_shares")) \
         .group_by(share.c.creator, share.c.currency)
     queries = {"period": period, "due": due, "paid": paid}
-    with ThreadPoolExecutor(max_workers=side_by_side(engine, len(queries)),
+    with ThreadPoolExecutor(max_workers=db.side_by_side(engine, len(queries)),
                             thread_name_prefix="payouts") as pool:
         running = {name: pool.submit(_all, engine, query) for name, query in queries.items()}
     return {name: future.result() for name, future in running.items()}
-
-
-def side_by_side(engine: Engine, reads: int) -> int:
-    """How many of `reads` independent reads to run at once: all of them on PostgreSQL,
-    whose server works on each in a process of its own (payouts 2.5 -> 1.7 s, the
-    creators report 2.4 -> 1.6 s over 1,000,000 orders); one at a time on SQLite,
-    which reads inside this process, where they only slowed each other down."""
-    return reads if engine.dialect.name == "postgresql" else 1
 
 
 def _all(engine: Engine, query) -> list:
@@ -344,15 +322,15 @@ def statement(engine: Engine, registry, period: str, now: datetime,
     for line in found["period"]:
         figures = row(line.creator, line.currency)
         figures.orders = int(line.orders)
-        figures.net_sales = _amount(line.net_sales, line.currency)
-        figures.earned = _amount(line.earned, line.currency)
+        figures.net_sales = sums.amount(line.net_sales, line.currency)
+        figures.earned = sums.amount(line.earned, line.currency)
     # Per (creator, currency), in units: payable, adjustments, paid shares owed something.
     owed: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for line in found["due"]:
         owed[(line.creator, line.currency)][0] += int(line.due or 0)
     for line in found["paid"]:
         if line.paid_shares:
-            row(line.creator, line.currency).paid = _amount(line.paid, line.currency)
+            row(line.creator, line.currency).paid = sums.amount(line.paid, line.currency)
         figures = owed[(line.creator, line.currency)]
         figures[0] -= int(line.held_paid or 0)
         figures[1] += int(line.adjustments or 0)
@@ -360,11 +338,11 @@ def statement(engine: Engine, registry, period: str, now: datetime,
     for (handle, currency), (payable, adjustments, unsettled) in owed.items():
         if unsettled or payable != adjustments:  # a share owed something (see _figures)
             figures = row(handle, currency)
-            figures.payable = _amount(payable, currency)
-            figures.adjustments = _amount(adjustments, currency)
+            figures.payable = sums.amount(payable, currency)
+            figures.adjustments = sums.amount(adjustments, currency)
     if batch:
         for item in batch_items:
-            row(item.creator, item.currency).amount = _amount(item.amount, item.currency)
+            row(item.creator, item.currency).amount = sums.amount(item.amount, item.currency)
     else:
         for line in rows.values():
             line.amount = max(line.payable, ZERO)

@@ -39,7 +39,7 @@ from decimal import Decimal
 
 from sqlalchemy import Date, case, cast, func, select
 
-from storefront.orders import customers, payouts, sums
+from storefront.orders import customers, db, payouts, sums
 from storefront.orders.customers import BRAND, BRAND_LABEL, CustomerFigures, Window
 from storefront.orders.money import ZERO, average, rounded
 from storefront.orders.tables import orders
@@ -162,9 +162,9 @@ def figures(engine, first: date | str, last: date | str, now: datetime, hold_day
             return conn.execute(_only(query, creator)).all()
 
     # Three independent reads, each on a connection of its own, at once on PostgreSQL
-    # (payouts.side_by_side): the figures then take about as long as the longest,
+    # (db.side_by_side): the figures then take about as long as the longest,
     # the new customers.
-    with ThreadPoolExecutor(max_workers=payouts.side_by_side(engine, 3),
+    with ThreadPoolExecutor(max_workers=db.side_by_side(engine, 3),
                             thread_name_prefix="revenue") as pool:
         sold = pool.submit(sales)
         balances = (pool.submit(payouts.balances, engine, start, end, now, hold_days,
