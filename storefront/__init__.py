@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from storefront import config as settings
 from storefront import lifecycle, theming
+from storefront.machines import App
 from storefront.shopify.client import StorefrontClient
 from storefront.shopify.transport import HTTPTransport, endpoint_url
 from storefront.shopify.waits import Gate
@@ -37,7 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the environment, with `test_config` taking precedence."""
     values = check_settings({**os.environ, **(test_config or {})})
     # Templates and static files come from the theme (storefront.theming), not Flask's folders.
-    app = Flask(
+    app = App(
         __name__,
         static_folder=None,
         instance_path=values["INSTANCE_DIR"],

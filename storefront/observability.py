@@ -25,6 +25,7 @@ from flask import Flask, current_app, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 from storefront.current import visit, visit_if_any
+from storefront.machines import for_machines
 
 log = logging.getLogger("storefront.requests")
 
@@ -120,5 +121,5 @@ def _finish(response):
 
 def init_app(app: Flask) -> None:
     configure_logging(app.config.get("LOG_LEVEL", "INFO"))
-    app.before_request(_start)
-    app.after_request(_finish)
+    app.before_request(for_machines(_start))
+    app.after_request(for_machines(_finish))

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.http import dump_cookie
 
 from storefront import caching
+from storefront.machines import for_machines
 from storefront.visit import session as sessions
 
 csrf = CSRFProtect()
@@ -109,7 +110,7 @@ def init_app(app: Flask) -> None:
     csrf.exempt(webhooks.bp)
     for blueprint in (catalog.bp, cart.bp, seo.bp, creators.bp, webhooks.bp):
         app.register_blueprint(blueprint)
-    app.after_request(http_caching)
+    app.after_request(for_machines(http_caching))
 
 
 def http_caching(response):

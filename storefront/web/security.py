@@ -14,6 +14,7 @@ import secrets
 from flask import Flask, current_app, request
 
 from storefront.current import visit
+from storefront.machines import for_machines
 from storefront.visit import headers
 
 
@@ -37,4 +38,4 @@ def _headers(response):
 
 def init_app(app: Flask) -> None:
     app.extensions["csp_shop"] = headers.shop_origin(app.config.get("SHOPIFY_STORE_DOMAIN"))
-    app.after_request(_headers)
+    app.after_request(for_machines(_headers))
