@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from sqlalchemy import Date, and_, case, cast, func, select
 
-from storefront.orders import revenue, sums
+from storefront.orders import db, revenue, sums
 from storefront.orders.tables import order_lines, orders, refund_lines
 
 
@@ -67,7 +67,7 @@ def by_product(engine, creator: str, first: date | str,
     # (product or title, currency) -> title -> [quantity kept, units kept, quantity sold]
     found: dict[tuple, dict[str, list[int]]] = defaultdict(
         lambda: defaultdict(lambda: [0, 0, 0]))
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         for sign, query in ((1, sold), (-1, returned)):
             for row in conn.execute(query):
                 figures = found[(row.product_id or row.title or "", row.currency)][
@@ -102,7 +102,7 @@ def earnings_by_day(engine, creator: str, first: date | str,
                orders.c.created_at < end) \
         .group_by(day, orders.c.currency)
     found: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         for row in conn.execute(query):
             key = row.day if isinstance(row.day, str) else row.day.isoformat()
             found[row.currency][key] = sums.amount(row.units, row.currency)

@@ -49,7 +49,7 @@ from decimal import Decimal
 
 from sqlalchemy import String, and_, case, exists, func, or_, select
 
-from storefront.orders import sums
+from storefront.orders import db, sums
 from storefront.orders.money import ROUNDING, ZERO, rounded
 from storefront.orders.tables import orders
 
@@ -135,7 +135,7 @@ def figures(engine, start: datetime, end: datetime, now: datetime,
     first = _first_orders(start, end, now, creator).cte("first") \
         .prefix_with("MATERIALIZED", dialect="postgresql")
     query = _per_creator(first, now, _plus_days(engine.dialect.name))
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         found = conn.execute(query).all()
     rows = []
     for row in found:

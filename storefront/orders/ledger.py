@@ -417,7 +417,7 @@ class Ledger:
             return
         self._next_look = now + LOOK_EVERY
         try:
-            with self.engine.connect() as conn:
+            with db.reading(self.engine) as conn:
                 candidates = conn.execute(
                     select(deliveries.c.id, deliveries.c.attempts, deliveries.c.received_at,
                            deliveries.c.last_attempt_at)
@@ -447,7 +447,7 @@ class Ledger:
 
     def failures(self) -> list[dict]:
         """Deliveries not applied yet: id, topic, received_at, attempts, error."""
-        with self.engine.connect() as conn:
+        with db.reading(self.engine) as conn:
             rows = conn.execute(
                 select(deliveries.c.id, deliveries.c.topic, deliveries.c.webhook_id,
                        deliveries.c.received_at, deliveries.c.status, deliveries.c.attempts,

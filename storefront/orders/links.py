@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, Table, insert, select, update
 
+from storefront.orders import db
 from storefront.orders.tables import creator_links
 
 ID_BYTES = 12  # 16 URL-safe characters, 96 random bits
@@ -74,14 +75,14 @@ class Links:
     def find(self, engine: Engine, link_id: str) -> Link | None:
         """The link `link_id`, revoked or not; None when there is no such link."""
         columns = self.table.c
-        with engine.connect() as conn:
+        with db.reading(engine) as conn:
             row = conn.execute(select(self.table).where(columns.link_id == link_id)).first()
         return _link(row) if row else None
 
     def of(self, engine: Engine, handles: tuple[str, ...]) -> list[Link]:
         """Every link of `handles` (a creator's handle and aliases), oldest first."""
         columns = self.table.c
-        with engine.connect() as conn:
+        with db.reading(engine) as conn:
             rows = conn.execute(select(self.table).where(columns.handle.in_(handles))
                                 .order_by(columns.created_at, columns.link_id))
             return [_link(row) for row in rows]

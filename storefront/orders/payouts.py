@@ -255,9 +255,9 @@ def _figures(engine: Engine, start: datetime, end: datetime, held: datetime) -> 
     some share is owed something (that, or `unsettled`), never merely because
     sums differ from 0: the same rows as adding up share by share.
 
-    The three are independent: each runs on a connection of its own, and on
-    PostgreSQL at once (db.side_by_side), so they take about as long as the longest,
-    the paid shares.
+    The three are independent: each runs at once on a connection of its own
+    (db.reading: on SQLite too, in WAL, taking no lock), so they take about as
+    long as the longest, the paid shares.
     """
     credited = (orders.c.creator.is_not(None), orders.c.created_at < end)
     commission = sums.units(orders.c.commission)
@@ -280,14 +280,14 @@ def _figures(engine: Engine, start: datetime, end: datetime, held: datetime) -> 
                   _total(and_(in_period, share.c.paid != 0)).label("paid_shares")) \
         .group_by(share.c.creator, share.c.currency)
     queries = {"period": period, "due": due, "paid": paid}
-    with ThreadPoolExecutor(max_workers=db.side_by_side(engine, len(queries)),
+    with ThreadPoolExecutor(max_workers=len(queries),
                             thread_name_prefix="payouts") as pool:
         running = {name: pool.submit(_all, engine, query) for name, query in queries.items()}
     return {name: future.result() for name, future in running.items()}
 
 
 def _all(engine: Engine, query) -> list:
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         if conn.dialect.name == "postgresql":
             # The paid shares (every paid order's) are grouped twice: in memory, not in
             # the temporary files PostgreSQL's default 4 MB would spill them to.
@@ -304,7 +304,7 @@ def statement(engine: Engine, registry, period: str, now: datetime,
     start, end = month(period)
     now = _naive_utc(now)
     found = _figures(engine, start, end, now - timedelta(days=hold_days))
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         batch = _batch(conn, period)
         batch_items = list(conn.execute(
             select(payout_items.c.creator, payout_items.c.currency,
@@ -451,7 +451,7 @@ def balances(engine: Engine, start: datetime, end: datetime, now: datetime, hold
         due = due.where(orders.c.creator == creator)
         paid = paid.where(payout_items.c.creator == creator)
     found: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # payable, paid
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         for row in conn.execute(due):
             found[(row.creator, row.currency)][0] += int(row.units or 0)
         for row in conn.execute(paid):

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, case, func, select
 
-from storefront.orders import sums
+from storefront.orders import db, sums
 from storefront.orders.money import ZERO, average
 from storefront.orders.tables import orders
 from storefront.spreadsheet import safe_cell
@@ -80,7 +80,7 @@ def rows(engine, registry, start: datetime, end: datetime) -> list[Row]:
                    func.sum(case((conflict, 1), else_=0)).label("conflicts")) \
         .where(orders.c.created_at >= start, orders.c.created_at < end) \
         .group_by(orders.c.creator, orders.c.currency)
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         totals = conn.execute(query).all()
     found = []
     for total in totals:
