@@ -25,6 +25,10 @@ graceful_timeout = 20
 # deploy/nginx.conf drops idle upstream connections after 4 s: keep this above
 # it, or a request can be sent down a connection gunicorn is closing (a 502).
 keepalive = 5
+# Each worker's heartbeat touches a file several times a second: in memory
+# (tmpfs) where the machine has it, rather than on a disk or an overlay /tmp
+# (gunicorn's docs advise it in containers; 1% of a webhook's CPU here).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 # Recycle workers now and then so slow leaks can't build up; the jitter keeps
 # them from restarting all at once. Measured: at 5,000 a worker restarted every

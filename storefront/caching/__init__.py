@@ -20,8 +20,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask
 from flask_caching import Cache
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from storefront.caching.local import LocalTier
 from storefront.caching.store import Breaker, SafeStore, Tiers
@@ -38,6 +36,11 @@ def init_app(app: Flask) -> None:
     config = app.config
     overrides: dict = {"CACHE_TYPE": OURS.get(config["CACHE_TYPE"], config["CACHE_TYPE"])}
     if config["CACHE_TYPE"].startswith("Redis"):
+        # (Imported here: redis is a tenth of a second of every start, and of every
+        # command, that most stores without Redis would pay for nothing.)
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
         # Fail fast: without timeouts a frozen Redis holds every page as long as it
         # is frozen; redis-py's own retries would multiply the wait.
         seconds = config["CACHE_TIMEOUT_MS"] / 1000

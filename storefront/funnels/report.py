@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from storefront import listing
 from storefront.spreadsheet import safe_cell
 
 BRAND = ""  # the brand's own store, in the store's keys
@@ -294,10 +294,10 @@ def as_csv(report: list[Row], revenue: bool = True) -> str:
 
 def as_json(report: list[Row], span: Period, revenue_error: str | None = None) -> str:
     """`revenue_error`: why the ledger's figures are missing (their keys are then null)."""
-    return json.dumps({"since": span.first, "until": span.last,
-                       "revenue_error": revenue_error,
-                       "creators": [row.as_dict(revenue_error is None) for row in report]},
-                      indent=2)
+    return listing.dumps({"since": span.first, "until": span.last,
+                          "revenue_error": revenue_error,
+                          "creators": [row.as_dict(revenue_error is None) for row in report]},
+                         "creators")
 
 
 FUNNEL_HEADER = ["creator", "visits", "unique", "views", "carts", "checkouts", "view/visit",

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -60,6 +59,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from storefront import listing
 from storefront.orders import db, sums
 from storefront.orders.money import ZERO, rounded
 from storefront.orders.report import BadPeriod, month
@@ -481,7 +481,7 @@ def as_csv(report: Statement) -> str:
 
 def as_json(report: Statement) -> str:
     batch = report.batch
-    return json.dumps({
+    return listing.dumps({
         "period": report.period,
         "as_of": f"{report.as_of:%Y-%m-%dT%H:%M:%S}Z",
         "hold_days": report.hold_days,
@@ -490,7 +490,7 @@ def as_json(report: Statement) -> str:
             "hold_days": batch.hold_days},
         "creators": [row.as_dict(report.period, batch) for row in report.rows],
         "totals": {currency: str(total) for currency, total in report.totals().items()},
-    }, indent=2, ensure_ascii=False)
+    }, "creators", ensure_ascii=False)
 
 
 def as_table(report: Statement) -> str:

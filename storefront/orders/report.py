@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, case, func, select
 
+from storefront import listing
 from storefront.orders import db, sums
 from storefront.orders.money import ZERO, average
 from storefront.orders.tables import orders
@@ -106,8 +106,8 @@ def as_csv(report: list[Row]) -> str:
 
 
 def as_json(report: list[Row], period: str) -> str:
-    return json.dumps({"period": period, "creators": [row.as_dict() for row in report]},
-                      indent=2)
+    return listing.dumps({"period": period, "creators": [row.as_dict() for row in report]},
+                         "creators")
 
 
 def as_table(report: list[Row], period: str) -> str:
