@@ -399,11 +399,12 @@ def _resolve(
     """The snapshot of parsed `files` (in load order) and metaobject `records`, with clashes
     settled: files first, so a file wins over a metaobject of its handle or alias."""
     records = records or {}
+    prefix = label_of(directory, "")  # (once: a Path's name is worked out on every use)
     handles = {
         name[:-5] for name in files if rules.handle_problem(name[:-5]) is None
     }
     candidates = [
-        (label_of(directory, name), file.creator)
+        (prefix + name, file.creator)
         for name, file in files.items()
         if file.creator is not None
     ]
@@ -424,7 +425,7 @@ def _resolve(
     handles.update(handle for handle in shown if rules.handle_problem(handle) is None)
     accepted, clashes = check_conflicts(candidates, handles)
     for name, file in files.items():
-        problems = file.problems or tuple(clashes.get(label_of(directory, name), ()))
+        problems = file.problems or tuple(clashes.get(prefix + name, ()))
         if problems:
             skipped[name] = problems
     for record in records.values():
