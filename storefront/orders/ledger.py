@@ -105,7 +105,7 @@ class Ledger:
         self._engine: Engine | None = None
         self._lock = threading.Lock()
         self._next_look: datetime | None = None  # retry_due's next look (naive UTC)
-        self._together = Together(self._commit)
+        self._together = Together(self._commit, turn=lambda: db.write_turn(self.engine))
 
     @property
     def engine(self) -> Engine:
@@ -187,13 +187,13 @@ class Ledger:
         # their orders' locks in one order, and never deadlock.
         jobs = sorted(jobs, key=lambda job: job.work.order_key)
         engine = self.engine
-        with db.write_turn(engine):
-            try:
-                with engine.connect() as conn, conn.begin():
-                    outcomes = [(job, self._store(conn, job.work), None) for job in jobs]
-            except _ApplyFailed:
-                with engine.connect() as conn, conn.begin():
-                    outcomes = [(job, *self._store_careful(conn, job.work)) for job in jobs]
+        # (In this process's turn to write: Together takes it before the batch.)
+        try:
+            with engine.connect() as conn, conn.begin():
+                outcomes = [(job, self._store(conn, job.work), None) for job in jobs]
+        except _ApplyFailed:
+            with engine.connect() as conn, conn.begin():
+                outcomes = [(job, *self._store_careful(conn, job.work)) for job in jobs]
         for job, receipt, failure in outcomes:  # committed: now they are answers
             job.result = receipt
             if failure is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -89,6 +90,50 @@ def test_a_failed_commit_fails_its_own_deliveries_only_and_the_next_batch_goes_o
     assert results["a"] == "stored a"
     assert isinstance(results["b"], RuntimeError)
     assert group.submit("c") == "stored c"  # the lead was handed back, not lost
+
+
+def test_deliveries_handed_in_while_the_leader_waits_for_its_turn_join_its_batch():
+    # The turn: another process's commit of the same SQLite file (db.write_turn).
+    others_commit = threading.Lock()
+    others_commit.acquire()
+    waiting = threading.Event()
+
+    @contextmanager
+    def turn():
+        waiting.set()
+        with others_commit:
+            yield
+
+    gate, results = Gate(), {}
+    gate.release.set()
+    group = Together(gate, turn=turn)
+    first = in_thread(lambda: group.submit("a"), results, "a")
+    assert waiting.wait(timeout=10)
+    others = [in_thread(lambda w=w: group.submit(w), results, w) for w in "bc"]
+    wait_for(lambda: len(group._queue) == 3)
+    others_commit.release()
+    for thread in (first, *others):
+        thread.join(timeout=10)
+    assert gate.batches == [["a", "b", "c"]]  # one commit, one flush, for the three
+    assert results == {w: f"stored {w}" for w in "abc"}
+
+
+def test_a_turn_that_fails_answers_the_deliveries_it_held_and_the_next_goes_on():
+    failures = iter([OSError("no lock file")])
+
+    @contextmanager
+    def turn():
+        problem = next(failures, None)
+        if problem is not None:
+            raise problem
+        yield
+
+    gate = Gate()
+    gate.release.set()
+    group = Together(gate, turn=turn)
+    with pytest.raises(OSError, match="no lock file"):
+        group.submit("a")
+    assert group.submit("b") == "stored b" and gate.batches == [["b"]]
 
 
 def test_a_batch_is_bounded(monkeypatch):
