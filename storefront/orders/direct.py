@@ -127,9 +127,16 @@ class Statements:
         sql, binds = _insert(deliveries, DELIVERY_COLUMNS,
                              " ON CONFLICT DO NOTHING RETURNING id")
         self.insert_delivery = _statement(dialect, sql, binds)
+        # An order's row (NULLs: none yet) and its stored refunds, in one round trip:
+        # a row per refund, or one.
+        r = refunds.c
         self.current = _statement(
-            dialect, "SELECT version, creator, commission_rule FROM orders "
-                     "WHERE order_id = :oid", {}, (c.version, c.creator, c.commission_rule))
+            dialect, "SELECT o.version, o.creator, o.commission_rule, "
+                     "r.refund_id, r.subtotal, r.tax "
+                     "FROM (SELECT CAST(:oid AS BIGINT) AS oid) AS k "
+                     "LEFT JOIN orders AS o ON o.order_id = k.oid "
+                     "LEFT JOIN refunds AS r ON r.order_id = k.oid", {},
+            (c.version, c.creator, c.commission_rule, r.refund_id, r.subtotal, r.tax))
         self.refunds_of = _statement(
             dialect, "SELECT refund_id, subtotal, tax FROM refunds WHERE order_id = :oid", {},
             (refunds.c.refund_id, refunds.c.subtotal, refunds.c.tax))

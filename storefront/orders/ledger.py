@@ -279,17 +279,20 @@ class Ledger:
         cur.lock_order(order.id)
         kept = [self._keep_refund(cur, refund, delivery_id) for refund in order.refunds]
         version = f"{order.updated_at:%Y-%m-%dT%H:%M:%S.%f}|{TOPIC_RANK.get(topic, 1)}|{digest}"
-        found = cur.one(cur.statements.current, {"oid": order.id})
-        current = None if found is None else _Current(*found)
+        found = cur.all(cur.statements.current, {"oid": order.id})
+        current = None if found[0][0] is None else _Current(*found[0][:3])
         if current is None or version > current.version:
-            self._write_order(cur, order, current, version, delivery_id)
+            stored = [(refund_id, subtotal, tax) for *_, refund_id, subtotal, tax in found
+                      if refund_id is not None]
+            self._write_order(cur, order, current, stored, version, delivery_id)
         elif any(kept):
             self._recompute(cur, order.id)  # an older version, listing a refund new to us
 
     def _write_order(self, cur: direct.Cursor, order: payload.Order, current: _Current | None,
-                     version: str, delivery_id: int) -> None:
+                     stored: list[tuple], version: str, delivery_id: int) -> None:
         """Write `order` (newer than `current`, the row's version, creator and rule, or None)
-        with its net sales and commission, and its line items."""
+        with its net sales and commission, and its line items. `stored`: the order's
+        refunds in the ledger (id, subtotal, tax), this delivery's own included."""
         credit = credits.credit(order, self.registry, self.conflict)
         rule = None  # the brand's order: no commission
         if credit.creator is not None:
@@ -299,8 +302,7 @@ class Ledger:
             rule = (current.commission_rule if same and current.commission_rule
                     else self._rule_of(credit.creator))
         reflected = {refund.id for refund in order.refunds}
-        later = [(subtotal, tax) for refund_id, subtotal, tax
-                 in cur.all(cur.statements.refunds_of, {"oid": order.id})
+        later = [(subtotal, tax) for refund_id, subtotal, tax in stored
                  if refund_id not in reflected]
         cancelled = order.cancelled_at is not None
         net = net_sales(order.subtotal, order.tax, order.taxes_included, cancelled, later,
