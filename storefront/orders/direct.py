@@ -108,7 +108,7 @@ ORDER_VALUES = ("name", "created_at", "updated_at", "version", "currency", "fina
                 "cancelled_at", "taxes_included", "subtotal", "tax", "reflected_refunds",
                 "net_sales", "customer_id", "discount_codes", "landing_site", "creator",
                 "credit_rule", "link_creator", "code_creator", "delivery_id", "commission",
-                "commission_rule")
+                "commission_rule", "lines_digest")
 LINE_COLUMNS = ("order_id", "line_item_id", "product_id", "variant_id", "title", "quantity",
                 "net")
 REFUND_COLUMNS = ("refund_id", "order_id", "created_at", "subtotal", "tax", "delivery_id")
@@ -131,12 +131,13 @@ class Statements:
         # a row per refund, or one.
         r = refunds.c
         self.current = _statement(
-            dialect, "SELECT o.version, o.creator, o.commission_rule, "
+            dialect, "SELECT o.version, o.creator, o.commission_rule, o.lines_digest, "
                      "r.refund_id, r.subtotal, r.tax "
                      "FROM (SELECT CAST(:oid AS BIGINT) AS oid) AS k "
                      "LEFT JOIN orders AS o ON o.order_id = k.oid "
                      "LEFT JOIN refunds AS r ON r.order_id = k.oid", {},
-            (c.version, c.creator, c.commission_rule, r.refund_id, r.subtotal, r.tax))
+            (c.version, c.creator, c.commission_rule, c.lines_digest, r.refund_id,
+             r.subtotal, r.tax))
         self.refunds_of = _statement(
             dialect, "SELECT refund_id, subtotal, tax FROM refunds WHERE order_id = :oid", {},
             (refunds.c.refund_id, refunds.c.subtotal, refunds.c.tax))

@@ -280,7 +280,7 @@ class Ledger:
         kept = [self._keep_refund(cur, refund, delivery_id) for refund in order.refunds]
         version = f"{order.updated_at:%Y-%m-%dT%H:%M:%S.%f}|{TOPIC_RANK.get(topic, 1)}|{digest}"
         found = cur.all(cur.statements.current, {"oid": order.id})
-        current = None if found[0][0] is None else _Current(*found[0][:3])
+        current = None if found[0][0] is None else _Current(*found[0][:4])
         if current is None or version > current.version:
             stored = [(refund_id, subtotal, tax) for *_, refund_id, subtotal, tax in found
                       if refund_id is not None]
@@ -307,6 +307,10 @@ class Ledger:
         cancelled = order.cancelled_at is not None
         net = net_sales(order.subtotal, order.tax, order.taxes_included, cancelled, later,
                         order.currency)
+        # The lines as this (newest) version lists them, for pages by product.
+        lines = [(line.id, line.product_id, line.variant_id, _short(line.title, 255),
+                  line.quantity, line.net) for line in order.lines]
+        lines_digest = hashlib.blake2b(repr(lines).encode(), digest_size=16).hexdigest()
         values = {
             "name": _short(order.name, 64),
             "created_at": order.created_at,
@@ -330,6 +334,7 @@ class Ledger:
             "delivery_id": delivery_id,
             "commission": commissions.commission(rule, net, cancelled, order.currency),
             "commission_rule": rule,
+            "lines_digest": lines_digest,
         }
         statements = cur.statements
         if current is None:
@@ -338,14 +343,13 @@ class Ledger:
             # Conditional, so a newer version written meanwhile is never overwritten
             # (lock_order already lets one delivery of an order in at a time).
             cur.run(statements.update_order, {**values, "oid": order.id, "newer": version})
-            if not cur.rowcount():
-                return
+            if not cur.rowcount() or current.lines_digest == lines_digest:
+                return  # (the same items as the lines already written: most versions)
             cur.run(statements.delete_lines, {"oid": order.id})
-        if order.lines:  # as this (newest) version lists them, for pages by product
-            cur.run_many(statements.insert_lines, [
-                {"order_id": order.id, "line_item_id": line.id, "product_id": line.product_id,
-                 "variant_id": line.variant_id, "title": _short(line.title, 255),
-                 "quantity": line.quantity, "net": line.net} for line in order.lines])
+        if lines:
+            cur.run_many(statements.insert_lines,
+                         [dict(zip(direct.LINE_COLUMNS, (order.id, *line), strict=True))
+                          for line in lines])
 
     # -- commission ------------------------------------------------------------------
 
@@ -464,6 +468,7 @@ class _Current(NamedTuple):
     version: str
     creator: str | None
     commission_rule: str | None
+    lines_digest: str | None
 
 
 class _ApplyFailed(Exception):

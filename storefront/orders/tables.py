@@ -112,6 +112,9 @@ orders = Table(
     # fixed when the order was first credited to its creator (None: the brand's).
     Column("commission", Money, nullable=False),
     Column("commission_rule", String(40), nullable=True),  # percent:15, per_order:5.00
+    # What the order's lines in order_lines were written from (ledger.py; None: unknown,
+    # written before 0008): a newer version with the same items leaves them be.
+    Column("lines_digest", String(32), nullable=True),
     Index("ix_orders_created_at", "created_at"),
     # By creator, with what payouts add up, so they read the index alone (0004).
     Index("ix_orders_creator_commission", "creator", "currency", "created_at", "commission"),

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import update
 
 from storefront.orders import Delivery, db, payload
-from storefront.orders.tables import order_lines, refund_lines
+from storefront.orders.tables import order_lines, orders, refund_lines
 from tests.creator_stats.conftest import TEE, TOTE, line, place
 from tests.orders.conftest import read
 from tests.orders.payloads import CREATED, body, money, order, refund
@@ -40,6 +41,28 @@ def test_an_order_s_lines_are_those_of_its_newest_version(ledger):
     # ...and an older one, arriving late, does not.
     assert ledger.receive(Delivery("orders/paid", body(first))).error is None
     assert [row[1] for row in lines_of(ledger)] == [1011]
+
+
+def test_a_newer_version_with_the_same_items_leaves_the_lines_as_they_are(ledger):
+    items = [line(1021, TEE, "Tee", 2, "30.00", "6.00")]
+    place(ledger, 103, CREATED, items, creator="maya")
+    # A mark no delivery would make: it shows whether the lines were written again.
+    with ledger.engine.begin() as conn:
+        conn.execute(update(order_lines).values(title="as written"))
+    paid = CREATED + timedelta(hours=1)
+    place(ledger, 103, CREATED, items, creator="maya", topic="orders/paid", updated=paid)
+    assert [row[4] for row in lines_of(ledger)] == ["as written"]  # the same items: kept
+    renamed = [line(1021, TEE, "Tee, organic", 2, "30.00", "6.00")]
+    place(ledger, 103, CREATED, renamed, creator="maya", topic="orders/updated",
+          updated=paid + timedelta(hours=1))
+    assert [row[4] for row in lines_of(ledger)] == ["Tee, organic"]
+    # An order written before migration 0008 has no digest: its next version writes them.
+    with ledger.engine.begin() as conn:
+        conn.execute(update(order_lines).values(title="as written"))
+        conn.execute(update(orders).values(lines_digest=None))
+    place(ledger, 103, CREATED, renamed, creator="maya", topic="orders/updated",
+          updated=paid + timedelta(hours=2))
+    assert [row[4] for row in lines_of(ledger)] == ["Tee, organic"]
 
 
 def test_a_line_without_a_product_and_old_bodies_with_total_discount_only(ledger):
