@@ -37,15 +37,19 @@ class App(Flask):
     """The store's Flask app: Flask's, but machines' requests skip shoppers' hooks."""
 
     def preprocess_request(self):
+        # Flask's own order, with the app-wide hooks (name None) cut to those kept.
         if request.blueprint not in MACHINE_BLUEPRINTS:
             return super().preprocess_request()
-        hooks = chain(_kept(self.before_request_funcs.get(None, ())),
-                      *(self.before_request_funcs.get(name, ()) for name in
-                        reversed(request.blueprints)))
-        for hook in hooks:
-            answer = self.ensure_sync(hook)()
-            if answer is not None:
-                return answer
+        names = (None, *reversed(request.blueprints))
+        for name in names:
+            for url_func in self.url_value_preprocessors.get(name, ()):
+                url_func(request.endpoint, request.view_args)
+        for name in names:
+            hooks = self.before_request_funcs.get(name, ())
+            for hook in _kept(hooks) if name is None else hooks:
+                answer = self.ensure_sync(hook)()
+                if answer is not None:
+                    return answer
         return None
 
     def process_response(self, response):
@@ -53,10 +57,9 @@ class App(Flask):
             return super().process_response(response)
         for hook in request_ctx._after_request_functions:
             response = self.ensure_sync(hook)(response)
-        for name in request.blueprints:
-            for hook in reversed(self.after_request_funcs.get(name, ())):
+        for name in chain(request.blueprints, (None,)):
+            hooks = self.after_request_funcs.get(name, ())
+            for hook in reversed(_kept(hooks) if name is None else hooks):
                 response = self.ensure_sync(hook)(response)
-        for hook in reversed(_kept(self.after_request_funcs.get(None, ()))):
-            response = self.ensure_sync(hook)(response)
         # (No session: a machine's request neither reads nor sets one.)
         return response
