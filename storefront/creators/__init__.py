@@ -58,8 +58,12 @@ def init_app(app: Flask) -> Registry:
         # has no folder of ours to write in, so it checks every file.
         cache_file=Path(instance_dir) / checked.NAME if instance_dir else None,
     )
-    loaded.load()
+    # Read at the first lookup: a command such as `flask orders report` never asks for
+    # a creator (10,000 of them are most of its start). A serving process reads them as
+    # it starts (each gunicorn worker before its first request).
+    loaded.load_later()
     app.extensions["creators"] = loaded
+    lifecycle.on_start(app, loaded.ready)
 
     interval = float(app.config.get("CREATORS_RELOAD_SECONDS", DEFAULT_RELOAD_SECONDS))
     if interval <= 0 and source != "files":

@@ -355,9 +355,11 @@ def payouts_command(period: str, output: str, mark_paid: bool) -> None:
 
     book = ledger_for(current_app)
     figures = payouts.mark_paid if mark_paid else payouts.statement
+    hold_days = current_app.config["COMMISSION_HOLD_DAYS"]
     try:
-        report = figures(book.engine, book.registry, period, book.clock(),
-                         current_app.config["COMMISSION_HOLD_DAYS"])
+        # (The creators, for their names, are read while the database adds up.)
+        report = book.registry.ready_beside(lambda: figures(
+            book.engine, book.registry, period, book.clock(), hold_days))
     except payouts.BadPeriod as problem:
         raise click.BadParameter(str(problem), param_hint="--period") from None
     except payouts.PayoutError as problem:

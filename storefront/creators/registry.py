@@ -10,6 +10,11 @@ A file written within RACY_NS of a scan may change again without its stamp
 changing (timestamps are coarse), so until it is older than that its content
 digest is compared too, as git does for "racily clean" index entries.
 
+`load_later()` puts the first load off until the first lookup: a command
+that never asks for a creator never reads them, and one that does can read
+them while the database works (flask creators payouts); serving processes
+load at their start (creators.init_app).
+
 Given a `cache_file`, the first load of a registry starts from what an
 earlier process checked (checked.py) by the same rule, so a new process
 re-checks only the files changed since, and it keeps its result there.
@@ -29,11 +34,13 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 from storefront.creators import checked, metaobjects, rules
 from storefront.creators.checked import CheckedFile, Stamp
@@ -49,6 +56,8 @@ from storefront.creators.validate import (
 )
 
 log = logging.getLogger("storefront.creators")
+
+T = TypeVar("T")
 
 RACY_NS = 2_000_000_000  # 2 s: coarser than any file system's timestamps but FAT's
 LOOKUP_MAX = 255  # longer than any id or code a file may hold: not worth a lookup
@@ -190,6 +199,35 @@ class Registry:
         """
         self._build(full=True)
 
+    def load_later(self) -> None:
+        """Put the first load off until the first lookup (or `ready()`), in any thread."""
+        with self._lock:
+            found = self.__dict__.get("_snapshot")
+            if found is not None and found.context is None:  # nothing loaded yet
+                del self._snapshot  # (__getattr__ loads it when it is next asked for)
+
+    def ready(self) -> None:
+        """Load now if the first load was put off; otherwise nothing."""
+        self._snapshot  # noqa: B018 (reading it is what loads it)
+
+    def ready_beside(self, work: Callable[[], T]) -> T:
+        """`work()`, run in another thread while this registry makes its first load (if
+        it has not yet): a command's database query and its creators at once (the
+        query waits in the database, not for the interpreter). Its result, or its
+        exception."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside-creators") as pool:
+            running = pool.submit(work)
+            self.ready()
+            return running.result()
+
+    def __getattr__(self, name: str):
+        # Python asks here only for attributes that are not set: the snapshot of a
+        # registry whose load was put off (load_later). One thread loads it.
+        if name != "_snapshot":
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self._build(full=True, first=True)
+        return self.__dict__["_snapshot"]
+
     def fetch(self) -> bool:
         """Read the metaobjects from Shopify now (and the files); True if anything changed.
 
@@ -212,9 +250,14 @@ class Registry:
         """
         return self._build(full=False, fetch=fetch)
 
-    def _build(self, *, full: bool, fetch: bool = False, force: bool = False) -> bool:
+    def _build(self, *, full: bool, fetch: bool = False, force: bool = False,
+               first: bool = False) -> bool:
         with self._lock:
-            old = self._snapshot
+            old = self.__dict__.get("_snapshot")
+            if old is None:  # put off (load_later): this is the first load
+                old = _Snapshot()
+            elif first:
+                return False  # another thread made the first load meanwhile
             now = time.time_ns()
             stamps = self._scan() if self.source != "shopify" else {}
             context = scan_context(self.directory, self.themes_dir)

@@ -9,6 +9,7 @@ rest is unavailable and why (stderr; the table and the JSON say it too).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import click
@@ -41,12 +42,18 @@ def report_command(since: str, output: str, everyone: bool) -> None:
         raise click.ClickException("funnels are off (FUNNELS_URL=off): nothing was recorded")
     if recorder is not None:
         recorder.flush()  # (counts of this process, if any: a CLI process has none)
-    try:
-        rows = report.rows(store, current_app.extensions["creators"], span, everyone)
-    except Exception as error:  # the store is unreachable or unreadable: say which
-        raise click.ClickException(f"cannot read the funnel counts from "
-                                   f"{store.describe()}: {error}") from None
-    rows, unavailable = _with_revenue(rows, span)
+    creators = current_app.extensions["creators"]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The ledger adds up in the database while the funnel (and the creators) is read.
+        revenue = pool.submit(_revenue, current_app._get_current_object(), span)
+        try:
+            rows = report.rows(store, creators, span, everyone)
+        except Exception as error:  # the store is unreachable or unreadable: say which
+            raise click.ClickException(f"cannot read the funnel counts from "
+                                       f"{store.describe()}: {error}") from None
+        sales, unavailable = revenue.result()
+    if sales is not None:
+        rows = report.with_revenue(rows, sales, creators)
     if unavailable:  # on stderr: stdout stays the CSV or JSON a script reads
         click.echo(f"Revenue unavailable, the funnel only: {unavailable}", err=True)
     if output == "csv":
@@ -60,16 +67,15 @@ def report_command(since: str, output: str, everyone: bool) -> None:
                    "(FUNNELS_RETENTION_DAYS)", err=True)
 
 
-def _with_revenue(rows: list[report.Row], span: report.Period):
-    """The rows with the ledger's figures, and None; or the rows as they were, and why not."""
+def _revenue(app, span: report.Period):
+    """The ledger's figures for `span`, and None; or None, and why they are unavailable."""
     from storefront.orders import ledger_for  # (the ledger is made, and loaded, on first use)
 
     try:
-        book = ledger_for(current_app)
+        book = ledger_for(app)
     except Exception as error:  # (DATABASE_URL not a database URL SQLAlchemy knows)
-        return rows, f"cannot open the orders ledger (DATABASE_URL): {error}"
+        return None, f"cannot open the orders ledger (DATABASE_URL): {error}"
     try:
-        sales = report.revenue_of(book, span, current_app.config["COMMISSION_HOLD_DAYS"])
+        return report.revenue_of(book, span, app.config["COMMISSION_HOLD_DAYS"]), None
     except report.RevenueUnavailable as problem:
-        return rows, str(problem)
-    return report.with_revenue(rows, sales, current_app.extensions["creators"]), None
+        return None, str(problem)

@@ -86,7 +86,9 @@ def report_command(period: str | None, output: str) -> None:
     except report.BadPeriod as problem:
         raise click.BadParameter(str(problem), param_hint="--period") from None
     try:
-        rows = report.rows(book.engine, book.registry, start, end)
+        # (The creators, for their names, are read while the database adds up.)
+        rows = book.registry.ready_beside(
+            lambda: report.rows(book.engine, book.registry, start, end))
     except _database_errors() as error:
         raise _failing(error) from None
     if output == "csv":

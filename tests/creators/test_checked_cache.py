@@ -312,16 +312,17 @@ def test_an_app_without_instance_dir_keeps_no_cache(folder, checks):
     every file each time and writes nothing (its instance_path may be in the clone)."""
     three_files(folder)
     app = make_app(folder)
+    app.extensions["creators"].ready()  # (an app reads its creators at the first lookup)
     assert not os.path.exists(os.path.join(app.instance_path, checked.NAME))
     checks.clear()
-    make_app(folder)
+    make_app(folder).extensions["creators"].ready()
     assert sorted(checks) == ["kit.toml", "leo.toml", "maya.toml"]
 
 
 def test_the_app_keeps_its_cache_in_the_instance_folder(folder, checks):
     three_files(folder)
     instance = str(folder.parent / "instance")
-    make_app(folder, INSTANCE_DIR=instance)
+    make_app(folder, INSTANCE_DIR=instance).extensions["creators"].ready()
     cache = os.path.join(instance, checked.NAME)
     assert os.path.isfile(cache)
     checks.clear()
