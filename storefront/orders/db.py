@@ -113,6 +113,7 @@ os.register_at_fork(after_in_child=_drop_inherited_pools)
 
 
 READS_ONLY = "storefront_reads_only"
+MMAP_BYTES = 2**31  # (SQLite's own ceiling, in its default build: a ledger of millions of orders)
 
 
 def reading(engine: Engine) -> Connection:
@@ -134,6 +135,11 @@ def _sqlite_engine(url: str, parsed) -> Engine:
         cursor = dbapi_connection.cursor()
         use_wal(cursor)
         cursor.execute("PRAGMA busy_timeout=15000")
+        # Pages are read through a memory map rather than a read() call each: reports
+        # scan hundreds of thousands of index entries, and the calls were a third of
+        # their time. (The mapped pages are the kernel's file cache, shared and
+        # reclaimable: they count in a process's RSS, not in its own memory.)
+        cursor.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
