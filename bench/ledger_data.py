@@ -49,7 +49,7 @@ ORDER_COLUMNS = (
     "order_id", "name", "created_at", "updated_at", "version", "currency", "financial_status",
     "cancelled_at", "taxes_included", "subtotal", "tax", "reflected_refunds", "net_sales",
     "customer_id", "discount_codes", "landing_site", "creator", "credit_rule", "link_creator",
-    "code_creator", "delivery_id", "commission", "commission_rule",
+    "code_creator", "delivery_id", "commission", "commission_rule", "paid_units",
 )
 REFUND_COLUMNS = ("refund_id", "order_id", "created_at", "subtotal", "tax", "delivery_id")
 BATCH_COLUMNS = ("id", "period", "created_at", "hold_days")
@@ -157,22 +157,25 @@ class _Payouts:
         self.clawbacks = 0
 
     def pay(self, order_id: int, handle: str, created: datetime, before: int, after: int,
-            refunded_at: datetime | None) -> None:
+            refunded_at: datetime | None) -> int | None:
         """Items for one credited order: commission `before` a refund at `refunded_at`
-        (None: no refund) and `after` it."""
+        (None: no refund) and `after` it. What they paid the creator, in cents (the
+        order's paid_units is 100 times that), or None without an item."""
         paid_by = next((b for b in self.batches if created + self.hold <= b[2]), None)
         if paid_by is None:
-            return
+            return None
         first = after if refunded_at is not None and refunded_at <= paid_by[2] else before
         if first == 0:
-            return
+            return None
         self._item(paid_by[0], order_id, 1, handle, first, created)
         if refunded_at is None or first == after:
-            return
+            return first
         taken_by = next((b for b in self.batches if b[2] >= refunded_at), None)
-        if taken_by is not None:
-            self._item(taken_by[0], order_id, 2, handle, after - first, created)
-            self.clawbacks += 1
+        if taken_by is None:
+            return first
+        self._item(taken_by[0], order_id, 2, handle, after - first, created)
+        self.clawbacks += 1
+        return after
 
     def _item(self, batch: int, order_id: int, sequence: int, handle: str, cents: int,
               created: datetime) -> None:
@@ -233,8 +236,9 @@ def rows(shape: Shape, built: Built) -> Iterator[tuple[list[tuple], list[tuple],
                             None))
         net = 0 if cancelled else subtotal - refund
         before, after = _commission(rule, 0 if cancelled else subtotal), _commission(rule, net)
+        paid = None
         if handle is not None:
-            payouts.pay(order_id, handle, created, before, after, refunded_at)
+            paid = payouts.pay(order_id, handle, created, before, after, refunded_at)
         customer = None if rng.random() < NO_CUSTOMER_SHARE else \
             7_000_000_000 + int(rng.random() * customers)
         orders.append((
@@ -243,7 +247,7 @@ def rows(shape: Shape, built: Built) -> Iterator[tuple[list[tuple], list[tuple],
             _stamp(cancelled) if cancelled else None, False, _cents(subtotal - refund),
             _cents(tax), json.dumps([refund_id]) if refunded_at else "[]", _cents(net),
             customer, codes, landing, handle, credit_rule, link, code_creator, None,
-            _cents(after), rule,
+            _cents(after), rule, None if paid is None else paid * 100,
         ))
         if len(orders) == CHUNK:
             yield orders, refunds, []

@@ -32,6 +32,7 @@ from storefront.orders.tables import (
     deliveries,
     order_lines,
     orders,
+    payout_items,
     refund_lines,
     refunds,
 )
@@ -138,6 +139,14 @@ class Statements:
                      "LEFT JOIN refunds AS r ON r.order_id = k.oid", {},
             (c.version, c.creator, c.commission_rule, c.lines_digest, r.refund_id,
              r.subtotal, r.tax))
+        # What payout items paid for an order, read when its credit moves (ledger.py).
+        self.items_of = _statement(
+            dialect, "SELECT creator, amount FROM payout_items WHERE order_id = :oid", {},
+            (payout_items.c.creator, payout_items.c.amount))
+        # Only then: payouts.mark_paid adds to paid_units of orders whose credit stays.
+        self.set_paid = _statement(
+            dialect, "UPDATE orders SET paid_units = :paid_units, paid_away = :paid_away "
+                     "WHERE order_id = :oid", {"paid_away": c.paid_away})
         self.refunds_of = _statement(
             dialect, "SELECT refund_id, subtotal, tax FROM refunds WHERE order_id = :oid", {},
             (refunds.c.refund_id, refunds.c.subtotal, refunds.c.tax))

@@ -45,7 +45,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storefront.orders import commission as commissions
 from storefront.orders import credit as credits
-from storefront.orders import db, direct, payload
+from storefront.orders import db, direct, payload, sums
 from storefront.orders.delivery import (
     BadDelivery,
     Delivery,
@@ -343,7 +343,13 @@ class Ledger:
             # Conditional, so a newer version written meanwhile is never overwritten
             # (lock_order already lets one delivery of an order in at a time).
             cur.run(statements.update_order, {**values, "oid": order.id, "newer": version})
-            if not cur.rowcount() or current.lines_digest == lines_digest:
+            if not cur.rowcount():
+                return
+            if current.creator != credit.creator:  # the credit moved: who was paid for it?
+                paid_units, paid_away = _paid_to(cur, order.id, credit.creator)
+                cur.run(statements.set_paid, {"paid_units": paid_units,
+                                              "paid_away": paid_away, "oid": order.id})
+            if current.lines_digest == lines_digest:
                 return  # (the same items as the lines already written: most versions)
             cur.run(statements.delete_lines, {"oid": order.id})
         if lines:
@@ -482,6 +488,20 @@ class _Stored:
     row: dict
     data: dict
     order_key: int  # its order's id (0: none found): the order batches apply in
+
+
+def _paid_to(cur: direct.Cursor, order_id: int, creator: str | None) -> tuple[int | None, bool]:
+    """What payout items paid `creator` for the order (sums.units; None: no item paid
+    them), and whether an item paid someone else: the order's paid_units and paid_away
+    once its credit has moved to `creator` (tables.py). A new order has neither (no
+    item names it), and an order whose credit stays keeps its own: mark_paid adds to
+    them."""
+    # Read after the order's row was updated: on PostgreSQL that UPDATE waited for a
+    # payout batch that had updated the row (payouts.mark_paid does, after adding its
+    # items) to commit, so its items are seen here; a batch after it waits for this one.
+    items = cur.all(cur.statements.items_of, {"oid": order_id})
+    theirs = [sums.units_of(amount) for who, amount in items if who == creator]
+    return (sum(theirs) if theirs else None), any(who != creator for who, _ in items)
 
 
 def _order_key(data: dict) -> int:

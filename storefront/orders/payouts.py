@@ -2,7 +2,9 @@
 
 Every figure comes from the orders' current commission (kept exact per order
 by the ledger, commission.py) and from what payout batches paid for each
-order; nothing is accumulated, so a refund or a late webhook changes the
+order (its items; the order keeps their sum for the creator it is credited
+to, paid_units, and whether one paid another creator, paid_away: migration
+0009); nothing else is accumulated, so a refund or a late webhook changes the
 figures without anything to undo. For a period P (a month, UTC), per creator
 and currency:
 - orders, net sales, earned: P's orders (created in P; cancelled ones are
@@ -30,7 +32,9 @@ batches made at once from the same figures cannot both pay an order.
 The figures are added up in the database (SQL GROUP BYs, exact: sums.py), not
 order by order in Python: the whole ledger counts towards what is payable, and
 `python -m bench.orders` times the statement over 1,000,000 orders. A batch
-reads only the shares owed something. Migration 0004's indexes serve both.
+reads only the shares owed something. The orders' creator index (0004, 0009)
+holds what both read of the orders; only orders whose credit moved after a
+payout are joined to their items.
 """
 
 from __future__ import annotations
@@ -48,14 +52,18 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
+    bindparam,
     case,
     cast,
     exists,
     func,
     insert,
     literal,
+    or_,
     select,
+    true,
     union_all,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -145,7 +153,6 @@ class _Share:
     created_at: datetime
     due: Decimal = ZERO
     paid: Decimal = ZERO
-    payments: int = 0  # items paid for it so far
 
     @property
     def owed(self) -> Decimal:
@@ -166,66 +173,58 @@ def _read(conn: Connection, end: datetime):
     the number of payout items each of their orders has (for the next item's sequence).
 
     Only those: a share paid what it earns is settled, and most of a ledger is.
-    They are found in the database: credited orders none of whose items paid
-    their creator (owed their whole commission), and shares that items paid
-    whose commission changed since (owed the difference).
+    They are found in the database: credited orders whose commission differs
+    from what items paid their creator (paid_units; none paid: owed it all),
+    and the shares of creators the credit has moved from since they were paid
+    (owed back what they were paid).
     """
     def last_item(order_id):
         return select(func.max(payout_items.c.sequence)) \
             .where(payout_items.c.order_id == order_id).scalar_subquery()
 
     commission = sums.units(orders.c.commission)
-    unpaid = select(orders.c.order_id, orders.c.creator, orders.c.currency, orders.c.created_at,
-                    commission.label("due"), literal(0).label("paid"),
-                    literal(0).label("payments"), last_item(orders.c.order_id).label("items")) \
-        .where(orders.c.creator.is_not(None), orders.c.created_at < end, commission != 0,
-               ~exists().where(payout_items.c.order_id == orders.c.order_id,
-                               payout_items.c.creator == orders.c.creator))
-    share = _paid_shares(end, conn.dialect.name)
-    changed = select(share.c.order_id, share.c.creator, share.c.currency, share.c.created_at,
-                     share.c.due, share.c.paid, share.c.payments,
-                     last_item(share.c.order_id).label("items")) \
-        .where(share.c.due != share.c.paid)
+    paid = func.coalesce(orders.c.paid_units, 0)
+    current = select(orders.c.order_id, orders.c.creator, orders.c.currency,
+                     orders.c.created_at, commission.label("due"), paid.label("paid"),
+                     last_item(orders.c.order_id).label("items")) \
+        .where(orders.c.creator.is_not(None), orders.c.created_at < end, commission != paid)
+    share = _moved_shares(end)
+    moved = select(share.c.order_id, share.c.creator, share.c.currency, share.c.created_at,
+                   literal(0).label("due"), share.c.paid,
+                   last_item(share.c.order_id).label("items")) \
+        .where(share.c.paid != 0)
     shares, sequences = [], defaultdict(int)
-    for found in conn.execute(union_all(unpaid, changed)):
+    for found in conn.execute(union_all(current, moved)):
         shares.append(_Share(found.order_id, found.creator, found.currency, found.created_at,
                              sums.amount(found.due, found.currency),
-                             sums.amount(found.paid, found.currency), int(found.payments)))
+                             sums.amount(found.paid, found.currency)))
         sequences[found.order_id] = int(found.items or 0)
     return shares, sequences
 
 
-def _paid_shares(end: datetime, dialect: str):
-    """The shares payout items paid, in orders created before `end`: the order and the
-    creator paid, the share's currency, its order's time, what it earns now and what
-    was paid for it (both in sums.units), and how many items paid it.
+def _moved_shares(end: datetime):
+    """The shares of creators an order's credit moved from after items paid them, in
+    orders created before `end` (the few with paid_away): the order and the creator,
+    the currency they were paid in, the order's time, and what they were paid (in
+    sums.units). They earn nothing now: what was paid is owed back.
 
-    A share is the current creator's (it earns the order's commission) or an
-    earlier creator's the credit has moved from since (it earns nothing now:
-    what was paid is owed back); its currency is the order's, or for an earlier
-    creator, the one they were paid in.
+    (The shares of the creators orders are credited to now are the orders' own:
+    their commission, and paid_units.)
     """
-    theirs = orders.c.creator == payout_items.c.creator  # (NULL, not theirs, for the brand)
-
-    def same(value):
-        # The same on each of a share's items. PostgreSQL wants an aggregate of it;
-        # SQLite takes it as it is from any of them, a third of the query's time less.
-        return value if dialect == "sqlite" else func.min(value)
-
-    # Grouped by the items' own key (their index order), so SQLite reads the items
-    # and looks each order up, rather than reading every order to find its items.
+    # The orders are found in their partial index (ix_orders_paid_away) first: asked
+    # for as a join, SQLite read every item in the items' index order instead.
+    away = orders.alias("away")
     return select(
         payout_items.c.order_id, payout_items.c.creator,
-        same(case((theirs, orders.c.currency), else_=payout_items.c.currency))
-        .label("currency"),
-        same(orders.c.created_at).label("created_at"),
-        same(case((theirs, sums.units(orders.c.commission)), else_=0)).label("due"),
+        func.min(payout_items.c.currency).label("currency"),
+        func.min(orders.c.created_at).label("created_at"),
         # (A whole number again: PostgreSQL's SUM of BIGINT is NUMERIC, slower to add up.)
         cast(func.sum(sums.units(payout_items.c.amount)), BigInteger).label("paid"),
-        func.count().label("payments"),
     ).join(orders, orders.c.order_id == payout_items.c.order_id) \
-        .where(orders.c.created_at < end) \
-        .group_by(payout_items.c.order_id, payout_items.c.creator).subquery("share")
+        .where(orders.c.order_id.in_(select(away.c.order_id).where(away.c.paid_away == true())),
+               orders.c.created_at < end,
+               or_(orders.c.creator.is_(None), payout_items.c.creator != orders.c.creator)) \
+        .group_by(payout_items.c.order_id, payout_items.c.creator).subquery("moved")
 
 
 def _payable(shares: list[_Share], now: datetime, hold_days: int) -> list[_Share]:
@@ -240,11 +239,12 @@ def _total(condition, value=1):
 
 def _figures(engine: Engine, start: datetime, end: datetime, held: datetime) -> dict:
     """What `statement` shows, added up in the database per (creator, currency), in
-    sums.units (exact on both databases): three GROUP BYs, not a loop over the ledger.
+    sums.units (exact on both databases): GROUP BYs, not a loop over the ledger.
 
     `period`: P's orders. `due`: the commission of every credited order whose
-    holding period is over (created at `held` or before). `paid`, per creator
-    from their paid shares (_paid_shares): what was paid for held orders, the
+    holding period is over (created at `held` or before). `paid` and `moved`,
+    from the paid shares (the orders' own, paid_units; then those of creators
+    the credit moved from, _moved_shares): what was paid for held orders, the
     adjustments (what those shares earn now less what was paid), how many of
     them are owed something (`unsettled`), and what was paid for P's orders.
 
@@ -255,9 +255,9 @@ def _figures(engine: Engine, start: datetime, end: datetime, held: datetime) -> 
     some share is owed something (that, or `unsettled`), never merely because
     sums differ from 0: the same rows as adding up share by share.
 
-    The three are independent: each runs at once on a connection of its own
-    (db.reading: on SQLite too, in WAL, taking no lock), so they take about as
-    long as the longest, the paid shares.
+    The four are independent: each runs at once on a connection of its own
+    (db.reading: on SQLite too, in WAL, taking no lock). The orders' index
+    ix_orders_creator_paid holds all that `due` and `paid` read.
     """
     credited = (orders.c.creator.is_not(None), orders.c.created_at < end)
     commission = sums.units(orders.c.commission)
@@ -269,29 +269,35 @@ def _figures(engine: Engine, start: datetime, end: datetime, held: datetime) -> 
         .where(*credited, orders.c.created_at >= start).group_by(*key)
     due = select(*key, func.sum(commission).label("due")) \
         .where(*credited, orders.c.created_at <= held).group_by(*key)
-    share = _paid_shares(end, engine.dialect.name)
-    held_share, in_period = share.c.created_at <= held, share.c.created_at >= start
-    owed = share.c.due - share.c.paid
-    paid = select(share.c.creator, share.c.currency,
-                  _total(held_share, share.c.paid).label("held_paid"),
-                  _total(held_share, owed).label("adjustments"),
-                  _total(and_(held_share, owed != 0)).label("unsettled"),
-                  _total(in_period, share.c.paid).label("paid"),
-                  _total(and_(in_period, share.c.paid != 0)).label("paid_shares")) \
-        .group_by(share.c.creator, share.c.currency)
-    queries = {"period": period, "due": due, "paid": paid}
+    share_paid = orders.c.paid_units
+    paid = _paid_sums(key, orders.c.created_at, commission, share_paid, held, start) \
+        .where(*credited, share_paid.is_not(None)).group_by(*key)
+    moved = _moved_shares(end)
+    moved_key = (moved.c.creator, moved.c.currency)
+    gone = _paid_sums(moved_key, moved.c.created_at, literal(0), moved.c.paid, held, start) \
+        .group_by(*moved_key)
+    queries = {"period": period, "due": due, "paid": paid, "moved": gone}
     with ThreadPoolExecutor(max_workers=len(queries),
                             thread_name_prefix="payouts") as pool:
         running = {name: pool.submit(_all, engine, query) for name, query in queries.items()}
     return {name: future.result() for name, future in running.items()}
 
 
+def _paid_sums(key, created_at, due, paid, held: datetime, start: datetime):
+    """The sums `statement` takes of paid shares (each with its order's `created_at`,
+    what it earns now, `due`, and what was `paid` for it), per `key`."""
+    held_share, in_period = created_at <= held, created_at >= start
+    owed = due - paid
+    return select(*key,
+                  _total(held_share, paid).label("held_paid"),
+                  _total(held_share, owed).label("adjustments"),
+                  _total(and_(held_share, owed != 0)).label("unsettled"),
+                  _total(in_period, paid).label("paid"),
+                  _total(and_(in_period, paid != 0)).label("paid_shares"))
+
+
 def _all(engine: Engine, query) -> list:
     with db.reading(engine) as conn:
-        if conn.dialect.name == "postgresql":
-            # The paid shares (every paid order's) are grouped twice: in memory, not in
-            # the temporary files PostgreSQL's default 4 MB would spill them to.
-            conn.exec_driver_sql("SET LOCAL work_mem = '64MB'")
         return conn.execute(query).all()
 
 
@@ -328,13 +334,18 @@ def statement(engine: Engine, registry, period: str, now: datetime,
     owed: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for line in found["due"]:
         owed[(line.creator, line.currency)][0] += int(line.due or 0)
-    for line in found["paid"]:
-        if line.paid_shares:
-            row(line.creator, line.currency).paid = sums.amount(line.paid, line.currency)
+    paid: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # units, shares
+    for line in (*found["paid"], *found["moved"]):
+        paid_figures = paid[(line.creator, line.currency)]
+        paid_figures[0] += int(line.paid or 0)
+        paid_figures[1] += int(line.paid_shares or 0)
         figures = owed[(line.creator, line.currency)]
         figures[0] -= int(line.held_paid or 0)
         figures[1] += int(line.adjustments or 0)
         figures[2] += int(line.unsettled or 0)
+    for (handle, currency), (units, shares) in paid.items():
+        if shares:
+            row(handle, currency).paid = sums.amount(units, currency)
     for (handle, currency), (payable, adjustments, unsettled) in owed.items():
         if unsettled or payable != adjustments:  # a share owed something (see _figures)
             figures = row(handle, currency)
@@ -375,6 +386,7 @@ def mark_paid(engine: Engine, registry, period: str, now: datetime,
             items = _items(batch_id, _payable(shares, now, hold_days), sequences)
             if items:
                 conn.execute(insert(payout_items), items)
+                _keep_paid(conn, batch_id, items)
     except IntegrityError:
         with engine.connect() as conn:
             found = _batch(conn, period)
@@ -383,6 +395,34 @@ def mark_paid(engine: Engine, registry, period: str, now: datetime,
         raise Busy("another payout batch was being recorded at the same moment; nothing "
                    "was recorded for this one: run the command again") from None
     return statement(engine, registry, period, now, hold_days)
+
+
+# What an item adds to its order's paid_units, when its creator is the order's creator.
+_ADD_PAID = update(orders).where(
+    orders.c.order_id == bindparam("oid"), orders.c.creator == bindparam("who"),
+).values(paid_units=func.coalesce(orders.c.paid_units, 0) + bindparam("units", type_=BigInteger))
+
+
+def _keep_paid(conn: Connection, batch_id: int, items: list[dict]) -> None:
+    """Bring the paid orders' paid_units and paid_away (tables.py) in step with the
+    batch's `items`, just added.
+
+    Each item adds to its order's paid_units when it paid the creator the order
+    is credited to; the orders whose items paid someone else are marked
+    paid_away, after: on PostgreSQL a delivery that moved an order's credit
+    meanwhile either waited for these updates of its row (then it reads these
+    items) or was waited for (then this creator is no longer the order's).
+    """
+    conn.execute(_ADD_PAID, [{"oid": item["order_id"], "who": item["creator"],
+                              "units": sums.units_of(item["amount"])} for item in items])
+    mine = payout_items.alias("mine")
+    conn.execute(update(orders).where(
+        orders.c.order_id.in_(select(mine.c.order_id).where(mine.c.batch_id == batch_id)),
+        exists().where(payout_items.c.batch_id == batch_id,
+                       payout_items.c.order_id == orders.c.order_id,
+                       or_(orders.c.creator.is_(None),
+                           payout_items.c.creator != orders.c.creator)),
+    ).values(paid_away=True))
 
 
 def _items(batch_id: int, owed: list[_Share], sequences: dict[int, int]) -> list[dict]:

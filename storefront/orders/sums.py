@@ -30,3 +30,9 @@ def units(column):
 def amount(total, currency: str) -> Decimal:
     """A sum of `units` (None: no rows) as a Decimal in `currency`'s minor unit."""
     return rounded(Decimal(int(total or 0)).scaleb(-SCALE), currency)
+
+
+def units_of(amount: Decimal) -> int:
+    """`amount` (as stored: at most SCALE decimals) as a whole number of 10**-SCALE, in
+    Python: what `units` makes of it in SQL."""
+    return int(amount.scaleb(SCALE).to_integral_value())

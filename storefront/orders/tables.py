@@ -30,6 +30,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.types import TypeDecorator
@@ -81,6 +82,9 @@ deliveries = Table(
 )
 
 _UNPRICED = text("creator IS NOT NULL AND commission_rule IS NULL")
+# (SQLite uses a partial index for a query that has its very terms: the `paid_away = 1`
+# SQLAlchemy writes there for a true test; PostgreSQL proves it from `paid_away = true`.)
+_PAID_AWAY_SQLITE, _PAID_AWAY = text("paid_away = 1"), text("paid_away")
 
 # One row per Shopify order: its latest known version and what it earned whom.
 orders = Table(
@@ -115,15 +119,24 @@ orders = Table(
     # What the order's lines in order_lines were written from (ledger.py; None: unknown,
     # written before 0008): a newer version with the same items leaves them be.
     Column("lines_digest", String(32), nullable=True),
+    # What payout items paid the creator credited now, in sums.units (None: no item
+    # paid them), and whether one paid another creator (the credit moved since): kept
+    # in step with payout_items by payouts.mark_paid and the ledger (0009).
+    Column("paid_units", BigInteger, nullable=True),
+    Column("paid_away", Boolean, nullable=False, server_default=false()),
     Index("ix_orders_created_at", "created_at"),
-    # By creator, with what payouts add up, so they read the index alone (0004).
-    Index("ix_orders_creator_commission", "creator", "currency", "created_at", "commission"),
+    # By creator, with what payouts add up, so they read the index alone (0004, 0009).
+    Index("ix_orders_creator_paid", "creator", "currency", "created_at", "commission",
+          "paid_units"),
     # New customers (customers.py), read from the index alone (0005).
     Index("ix_orders_customer_created", "customer_id", "created_at", "cancelled_at", "order_id",
           "currency", "net_sales"),
     # Credited orders still without a commission rule (stored before 0002): nearly always
     # none, so the ledger finds them without reading the table (0007).
     Index("ix_orders_unpriced", "order_id", sqlite_where=_UNPRICED, postgresql_where=_UNPRICED),
+    # The few orders a payout item paid another creator for (0009).
+    Index("ix_orders_paid_away", "order_id", sqlite_where=_PAID_AWAY_SQLITE,
+          postgresql_where=_PAID_AWAY),
 )
 
 # Refunds by id; one may arrive before its order, and waits here for it.

@@ -419,3 +419,77 @@ def test_migration_0005_gives_the_items_already_paid_their_orders_time(client, l
     assert all(item["order_created_at"] == created[item["order_id"]] for item in items)
     assert payouts.balances(ledger.engine, NOV_3.replace(tzinfo=None),
                             JAN_1.replace(tzinfo=None), JAN_1, HOLD) == before
+
+
+# -- what each order keeps of its payout items (paid_units, paid_away: migration 0009) --
+
+
+def kept_from_items(ledger) -> dict[int, tuple[int | None, bool]]:
+    """Each order's paid_units and paid_away as its payout items make them."""
+    items = defaultdict(list)
+    for item in read(ledger, payout_items):
+        items[item["order_id"]].append(item)
+    found = {}
+    for row in order_rows(ledger):
+        theirs = [i["amount"] for i in items[row["order_id"]] if i["creator"] == row["creator"]]
+        found[row["order_id"]] = (
+            sum(int(a.scaleb(4)) for a in theirs) if theirs else None,
+            any(i["creator"] != row["creator"] for i in items[row["order_id"]]))
+    return found
+
+
+def kept(ledger) -> dict[int, tuple[int | None, bool]]:
+    return {row["order_id"]: (row["paid_units"], row["paid_away"]) for row in order_rows(ledger)}
+
+
+def test_orders_keep_what_their_items_paid_through_refunds_and_moved_credit(client, ledger):
+    place(client, 1, "100.00", "maya")
+    place(client, 2, "80.00", "leo")
+    place(client, 3, "50.00", None)  # the brand's: never paid
+    assert kept(ledger) == kept_from_items(ledger) == {1: (None, False), 2: (None, False),
+                                                       3: (None, False)}
+    pay(ledger, "2026-11", DEC_3)
+    assert kept(ledger) == kept_from_items(ledger)
+    assert kept(ledger)[1] == (150000, False)  # 15.00 paid to Maya
+    deliver(client, "refunds/create", refund(9, 1, "40.00"))
+    # Order 1 moves to Leo, then back to Maya; order 2 goes to the brand.
+    deliver(client, "orders/updated", order(1, subtotal="100.00", created=NOV_3, creator="leo",
+                                            updated=DEC_3))
+    assert kept(ledger) == kept_from_items(ledger)
+    assert kept(ledger)[1] == (None, True)
+    pay(ledger, "2026-12", JAN_1)  # Maya owes back 15.00 (carried); Leo is paid 5.00
+    assert kept(ledger) == kept_from_items(ledger)
+    deliver(client, "orders/updated", order(1, subtotal="100.00", created=NOV_3,
+                                            creator="maya", updated=DEC_3 + timedelta(days=1)))
+    deliver(client, "orders/updated", order(2, subtotal="80.00", created=NOV_3,
+                                            updated=DEC_3 + timedelta(days=1)))
+    assert kept(ledger) == kept_from_items(ledger)
+    assert kept(ledger)[2] == (None, True)
+    report = pay(ledger, "2027-01", datetime(2027, 2, 1, tzinfo=UTC))
+    assert kept(ledger) == kept_from_items(ledger)
+    # Nothing is owed once the batches took it all in: the figures are the items'.
+    assert all(row.payable == 0 for row in report.rows if row.amount > 0)
+
+
+def test_migration_0009_fills_what_orders_keep_from_the_items(client, ledger):
+    from alembic import command
+    from alembic.config import Config
+
+    place(client, 81, "100.00", "maya")
+    place(client, 82, "40.00", "leo")
+    pay(ledger, "2026-11", DEC_3)
+    deliver(client, "orders/updated", order(81, subtotal="100.00", created=NOV_3,
+                                            creator="leo", updated=DEC_3))
+    before_kept = kept(ledger)
+    before = figures(ledger, "2026-12", JAN_1)[0].rows
+    assert before_kept[81] == (None, True) and before_kept[82] == (50000, False)
+    # The ledger as it was at revision 0008 (nothing kept on the orders)...
+    config = Config()
+    config.set_main_option("script_location", str(db.MIGRATIONS))
+    with ledger.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0008")
+    # ...brought to head again: each order gets what its items paid, and the figures agree.
+    db.migrate(ledger.engine)
+    assert kept(ledger) == before_kept == kept_from_items(ledger)
+    assert figures(ledger, "2026-12", JAN_1)[0].rows == before

@@ -9,10 +9,11 @@ import os
 import socket
 import threading
 import time
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from storefront.orders import Delivery, Ledger, db
 from tests.orders.conftest import order_rows
@@ -169,3 +170,92 @@ def test_a_ledger_on_sqlite_never_loads_the_postgresql_driver(tmp_path):
                                            "DATABASE_URL": f"sqlite:///{tmp_path / 'o.db'}"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "False True"
+
+
+# A payout batch is being recorded while a delivery moves the paid order's credit to
+# another creator: whichever gets to the order's row first, the order ends up keeping
+# what its payout items say (paid_units, paid_away; payouts._keep_paid).
+PAID_CREATORS = {"maya": 'name = "Maya"\n[commission]\npercent = 15\n',
+                 "leo": 'name = "Leo"\n[commission]\npercent = 10\n'}
+
+
+def ledger_with_creators(tmp_path, url):
+    from storefront.creators import Registry
+
+    folder = tmp_path / "paid-creators"
+    folder.mkdir()
+    for handle, text_ in PAID_CREATORS.items():
+        (folder / f"{handle}.toml").write_text(text_)
+    registry = Registry(folder)
+    registry.load()
+    return Ledger(url, registry)
+
+
+def moved_to_leo() -> Delivery:
+    return Delivery(topic="orders/updated", body=body(order(
+        5501, subtotal="100.00", creator="leo",
+        updated=datetime(2026, 12, 5, tzinfo=UTC))))
+
+
+def kept_and_items(ledger) -> tuple[tuple, list[tuple]]:
+    from storefront.orders.tables import payout_items
+
+    [row] = order_rows(ledger)
+    with ledger.engine.connect() as conn:
+        items = [tuple(item) for item in conn.execute(
+            select(payout_items.c.creator, payout_items.c.amount))]
+    return (row["creator"], row["paid_units"], row["paid_away"]), items
+
+
+@postgresql
+def test_a_credit_moved_while_its_payout_is_recorded_waits_for_it(database, tmp_path,
+                                                                  monkeypatch):
+    from storefront.orders import payouts
+
+    ledger = ledger_with_creators(tmp_path, database.fresh())
+    ledger.receive(Delivery(topic="orders/create", body=body(order(5501, subtotal="100.00",
+                                                                    creator="maya"))))
+    paused, resume = threading.Event(), threading.Event()
+    keep = payouts._keep_paid
+
+    def keep_then_wait(*args):  # the batch has updated the order's row, and not committed
+        keep(*args)
+        paused.set()
+        resume.wait(timeout=30)
+
+    monkeypatch.setattr(payouts, "_keep_paid", keep_then_wait)
+    batch, _ = in_thread(lambda: payouts.mark_paid(
+        ledger.engine, ledger.registry, "2026-11", datetime(2026, 12, 4, tzinfo=UTC), 30))
+    assert paused.wait(timeout=30)
+    move, moved = in_thread(lambda: ledger.receive(moved_to_leo()))
+    waited = not moved.wait(timeout=0.5)  # (half a second to show it would not wait)
+    resume.set()
+    batch.join(timeout=30)
+    move.join(timeout=30)
+    assert waited, "the delivery wrote the order while its payout was uncommitted"
+    assert ledger.failures() == []
+    # Maya was paid 15.00 for an order that is Leo's now: it is paid away, Leo has nothing.
+    assert kept_and_items(ledger) == (("leo", None, True), [("maya", Decimal("15.00"))])
+    ledger.engine.dispose()
+
+
+@postgresql
+def test_a_payout_recorded_while_a_credit_moves_waits_for_it(database, tmp_path):
+    from storefront.orders import payouts
+
+    ledger = ledger_with_creators(tmp_path, database.fresh())
+    ledger.receive(Delivery(topic="orders/create", body=body(order(5501, subtotal="100.00",
+                                                                    creator="maya"))))
+    paused, resume = paused_inside_its_transaction(ledger)
+    move, _ = in_thread(lambda: ledger.receive(moved_to_leo()))
+    assert paused.wait(timeout=30)  # Leo's now, uncommitted: the batch still sees Maya's
+    batch, recorded = in_thread(lambda: payouts.mark_paid(
+        ledger.engine, ledger.registry, "2026-11", datetime(2026, 12, 4, tzinfo=UTC), 30))
+    waited = not recorded.wait(timeout=0.5)
+    resume.set()
+    move.join(timeout=30)
+    batch.join(timeout=30)
+    assert waited, "the batch updated the order while its new credit was uncommitted"
+    # The batch paid Maya from what it read; the order, Leo's by then, says so.
+    assert kept_and_items(ledger) == (("leo", None, True), [("maya", Decimal("15.00"))])
+    ledger.engine.dispose()
