@@ -20,6 +20,11 @@ from werkzeug.security import safe_join
 
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+# A CSS font-family list: names in quotes ("Helvetica Neue") or plain words (Georgia,
+# sans-serif), separated by commas. Nothing else, so a value goes into a <style>
+# block as it is: no escaping (which the browser would not undo there), no way out.
+_FAMILY = r"""(?:"[^"\\<>\n]+"|'[^'\\<>\n]+'|[A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*)"""
+FONT_FAMILIES = re.compile(rf"{_FAMILY}(?:\s*,\s*{_FAMILY})*")
 KEYS = ("description", "name", "parent", "settings")
 
 
@@ -154,6 +159,16 @@ def _check_settings(settings: Any, where: str) -> None:
         if not isinstance(value, str) or not COLOR.fullmatch(value):
             raise ThemeError(
                 f"{where}: settings.colors.{key}: {value!r} is not a colour; use #rgb or #rrggbb"
+            )
+    fonts = settings.get("fonts", {})
+    if not isinstance(fonts, dict):
+        raise ThemeError(f"{where}: settings.fonts: must be a table of CSS font-family lists")
+    for key, value in fonts.items():
+        if not isinstance(value, str) or not FONT_FAMILIES.fullmatch(value):
+            raise ThemeError(
+                f"{where}: settings.fonts.{key}: {value!r} is not a font-family list; use "
+                "names in quotes or plain words, separated by commas: "
+                "'\"Helvetica Neue\", Arial, sans-serif'"
             )
     if not isinstance(settings.get("logo", ""), str):
         raise ThemeError(f"{where}: settings.logo: must be a path inside static/, or \"\"")

@@ -8,8 +8,10 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 from babel.core import Locale, UnknownLocaleError
 from babel.numbers import format_currency
 from flask import Flask, current_app, request
+from markupsafe import Markup
 
 from storefront.shopify import models as m
+from storefront.theming.themes import COLOR, FONT_FAMILIES
 from storefront.web.pages import TRACKING
 
 
@@ -131,7 +133,19 @@ def titled(title: str) -> str:
     return title if name.casefold() in title.casefold() else title + " | " + name
 
 
+def css_value(value: object) -> Markup:
+    """A theme setting for a <style> block: a colour (#rgb, #rrggbb) or a font-family
+    list, as it is (HTML escaping is not undone inside <style>: "Helvetica Neue" would
+    reach the browser as &#34;Helvetica Neue&#34; and be dropped). Anything else, which
+    theme loading refuses, becomes `inherit`."""
+    text = str(value)
+    if COLOR.fullmatch(text) or FONT_FAMILIES.fullmatch(text):
+        return Markup(text)  # (only these patterns: no stray quote, <, > or backslash)
+    return Markup("inherit")
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(css_value)
     app.add_template_filter(titled)
     app.add_template_filter(absolute_url)
     app.add_template_global(canonical_url)

@@ -160,6 +160,10 @@ def test_a_deep_link_then_another_creators_link_switches_the_credit(page: Page):
     header = page.locator("header.site-header")
     expect(header).to_have_css("background-color", INK)
     expect(header).to_have_css("border-bottom-color", LEO_ACCENT)
+    # Atelier's fonts, not the browser's Times: they reach CSS unescaped.
+    expect(page.locator("body")).to_have_css("font-family", '"Helvetica Neue", Arial, sans-serif')
+    expect(page.get_by_role("heading", level=1)).to_have_css(  # (as Chromium writes it)
+        "font-family", 'Didot, "Bodoni 72", Georgia, serif')
 
     page.locator("a.site-header__cart").click()
     page.wait_for_url("**/cart")

@@ -22,6 +22,10 @@ def test_atelier_extends_base_layout_with_its_own_stylesheet(atelier):
     assert 'class="theme-atelier"' in page
     assert "--color-ink: #16181d;" in page  # its own settings
     assert "--color-border: #d6d0c4;" in page  # overriding base's
+    # Fonts reach the browser as CSS: HTML escaping is not undone inside <style>.
+    assert '--font-body: "Helvetica Neue", Arial, sans-serif;' in page
+    assert '--font-heading: "Didot", "Bodoni 72", Georgia, serif;' in page
+    assert "&#34;" not in page.split("<style", 1)[1].split("</style>", 1)[0]
 
 
 def test_atelier_overrides_the_hero_and_keeps_base_sections(atelier):

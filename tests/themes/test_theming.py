@@ -120,6 +120,14 @@ def test_settings_deep_merge_over_the_parent(themes, tmp_path):
          "use #rgb or #rrggbb"),
         ('parent = "base"\n[settings]\ncolors = { accent = "#12345" }\n',
          "themes/night/theme.toml: settings.colors.accent: '#12345' is not a colour"),
+        ('parent = "base"\n[settings]\nfonts = { body = "\\"</style><script>x\\"" }\n',
+         "themes/night/theme.toml: settings.fonts.body: '\"</style><script>x\"' is not a "
+         "font-family list"),
+        ('parent = "base"\n[settings]\nfonts = { body = "Arial; color: red" }\n',
+         "themes/night/theme.toml: settings.fonts.body: 'Arial; color: red' is not a "
+         "font-family list"),
+        ('parent = "base"\n[settings]\nfonts = "Arial"\n',
+         "themes/night/theme.toml: settings.fonts: must be a table"),
         ('parent = "night"\n', "themes/night/theme.toml: parent: 'night' makes a cycle "
          "(night -> night)"),
         ('parent = "Base"\n', "themes/night/theme.toml: parent: 'Base' is not a theme folder name"),
