@@ -7,14 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import update
 
 from storefront.orders import Delivery, db, payload
 from storefront.orders.tables import order_lines, orders, refund_lines
 from tests.creator_stats.conftest import TEE, TOTE, line, place
-from tests.orders.conftest import read
+from tests.orders.conftest import downgrade, read
 from tests.orders.payloads import CREATED, body, money, order, refund
 
 
@@ -137,11 +135,7 @@ def test_migration_0003_fills_in_the_lines_of_what_the_ledger_already_held(datab
     assert len(lines) == 3 and len(refunded) == 2
 
     # The ledger as it was at revision 0002, then brought to head again.
-    config = Config()
-    config.set_main_option("script_location", str(db.MIGRATIONS))
-    with ledger.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0002")
+    downgrade(ledger, "0002")
     db.migrate(ledger.engine)
     assert lines_of(ledger) == lines
     assert refunds_of(ledger) == refunded

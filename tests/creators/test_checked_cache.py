@@ -8,7 +8,6 @@ cache made for other files, other media or themes, or another version.
 from __future__ import annotations
 
 import gc
-import importlib
 import logging
 import os
 import pickle
@@ -25,23 +24,7 @@ from storefront.creators.validate import scan_context
 from tests.creators import make_app, write
 from tests.creators.metaobject_data import field
 
-registry_module = importlib.import_module("storefront.creators.registry")
-
 LONG_AGO_NS = 1_600_000_000 * 10**9  # well past the racy window of any scan
-
-
-@pytest.fixture
-def checks(monkeypatch):
-    """The names of the files the registry checks (parses and validates), in order."""
-    names: list[str] = []
-    check_source = registry_module.check_source
-
-    def counting(name, raw, context, label):
-        names.append(name)
-        return check_source(name, raw, context, label)
-
-    monkeypatch.setattr(registry_module, "check_source", counting)
-    return names
 
 
 @pytest.fixture

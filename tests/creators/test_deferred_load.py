@@ -7,7 +7,6 @@ database works; a serving process has them before its first request.
 
 from __future__ import annotations
 
-import importlib
 import threading
 
 import pytest
@@ -15,23 +14,7 @@ import pytest
 from storefront import lifecycle
 from tests.creators import make_app, write
 
-registry_module = importlib.import_module("storefront.creators.registry")
-
 MAYA = 'name = "Maya Rivers"\n'
-
-
-@pytest.fixture
-def checks(monkeypatch):
-    """The names of the files the registry checks, in order."""
-    names: list[str] = []
-    check_source = registry_module.check_source
-
-    def counting(name, raw, context, label):
-        names.append(name)
-        return check_source(name, raw, context, label)
-
-    monkeypatch.setattr(registry_module, "check_source", counting)
-    return names
 
 
 @pytest.fixture

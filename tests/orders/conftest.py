@@ -105,3 +105,15 @@ def refund_rows(ledger) -> list[dict]:
 
 def delivery_rows(ledger) -> list[dict]:
     return read(ledger, deliveries)
+
+
+def downgrade(ledger, revision: str) -> None:
+    """Take `ledger`'s schema down to `revision` with Alembic (db.migrate brings it back)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(db.MIGRATIONS))
+    with ledger.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from storefront import create_app
 from storefront.orders import db, ledger_for, payouts
 from storefront.orders.tables import payout_batches, payout_items
-from tests.orders.conftest import order_rows, read
+from tests.orders.conftest import downgrade, order_rows, read
 from tests.orders.payloads import CREATED, SECRET, deliver, order, refund
 
 HOLD = 30
@@ -396,9 +396,6 @@ def test_figures_stay_exact_decimals_in_the_database(client, ledger):
 
 
 def test_migration_0005_gives_the_items_already_paid_their_orders_time(client, ledger, clock):
-    from alembic import command
-    from alembic.config import Config
-
     place(client, 71, "100.00", "maya")
     place(client, 72, "40.00", "leo", created=NOV_3 + timedelta(days=2))
     pay(ledger, "2026-11", DEC_3 + timedelta(days=3))
@@ -406,11 +403,7 @@ def test_migration_0005_gives_the_items_already_paid_their_orders_time(client, l
                               JAN_1.replace(tzinfo=None), JAN_1, HOLD)
     assert before[("maya", "USD")].paid == Decimal("15.00")
     # The ledger as it was at revision 0004 (the items without their order's time)...
-    config = Config()
-    config.set_main_option("script_location", str(db.MIGRATIONS))
-    with ledger.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0004")
+    downgrade(ledger, "0004")
     # ...brought to head again: each item takes its order's time, and balances agree.
     db.migrate(ledger.engine)
     created = {row["order_id"]: row["created_at"] for row in order_rows(ledger)}
@@ -472,9 +465,6 @@ def test_orders_keep_what_their_items_paid_through_refunds_and_moved_credit(clie
 
 
 def test_migration_0009_fills_what_orders_keep_from_the_items(client, ledger):
-    from alembic import command
-    from alembic.config import Config
-
     place(client, 81, "100.00", "maya")
     place(client, 82, "40.00", "leo")
     pay(ledger, "2026-11", DEC_3)
@@ -484,11 +474,7 @@ def test_migration_0009_fills_what_orders_keep_from_the_items(client, ledger):
     before = figures(ledger, "2026-12", JAN_1)[0].rows
     assert before_kept[81] == (None, True) and before_kept[82] == (50000, False)
     # The ledger as it was at revision 0008 (nothing kept on the orders)...
-    config = Config()
-    config.set_main_option("script_location", str(db.MIGRATIONS))
-    with ledger.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0008")
+    downgrade(ledger, "0008")
     # ...brought to head again: each order gets what its items paid, and the figures agree.
     db.migrate(ledger.engine)
     assert kept(ledger) == before_kept == kept_from_items(ledger)
