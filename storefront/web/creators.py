@@ -13,6 +13,7 @@ from storefront.shopify import models as m
 from storefront.web import layout, referral
 from storefront.web.catalog import home_collections, shared
 from storefront.web.context import storefront
+from storefront.web.filters import possessive
 from storefront.web.redirects import same_origin_path
 
 bp = Blueprint("creators", __name__)
@@ -116,6 +117,6 @@ def creator_context() -> dict:
     return {
         "creator": creator,
         "picks": frozenset(creator.picks),
-        "picks_label": f"{creator.name.split()[0]}'s pick",
+        "picks_label": possessive(creator.name.split()[0]) + " pick",
         "offer_price": _offer_price_for(creator),
     }

@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 from babel.core import Locale, UnknownLocaleError
 from babel.numbers import format_currency
 from flask import Flask, current_app, request
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from storefront.shopify import models as m
 from storefront.theming.themes import COLOR, FONT_FAMILIES
@@ -144,8 +144,33 @@ def css_value(value: object) -> Markup:
     return Markup("inherit")
 
 
+def possessive(name: str) -> Markup:
+    """`Leo Park's`, `Maya Rivers'`: a name ending in s takes the apostrophe alone (the
+    name escaped, the apostrophe as it is)."""
+    return escape(name) + possessive_ending(name)
+
+
+def possessive_ending(name: str) -> Markup:
+    """What follows `name` to make it possessive ('s, or ' after an s), for a template
+    that links the name itself."""
+    return Markup("'" if str(name)[-1:] in ("s", "S") else "'s")
+
+
+# How the platforms of a creator file's [social] write their own names.
+PLATFORM_NAMES = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube",
+                  "x": "X", "pinterest": "Pinterest", "website": "Website"}
+
+
+def platform_name(key: str) -> str:
+    """A [social] key as its platform writes it: tiktok -> TikTok, youtube -> YouTube."""
+    return PLATFORM_NAMES.get(key, key.capitalize())
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(css_value)
+    app.add_template_filter(possessive)
+    app.add_template_filter(possessive_ending)
+    app.add_template_filter(platform_name)
     app.add_template_filter(titled)
     app.add_template_filter(absolute_url)
     app.add_template_global(canonical_url)

@@ -41,7 +41,7 @@ def test_a_creator_link_carries_their_hero_image_and_title(app):
     og = og_of(text(app.test_client().get("/@maya")))
     assert og["og:image"] == "http://localhost/creator-media/maya-hero.svg"
     assert og["og:image:alt"] == "Maya Rivers"
-    assert og["og:title"] == "Maya Rivers&#39;s picks | Fernwood"
+    assert og["og:title"] == "Maya Rivers' picks | Fernwood"
     assert og["og:url"] == "http://localhost/@maya"  # the link, not the brand's home
     assert og["og:description"] == "Stylist."
 

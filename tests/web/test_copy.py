@@ -1,0 +1,64 @@
+"""The store's words: counts in the singular and plural, possessives of any name, and the
+platforms written as they write themselves."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from storefront import create_app
+from tests.web.conftest import text
+
+JAMES = """\
+name = "James Rivers"
+bio = "Linen, always."
+
+[discount]
+code = "JAMES10"
+label = "10% off"
+
+[social]
+tiktok = "https://www.tiktok.com/@jamesrivers"
+youtube = "https://www.youtube.com/@jamesrivers"
+instagram = "https://www.instagram.com/jamesrivers"
+"""
+
+
+@pytest.fixture
+def client(tmp_path):
+    folder = tmp_path / "creators"
+    folder.mkdir()
+    (folder / "james.toml").write_text(JAMES)
+    (folder / "leo.toml").write_text('name = "Leo Park"\n[discount]\ncode = "LEO5"\n')
+    app = create_app({"CREATORS_DIR": str(folder), "INSTANCE_DIR": str(tmp_path / "i"),
+                      "DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
+                      "CREATORS_RELOAD_SECONDS": "0"})
+    return app.test_client()
+
+
+def count_line(page: str) -> str:
+    return html.unescape(re.search(r'<p class="results-count">([^<]*)</p>', page).group(1))
+
+
+def test_one_result_is_one_result(client):
+    assert count_line(text(client.get("/search?q=linen"))) == "9 results for “linen”"
+    assert count_line(text(client.get("/search?q=chore"))) == "1 result for “chore”"
+
+
+def test_a_name_ending_in_s_takes_the_apostrophe_alone(client):
+    page = text(client.get("/@james", follow_redirects=True))
+    assert "<title>James Rivers' picks" in html.unescape(page)
+    assert "Rivers's" not in html.unescape(page)
+    banner = html.unescape(re.search(r'<aside class="creator-banner".*?</aside>', page,
+                                     re.S).group(0))
+    assert "James Rivers</a>' store." in banner
+    leo = html.unescape(text(client.get("/@leo", follow_redirects=True)))
+    assert "Leo Park</a>'s store." in leo and "<title>Leo Park's picks" in leo
+
+
+def test_platforms_are_written_as_they_write_themselves(client):
+    page = text(client.get("/@james", follow_redirects=True))
+    links = re.findall(r'<ul class="creator-profile__social">(.*?)</ul>', page, re.S)[0]
+    assert re.findall(r">([^<]+)</a>", links) == ["TikTok", "YouTube", "Instagram"]
