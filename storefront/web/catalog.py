@@ -27,7 +27,7 @@ from storefront.theming import render
 from storefront.theming.switch import active
 from storefront.web import cart_cookie, layout, pages
 from storefront.web.context import storefront
-from storefront.web.filters import image_url, money, numeric_id
+from storefront.web.filters import image_url, money, numeric_id, url_with
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,10 @@ def collections():
 @shared_page
 def collection(handle: str):
     sort = request.args.get("sort_by", "manual")
+    if sort not in catalog.COLLECTION_SORTS:
+        # An old or edited link: the collection in its default order, at its own address
+        # (a page per stray value would only fill the page cache).
+        return redirect(url_with(sort_by=None), 302)
     in_stock = request.args.get("available") == "1"
     window = _window()
 

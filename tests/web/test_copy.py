@@ -62,3 +62,12 @@ def test_platforms_are_written_as_they_write_themselves(client):
     page = text(client.get("/@james", follow_redirects=True))
     links = re.findall(r'<ul class="creator-profile__social">(.*?)</ul>', page, re.S)[0]
     assert re.findall(r">([^<]+)</a>", links) == ["TikTok", "YouTube", "Instagram"]
+
+
+@pytest.mark.parametrize("junk", ["bogus", "", "PRICE", "price-ascending%00"])
+def test_an_unknown_sort_goes_to_the_default_order_and_keeps_the_rest(client, junk):
+    reply = client.get(f"/collections/apparel?available=1&sort_by={junk}")
+    assert reply.status_code == 302
+    assert reply.headers["Location"] == "/collections/apparel?available=1"
+    page = client.get(reply.headers["Location"])
+    assert page.status_code == 200 and 'value="manual" selected' in text(page)
