@@ -83,12 +83,28 @@ def home(
     return api.home_page(client, featured, list(collections))
 
 
+# /collections/all, as Shopify's themes have it: every product of the shop, whatever
+# its collections (a collection of that handle is not asked for), sorted by the same
+# `sort_by` values through ProductSortKeys.
+ALL = "all"
+ALL_TITLE = "All products"
+_PRODUCT_SORT_KEYS = {"COLLECTION_DEFAULT": None, "BEST_SELLING": "BEST_SELLING",
+                      "PRICE": "PRICE", "CREATED": "CREATED_AT", "TITLE": "TITLE"}
+
+
 def collection(
     client: StorefrontClient, handle: str, window: Window, sort: str, in_stock: bool
 ) -> m.CollectionPage | None:
     if sort not in COLLECTION_SORTS:
         raise BadPageLink(f"unknown sort order {sort!r}")
     _, sort_key, reverse = COLLECTION_SORTS[sort]
+    if handle == ALL:
+        products = window.fetch(lambda w: api.all_products(
+            client, **w.arguments(), sort_key=_PRODUCT_SORT_KEYS[sort_key], reverse=reverse,
+            available_only=in_stock))
+        return m.CollectionPage(collection=m.Collection(
+            id="", handle=ALL, title=ALL_TITLE, description="", description_html="",
+            image=None, seo=m.SEO(title=ALL_TITLE)), products=products)
     filters = [{"available": True}] if in_stock else []
     return window.fetch(lambda w: api.collection_page(
         client, handle, **w.arguments(), sort_key=sort_key, reverse=reverse, filters=filters

@@ -157,6 +157,29 @@ def collection_page(
     return reshape.collection_page(_paged(client, "CollectionPage", variables)["collection"])
 
 
+def all_products(
+    client: StorefrontClient,
+    *,
+    first: int | None = 24,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    sort_key: str | None = None,
+    reverse: bool = False,
+    available_only: bool = False,
+) -> m.Paginated[m.ProductCard]:
+    """Every product of the shop (`/collections/all`), in `sort_key` order (ProductSortKeys;
+    None: Shopify's default), only those for sale when `available_only`."""
+    variables = {
+        **_window(first, after, last, before),
+        "sortKey": sort_key,
+        "reverse": reverse,
+        "query": "available_for_sale:true" if available_only else None,
+    }
+    return reshape.paginated(_paged(client, "AllProducts", variables)["products"],
+                             reshape.product_card)
+
+
 def product(
     client: StorefrontClient, handle: str, selected_options: dict[str, str] | None = None
 ) -> m.Product | None:

@@ -53,6 +53,10 @@ def variables_for(name: str, shop) -> dict:
             "withCollections": True,
             "withPages": True,
         },
+        "AllProducts": lambda: {
+            "first": 4, "sortKey": "PRICE", "reverse": True,
+            "query": "available_for_sale:true",
+        },
         "CollectionPage": lambda: {
             "handle": collection.handle,
             "first": 4,
