@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 
 from storefront.creators import code_checks, offers
 from storefront.current import visit
@@ -13,7 +13,7 @@ from storefront.shopify import models as m
 from storefront.web import layout, referral
 from storefront.web.catalog import home_collections, shared
 from storefront.web.context import storefront
-from storefront.web.filters import possessive
+from storefront.web.filters import possessive, possessive_ending
 from storefront.web.redirects import same_origin_path
 
 bp = Blueprint("creators", __name__)
@@ -40,6 +40,7 @@ def landing(handle: str):
         return redirect(url_for("creators.landing", handle=creator.handle) + _query(), 301)
     if not creator.is_active:
         # A paused or archived creator's link shows the brand's store, crediting no one.
+        _offer_ended(creator)
         return redirect("/" + _query(), 302)
     referral.follow(creator)
     # As the shop check left them: no "already applied" for a code that does not apply.
@@ -53,6 +54,12 @@ def landing(handle: str):
     return shared(build)
 
 
+def _offer_ended(creator) -> None:
+    """Say on the next page why the link of a paused or archived creator shows the shop
+    without their offer (a note for this visitor alone: such a page is not shared)."""
+    flash(f"{creator.name}{possessive_ending(creator.name)} offer has ended.", "info")
+
+
 # merge_slashes=False: `/@x//evil.example` must reach the view (and be refused),
 # not be tidied into another path by a redirect.
 @bp.get("/@<handle>/<path:rest>", merge_slashes=False)
@@ -60,6 +67,8 @@ def deep_link(handle: str, rest: str):
     creator = _known(handle)
     if creator.is_active:
         referral.follow(creator)
+    else:
+        _offer_ended(creator)
     target = same_origin_path("/" + rest, default="/")
     return redirect(target + _query(), 302)
 

@@ -186,6 +186,7 @@ def test_a_paused_creators_link_shows_the_brand_store(page: Page):
     expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
     expect(page.get_by_role("heading", name="Our favourites")).to_be_visible()
     expect(banner(page)).to_have_count(0)
+    expect(page.locator(".messages")).to_have_text("Rosa Diaz's offer has ended.")
 
     page.goto(TEE)
     expect(page.get_by_role("heading", level=1)).to_have_text("Organic Cotton Tee")

@@ -71,3 +71,31 @@ def test_an_unknown_sort_goes_to_the_default_order_and_keeps_the_rest(client, ju
     assert reply.headers["Location"] == "/collections/apparel?available=1"
     page = client.get(reply.headers["Location"])
     assert page.status_code == 200 and 'value="manual" selected' in text(page)
+
+
+@pytest.fixture
+def with_paused(tmp_path):
+    folder = tmp_path / "paused-creators"
+    folder.mkdir()
+    (folder / "pat.toml").write_text('name = "Pat Rivers"\nstatus = "paused"\n'
+                                     '[discount]\ncode = "PAT10"\n')
+    app = create_app({"CREATORS_DIR": str(folder), "INSTANCE_DIR": str(tmp_path / "i2"),
+                      "DEMO_SHOP_CART_DB": str(tmp_path / "carts2.sqlite3"),
+                      "CREATORS_RELOAD_SECONDS": "0"})
+    return app
+
+
+@pytest.mark.parametrize("link", ["/@pat", "/@pat/collections/apparel"])
+def test_a_paused_creators_link_says_their_offer_has_ended(with_paused, link):
+    for warm in ("/", "/collections/apparel"):  # in the page cache already
+        assert with_paused.test_client().get(warm).status_code == 200
+    shopper = with_paused.test_client()
+    reply = shopper.get(link)
+    assert reply.status_code == 302
+    landed = html.unescape(text(shopper.get(reply.headers["Location"])))
+    assert "Pat Rivers' offer has ended." in landed
+    assert "You're shopping" not in landed  # nobody is credited
+    again = html.unescape(text(shopper.get(reply.headers["Location"])))
+    assert "offer has ended" not in again  # said once
+    other = html.unescape(text(with_paused.test_client().get(reply.headers["Location"])))
+    assert "offer has ended" not in other  # to that visitor alone

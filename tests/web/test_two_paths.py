@@ -91,9 +91,11 @@ def _credit(url: str) -> Callable[[FlaskClient], object]:
 def _uncredited(url: str) -> Callable[[FlaskClient], object]:
     def arrive(client: FlaskClient) -> None:
         reply = client.get(url)
-        # A paused or archived creator's link shows the brand's store, crediting no one.
+        # A paused or archived creator's link shows the brand's store, crediting no one
+        # (the session cookie carries the note that their offer has ended).
         assert (reply.status_code, reply.location) == (302, "/"), url
-        assert "Set-Cookie" not in reply.headers, url
+        assert client.get_cookie("referral") is None, url
+        assert "offer has ended" in text(client.get("/")), url
     return arrive
 
 
