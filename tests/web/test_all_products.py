@@ -44,3 +44,15 @@ def test_sorted_and_filtered_as_the_shopper_asks(client, sent):
     assert client.get("/collections/all?sort_by=created-descending").status_code == 200
     newest = [v for name, v in sent.sent if name == "AllProducts"][-1]
     assert newest["sortKey"] == "CREATED_AT" and newest["reverse"] is True
+
+
+def test_the_first_tile_loads_at_once_and_no_alt_repeats_its_title(client):
+    page = text(client.get("/collections/apparel"))
+    images = re.findall(r'<img class="card__image"[^>]*>', page)
+    assert len(images) >= 2
+    assert 'fetchpriority="high"' in images[0] and 'loading="lazy"' not in images[0]
+    assert all('loading="lazy"' in image and "fetchpriority" not in image
+               for image in images[1:])
+    titles = re.findall(r'<h3 class="card__title">([^<]+)</h3>', page)
+    alts = [re.search(r'alt="([^"]*)"', image).group(1) for image in images]
+    assert not set(alts) & set(titles)
