@@ -180,7 +180,9 @@ def _since() -> str:
 
 def _span() -> report.Period:
     try:
-        return report.period(_since(), datetime.now(UTC).date())
+        recorder = current_app.extensions.get("funnels")  # (its clock dates the counts)
+        today = recorder.today() if recorder is not None else datetime.now(UTC).date()
+        return report.period(_since(), today)
     except report.BadPeriod as problem:
         raise Refused(400, "Period not understood", str(problem)) from None
 

@@ -31,12 +31,13 @@ def report_command(since: str, output: str, everyone: bool) -> None:
     """Visits, unique visitors, product views, add-to-carts and checkouts per creator,
     then orders, net sales, AOV, orders per visit, commission earned and payable now,
     new customers, repeat rate and 90-day LTV (the brand's own store included)."""
-    today = datetime.now(UTC).date()
+    recorder = current_app.extensions.get("funnels")
+    # The day the counts are being written into (the recorder's clock), else the date.
+    today = recorder.today() if recorder is not None else datetime.now(UTC).date()
     try:
         span = report.period(since, today)
     except report.BadPeriod as problem:
         raise click.BadParameter(str(problem), param_hint="--since") from None
-    recorder = current_app.extensions.get("funnels")
     store = recorder.store if recorder is not None else store_for(current_app)
     if store is None:
         raise click.ClickException("funnels are off (FUNNELS_URL=off): nothing was recorded")

@@ -16,7 +16,7 @@ import threading
 import time
 import weakref
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from storefront.pacing import Every
 
@@ -65,6 +65,11 @@ class Recorder:
                 self._visitors.add((day, who, visitor))
         if not self._writing:
             self._start()
+
+    def today(self) -> date:
+        """The UTC day this recorder counts into now (its clock's): the last day of a
+        report read beside it."""
+        return date.fromisoformat(self._today())
 
     def _today(self) -> str:
         now = self.clock()

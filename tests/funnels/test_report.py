@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -15,6 +15,7 @@ from storefront.funnels import report
 
 TODAY = datetime.now(UTC).date()
 DAY = TODAY.isoformat()
+NOON = datetime.combine(TODAY, time(12), UTC).timestamp()
 EARLIER = (TODAY - timedelta(days=10)).isoformat()
 
 
@@ -34,6 +35,8 @@ def app(tmp_path):
     })
     visitors = {(DAY, "maya", f"m{i}") for i in range(8)} | {(DAY, "", "b1"), (DAY, "kit", "k")}
     app.extensions["funnels"].store.add(counts, visitors)
+    # The report ends on the recorder's day: the day of these counts, whenever it runs.
+    app.extensions["funnels"].clock = lambda: NOON
     return app
 
 
@@ -111,3 +114,13 @@ def test_csv_cells_cannot_become_spreadsheet_formulas():
     text = report.as_csv([row])
     cells = list(csv.DictReader(io.StringIO(text)))[0]
     assert cells["name"].startswith("'=") and cells["code"].startswith("'+")
+
+
+def test_the_report_ends_on_the_recorders_day_not_the_wall_clocks(app):
+    # As a run that crosses midnight would see it: the clock that dates the counts
+    # is the one the report reads, never the date of the moment the command runs.
+    then = datetime.combine(TODAY - timedelta(days=10), time(23, 59), UTC)
+    app.extensions["funnels"].clock = then.timestamp
+    data = json.loads(run(app, "--since", "1d", "--format", "json").stdout)
+    assert data["until"] == EARLIER
+    assert [row["visits"] for row in data["creators"] if row["creator"] == "maya"] == [100]

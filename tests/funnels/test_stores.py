@@ -7,7 +7,7 @@ import os
 import shutil
 import sqlite3
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -83,18 +83,21 @@ def test_redis_visitor_ids_expire_after_the_retention(redis_url, tmp_path):
     assert store.client.ttl(f"ttl-{tmp_path.name}:funnels:counts:{TODAY}") == -1  # kept
 
 
-def _write_from_a_process(path: str, rounds: int) -> None:
+def _write_from_a_process(path: str, rounds: int, day: str) -> None:
+    # (`day` from the parent: a spawned process imports this module again, maybe after
+    # midnight.)
     store = SqliteStore(path, retention_days=30)
     for i in range(rounds):
         visitor = f"{os.getpid()}-{i}"
-        store.add(Counter({(TODAY, "maya", "view", "tee"): 1}), {(TODAY, "maya", visitor)})
+        store.add(Counter({(day, "maya", "view", "tee"): 1}), {(day, "maya", visitor)})
 
 
 def test_several_processes_write_one_sqlite_file_without_losing_counts(tmp_path):
     path = str(tmp_path / "shared.sqlite3")
     SqliteStore(path, retention_days=30)
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_write_from_a_process, args=(path, 60)) for _ in range(4)]
+    workers = [context.Process(target=_write_from_a_process, args=(path, 60, TODAY))
+               for _ in range(4)]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -145,7 +148,8 @@ def test_visitor_ids_are_keyed_hashes_not_addresses():
 
 def test_a_forked_worker_writes_its_own_counts_not_its_parents(tmp_path):
     store = SqliteStore(tmp_path / "fork.sqlite3", retention_days=30)
-    recorder = Recorder(store, "k" * 32, flush_seconds=3600)
+    noon = datetime.combine(date.fromisoformat(TODAY), time(12), UTC).timestamp()
+    recorder = Recorder(store, "k" * 32, flush_seconds=3600, clock=lambda: noon)
     recorder.record("view", "maya", "parent", "tee")
     child = os.fork()
     if child == 0:  # the worker: one view of its own, written as it exits
