@@ -50,6 +50,14 @@ def asset_url(path: str) -> str:
     return url_for("assets.file", filename=name)
 
 
+def asset_width(path: str, height: int) -> int | None:
+    """The width at which the image `path` shows `height` pixels tall (None if unknown)."""
+    size = current_assets().size(path)
+    if size is None or not size[1]:
+        return None
+    return round(height * size[0] / size[1])
+
+
 bp = Blueprint("assets", __name__)
 
 

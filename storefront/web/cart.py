@@ -84,10 +84,10 @@ def _remember_reasons(outcome: carts.Outcome) -> None:
         session["code_reasons"] = {**session.get("code_reasons", {}), **outcome.code_reasons}
 
 
-def _respond(outcome: carts.Outcome, back: str):
+def _respond(outcome: carts.Outcome, back: str, added: dict | None = None):
     _remember_reasons(outcome)
     if _wants_json():
-        response = jsonify(_cart_json(outcome))
+        response = jsonify({**_cart_json(outcome), "added": added})
         response.status_code = 200 if outcome.ok else 422
     else:
         for message in outcome.errors:
@@ -96,6 +96,22 @@ def _respond(outcome: carts.Outcome, back: str):
             flash(message, "notice")
         response = redirect(back, 303)
     return cart_cookie.remember(response, outcome.cart)
+
+
+def _added(cart, variant: str) -> dict | None:
+    """What the add-to-cart confirmation shows: the line `variant` is on now, and
+    the cart's new total (None if the line is not there)."""
+    for line in cart.lines if cart is not None else ():
+        if line.variant.id == variant:
+            return {
+                "title": line.product.title,
+                "variant": "" if line.variant.title == "Default Title" else line.variant.title,
+                "quantity": line.quantity,
+                "line_total": money(line.total),
+                "total": money(cart.total),
+                "count": cart.total_quantity,
+            }
+    return None
 
 
 def _cart_json(outcome: carts.Outcome) -> dict:
@@ -186,9 +202,12 @@ def add():
     )
     if outcome.cart is not None:
         outcome = replace(outcome, cart=_aligned(outcome.cart))
+    added = _added(outcome.cart, variant) if outcome.ok else None
     if outcome.ok:
         funnels.count("add", _product_of(outcome.cart, variant))
-    response = _respond(outcome, _back())
+    if added is not None and not _wants_json():
+        flash(added, "added")  # the confirmation on the page the shopper returns to
+    response = _respond(outcome, _back(), added=added)
     if outcome.cart is not None and pending:
         response.delete_cookie(PENDING_CODE_COOKIE)
     return response

@@ -63,7 +63,12 @@ def test_a_shopper_browses_buys_and_reaches_checkout(page: Page):
     page.evaluate("document.documentElement.dataset.before = 'yes'")  # gone on a page load
     buy.get_by_role("button", name="Add to cart").click()
     expect(page.locator(".site-header__cart [data-cart-count]")).to_have_text("2")
-    expect(buy.locator("[data-cart-status]")).to_have_text("Added to your cart.")
+    # The confirmation: the line as it is now and the cart's new total, with the way on.
+    added = buy.locator("[data-cart-status] .added")
+    expect(added.locator(".added__title")).to_have_text("Added to your cart")
+    expect(added.locator(".added__line")).to_contain_text("M / Forest · Qty 2 · $76.00")
+    expect(added.locator(".added__total")).to_have_text("Cart total $76.00 (2 items)")
+    expect(added.get_by_role("link", name="Check out")).to_have_attribute("href", "/checkout")
     expect(page.locator("html[data-before]")).to_have_count(1)  # the same document
     assert page.url == product_url
 

@@ -79,6 +79,7 @@ def checkout_page(client) -> str:
     token, variant = CSRF.search(product).group(1), VARIANT.search(product).group(1)
     added = client.post("/cart/add", data={"csrf_token": token, "variant_id": variant})
     assert added.status_code == 303
+    assert "Added to your cart" in client.get(added.headers["Location"]).get_data(as_text=True)
     checkout = client.get("/checkout")
     assert checkout.status_code == 303
     page = client.get(checkout.headers["Location"])

@@ -179,3 +179,25 @@ def test_hash_in_names_round_trips(path, name):
     assert with_hash(path, "3f9a1c2b7d") == name
     assert split_hash(name) == (path, "3f9a1c2b7d")
     assert split_hash(path) == (path, None)
+
+
+@pytest.mark.parametrize(("name", "content", "width"), [
+    ("wide.svg", "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 150 50'/>", 120),
+    ("sized.svg", '<svg width="90px" height="30" viewBox="0 0 9 3" xmlns="x"></svg>', 120),
+    ("square.png", None, 40),
+    ("blank.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>", None),  # nothing to read
+    ("broken.png", b"not a png", None),
+    ("missing.svg", ..., None),
+])
+def test_an_images_width_at_a_height_comes_from_its_file(themes, tmp_path, name, content, width):
+    """The header's logo gets a width, so the browser keeps its room before it loads."""
+    if content is None:
+        from PIL import Image
+
+        Image.new("RGB", (64, 64), "white").save(themes / "night" / "static" / name)
+    elif content is not ...:
+        data = content if isinstance(content, bytes) else content.encode()
+        (themes / "night" / "static" / name).write_bytes(data)
+    app = make_app(themes, "night", tmp_path)
+    with app.test_request_context():
+        assert render_template_string(f"{{{{ asset_width('{name}', 40) }}}}") == str(width)

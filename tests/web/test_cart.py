@@ -129,6 +129,38 @@ def test_user_errors_are_shown_and_the_cart_kept(client):
     assert before.count("cart-line") == text(client.get("/cart")).count("cart-line")
 
 
+def test_the_page_after_an_add_confirms_the_line_and_the_new_total(client):
+    add(client, quantity=2)
+    reply = add(client, variant=SHIRT, return_to="/products/linen-shirt")
+    page = text(client.get(reply.headers["Location"]))
+    confirmation = page[page.index('class="added"'):]
+    assert "Linen Camp Shirt</strong> · S / Natural" in confirmation
+    assert "Qty 1 · $88.00" in confirmation
+    assert "Cart total <strong>$164.00</strong>\n      (3 items)" in confirmation
+    assert 'href="/cart">View cart</a>' in confirmation
+    assert 'href="/checkout">Check out</a>' in confirmation
+    # Once only: the next view is the shared (cached) page again, without it.
+    again = client.get("/products/linen-shirt")
+    assert 'class="added"' not in text(again) and again.headers.get("ETag")
+    # A refused add confirms nothing.
+    sold_out = text(post(client, "/cart/add", {"variant_id": GLOVES_S}, follow_redirects=True))
+    assert 'class="added"' not in sold_out
+
+
+def test_a_fetched_add_returns_the_confirmation_in_json(client):
+    add(client)
+    reply = post(client, "/cart/add", {"variant_id": TEE_S_OAT, "quantity": 2},
+                 headers={"Accept": "application/json"})
+    assert reply.json["added"] == {
+        "title": "Organic Cotton Tee", "variant": "S / Oat", "quantity": 3,
+        "line_total": "$114.00", "total": "$114.00", "count": 3,
+    }
+    refused = post(client, "/cart/add", {"variant_id": GLOVES_S},
+                   headers={"Accept": "application/json"})
+    assert refused.status_code == 422 and refused.json["added"] is None
+    assert 'class="added"' not in text(client.get("/cart"))  # nothing flashed for fetch
+
+
 def test_quantity_above_stock_is_reduced_with_a_notice(client):
     reply = add(client, variant=TEE_S_FOREST, quantity=50)
     page = text(client.get(reply.headers["Location"]))

@@ -314,7 +314,7 @@ def test_small_files_and_fonts_are_not_compressed(tmp_path, packed):
 
 
 def test_the_cart_json_errors_are_compressed_on_the_fly(client):
-    post(client, "/cart/add", {"variant_id": "1003"})
+    post(client, "/cart/add", {"variant_id": "1003"}, follow_redirects=True)  # (its confirmation)
     for url, headers, mimetype in [
         ("/cart", {}, "text/html"),
         ("/search/suggest?q=a", {}, "application/json"),

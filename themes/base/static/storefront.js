@@ -12,6 +12,56 @@
     if (el.matches && el.matches("[data-autosubmit]") && el.form) { el.form.requestSubmit(); }
   });
 
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    if (text) { el.textContent = text; }
+    return el;
+  }
+
+  // The same confirmation as the page shows after a plain form post (_messages.html).
+  function confirmation(added) {
+    var box = element("div", "added");
+    box.appendChild(element("p", "added__title", "Added to your cart"));
+    var line = element("p", "added__line");
+    line.appendChild(element("strong", "", added.title));
+    line.appendChild(document.createTextNode(
+      (added.variant ? " · " + added.variant : "") + " · Qty " + added.quantity + " · " + added.line_total));
+    box.appendChild(line);
+    var total = element("p", "added__total", "Cart total ");
+    total.appendChild(element("strong", "", added.total));
+    total.appendChild(document.createTextNode(" (" + added.count + (added.count === 1 ? " item)" : " items)")));
+    box.appendChild(total);
+    var actions = element("p", "added__actions");
+    var cart = element("a", "button button--quiet", "View cart");
+    cart.href = "/cart";
+    var checkout = element("a", "button", "Check out");
+    checkout.href = "/checkout";
+    actions.appendChild(cart);
+    actions.appendChild(document.createTextNode(" "));
+    actions.appendChild(checkout);
+    box.appendChild(actions);
+    return box;
+  }
+
+  // Over the page (a sheet at the bottom of a phone, a card at the top right of a
+  // desktop), so the shopper sees it wherever the button was; it closes on its
+  // button or Escape.
+  function popup(box) {
+    box.classList.add("added--popup");
+    var close = element("button", "added__close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close");
+    close.addEventListener("click", function () { box.remove(); });
+    box.insertBefore(close, box.firstChild);
+    return box;
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      document.querySelectorAll(".added--popup").forEach(function (box) { box.remove(); });
+    }
+  });
+
   // Add to cart without leaving the page; the header count follows.
   document.querySelectorAll("form[data-cart-form]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
@@ -30,7 +80,9 @@
           document.querySelectorAll("[data-cart-count]").forEach(function (el) { el.textContent = data.cart.count; });
         }
         var words = (data.errors || []).concat(data.notices || []);
-        if (status) { status.textContent = words.length ? words.join(" ") : "Added to your cart."; }
+        if (!status) { return; }
+        status.textContent = words.join(" ");
+        if (data.added) { status.appendChild(popup(confirmation(data.added))); }
       }).catch(function () {
         form.submit();  // fall back to the plain form post
       }).finally(function () {
@@ -48,6 +100,18 @@
         var parsed = new DOMParser().parseFromString(html, "text/html");
         slot.replaceChildren.apply(slot, Array.from(parsed.body.childNodes));
       }).catch(function () {});
+  });
+
+  // On phones the search button opens the header's search field (without
+  // JavaScript its link makes #site-search the URL's target) and puts the cursor in it.
+  document.querySelectorAll('a[href="#site-search"]').forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      var field = document.getElementById("site-search-q");
+      if (!field) { return; }
+      event.preventDefault();
+      field.form.classList.add("is-open");
+      field.focus();
+    });
   });
 
   // Type-ahead suggestions under the header search field.
