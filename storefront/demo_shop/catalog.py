@@ -20,6 +20,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from storefront.image_files import image_size
+
 CATALOG_DIR = Path(__file__).parent / "catalog"
 DEFAULT_CATALOG = CATALOG_DIR / "catalog.json"
 
@@ -381,7 +383,11 @@ class _Loader:
         if raw.get("id") is not None:
             check(raw["id"] not in self.image_ids, f"{where}: duplicate image id {raw['id']}")
             self.image_ids.add(raw["id"])
-        return Image(raw.get("id"), file, raw.get("alt") or "", raw.get("width"), raw.get("height"))
+        width, height = raw.get("width"), raw.get("height")
+        if not (width and height):  # brand images: Shopify knows every image's size
+            size = image_size(self.images_dir / file)
+            width, height = (round(size[0]), round(size[1])) if size else (None, None)
+        return Image(raw.get("id"), file, raw.get("alt") or "", width, height)
 
     def shop(self, raw: dict) -> Shop:
         check(raw.get("currencyCode") == "USD", "shop: the demo shop sells in USD only")

@@ -15,6 +15,7 @@ import logging
 import re
 from pathlib import Path
 
+from storefront.image_files import image_size
 from storefront.theming.themes import Theme, ThemeError
 
 log = logging.getLogger(__name__)
@@ -82,34 +83,6 @@ class Assets:
             file = self.find(path)
             self._sizes[path] = None if file is None else image_size(file)
         return self._sizes[path]
-
-
-_SVG_ROOT = re.compile(rb"<svg\b[^>]*>", re.IGNORECASE | re.DOTALL)
-_SVG_VIEWBOX = re.compile(
-    rb"""viewBox\s*=\s*["']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)""")
-_SVG_LENGTH = re.compile(rb"""\b(width|height)\s*=\s*["']\s*([\d.]+)\s*(?:px)?\s*["']""")
-
-
-def image_size(file: Path) -> tuple[float, float] | None:
-    """An image file's intrinsic (width, height): an SVG's width and height or
-    viewBox, a raster image's pixels (Pillow reads only the header)."""
-    if file.suffix.lower() == ".svg":
-        root = _SVG_ROOT.search(file.read_bytes()[:4096])
-        if root is None:
-            return None
-        lengths = {name.decode(): float(value) for name, value in _SVG_LENGTH.findall(root.group())}
-        if lengths.get("width") and lengths.get("height"):
-            return lengths["width"], lengths["height"]
-        box = _SVG_VIEWBOX.search(root.group())
-        if box is None or not float(box.group(2)):
-            return None
-        return float(box.group(1)), float(box.group(2))
-    from PIL import Image, UnidentifiedImageError  # only themes with a raster logo need it
-    try:
-        with Image.open(file) as image:
-            return float(image.width), float(image.height)
-    except (OSError, UnidentifiedImageError):
-        return None
 
 
 def with_hash(path: str, digest: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
@@ -46,6 +47,20 @@ def image_url(image: m.Image | None, width: int | None = None) -> str:
     parts = urlsplit(image.url)
     query = f"{parts.query}&" if parts.query else ""
     return urlunsplit(parts._replace(query=query + urlencode({"width": int(width)})))
+
+
+def srcset(image: m.Image | None, widths: Iterable[int]) -> str:
+    """`srcset` candidates of the image at `widths` from Shopify's CDN transforms.
+
+    Widths above the image's own are left out (the CDN would not enlarge it);
+    its own width stands in for them, so there is always one candidate.
+    """
+    if image is None:
+        return ""
+    wanted = sorted({int(width) for width in widths if int(width) > 0})
+    if image.width:
+        wanted = sorted({min(width, image.width) for width in wanted})
+    return ", ".join(f"{image_url(image, width)} {width}w" for width in wanted)
 
 
 def local_url(url: str | None, shop: m.Shop | None = None) -> str:
@@ -178,6 +193,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(amount)
     app.add_template_filter(image_url)
+    app.add_template_filter(srcset)
     app.add_template_filter(local_url)
     app.add_template_filter(numeric_id)
     app.add_template_global(url_with)

@@ -37,7 +37,7 @@ def test_atelier_overrides_the_hero_and_keeps_base_sections(atelier):
 
 def test_atelier_card_is_used_everywhere_and_other_pages_come_from_base(atelier):
     collection = atelier.get("/collections/apparel").get_data(as_text=True)
-    assert "atelier-card__caption" in collection
+    assert "atelier-card__frame" in collection
     cart = atelier.get("/cart").get_data(as_text=True)
     assert "Your cart is empty" in cart  # base's cart.html
     assert atelier.get("/nope").status_code == 404
