@@ -1,15 +1,20 @@
 """`flask theme check [NAME]`: find a broken theme before shoppers do.
 
-It checks theme.toml, compiles every template of the theme and its parents,
-then renders the store's pages against the embedded demo shop, and reports
-each problem as `themes/<theme>/templates/<file>:<line>: <message>`.
+It checks theme.toml (its colours read at 4.5:1), compiles every template of the
+theme and its parents, then renders the store's pages against the embedded demo
+shop: the brand's pages, a cart with lines and codes, search with and without
+results, 404 and 503, and each active creator's landing and product pages. Each
+problem reads `themes/<theme>/templates/<file>:<line>: <message>`, and a verdict
+ends the output; the app's own logs show only with --verbose.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +23,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from jinja2 import Environment, TemplateSyntaxError
 
+from storefront import colors
 from storefront.config import PROJECT_ROOT, ConfigError
 from storefront.theming import Theme, ThemeError, load_theme, themes_dir
 
@@ -28,12 +34,19 @@ PAGES: list[tuple[str, int]] = [
     ("/collections/apparel", 200),
     ("/products/organic-cotton-tee", 200),
     ("/search?q=linen", 200),
+    ("/search?q=no-such-thing-at-all", 200),
     ("/pages/about", 200),
     ("/cart", 200),
     ("/no-such-page", 404),
     ("/sitemap.xml", 200),
     ("/robots.txt", 200),
 ]
+
+# Pages a shopper reaches through other steps (see _journeys): a cart with lines and
+# codes, the 503 of an outage, and every active creator's landing and product pages.
+JOURNEYS = True
+CART_CODES = ("WELCOME10", "NOT-A-CODE")  # one the demo shop applies, one it refuses
+_CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 theme_cli = AppGroup("theme", help="Check themes.")
 
@@ -43,24 +56,29 @@ class Report:
     problems: list[str] = field(default_factory=list)
     compiled: int = 0
     rendered: int = 0
+    pages: list[tuple[str, int]] = field(default_factory=list)  # (URL, status) rendered
 
 
 @theme_cli.command("check")
 @click.argument("name", required=False)
-def check_command(name: str | None) -> None:
+@click.option("--verbose", is_flag=True, help="Show the app's log lines while pages render.")
+def check_command(name: str | None, verbose: bool) -> None:
     """Compile and render theme NAME (default: the THEME setting) against the demo shop."""
     name = name or current_app.config["THEME"]
     folder = themes_dir(current_app)
+    if not verbose:
+        _hide_logs()
     try:
         theme = load_theme(name, folder)
-        report = check_theme(theme, folder)
+        report = check_theme(theme, folder, verbose=verbose)
     except (ThemeError, ConfigError) as error:
         click.echo(str(error))
         raise SystemExit(1) from None
     for problem in report.problems:
         click.echo(problem)
     if report.problems:
-        click.echo(f"theme {name}: {len(report.problems)} problem(s)")
+        count = len(report.problems)
+        click.echo(f"theme {name}: {count} {'problem' if count == 1 else 'problems'}")
         raise SystemExit(1)
     click.echo(
         f"theme {name}: {report.compiled} templates compiled, "
@@ -68,14 +86,26 @@ def check_command(name: str | None) -> None:
     )
 
 
-def check_theme(theme: Theme, folder: Path) -> Report:
-    """Compile every template of `theme`'s chain and render PAGES with it."""
+def check_theme(theme: Theme, folder: Path, *, verbose: bool = True) -> Report:
+    """Check `theme`'s colours, compile every template of its chain and render PAGES
+    (and the JOURNEYS' pages) with it."""
     report = Report()
+    palette = {**colors.BASE, **(theme.settings.get("colors") or {})}
+    for message in colors.failures(palette):
+        report.problems.append(f"{folder.name}/{theme.name}/theme.toml: settings.colors: {message}")
     with tempfile.TemporaryDirectory(prefix="theme-check-") as tmp:
         app = demo_app(theme.name, folder, Path(tmp) / "carts.sqlite3")
+        if not verbose:
+            _hide_logs()  # (again: the app adds its handler as it is made)
         broken = _compile_all(app.jinja_env, theme, folder, report)
         _render_pages(app, theme, folder, broken, report)
     return report
+
+
+def _hide_logs() -> None:
+    """Silence the app's JSON log lines (the root logger's handlers) for the rest of
+    the command: the apps' background threads (code checks) log too, until it ends."""
+    logging.getLogger().handlers = []
 
 
 def demo_app(name: str, folder: Path, cart_db: Path) -> Flask:
@@ -130,11 +160,14 @@ def _render_pages(
     # an error page, so exceptions are collected from the log as well as raised.
     logged = _ExceptionLog()
     logging.getLogger().addHandler(logged)
+    steps = [(url, expected, client.get) for url, expected in PAGES]
+    if JOURNEYS:
+        steps += list(_journeys(app))
     try:
-        for url, expected in PAGES:
+        for url, expected, fetch in steps:
             logged.exceptions.clear()
             try:
-                response = client.get(url)
+                response = fetch(url)
             except Exception as error:
                 response, errors = None, [error]
             else:
@@ -153,8 +186,49 @@ def _render_pages(
                 )
                 continue
             report.rendered += 1
+            report.pages.append((url, expected))
     finally:
         logging.getLogger().removeHandler(logged)
+
+
+def _journeys(app: Flask) -> Iterator[tuple[str, int, object]]:
+    """(URL, expected status, how to fetch it) of the pages reached through other steps.
+
+    Each gets a visitor of its own (a test client): a cart holding lines and codes,
+    an outage (Shopify refusing every request) for the 503 page, and each active
+    creator's link followed by their landing page and a product they wrote about.
+    """
+    def cart(url: str):
+        shopper = app.test_client()
+        token = _CSRF.search(shopper.get("/products/organic-cotton-tee").get_data(as_text=True))
+        form = {"csrf_token": token.group(1) if token else ""}
+        shopper.post("/cart/add", data={**form, "variant_id": "1003", "quantity": "2"})
+        for code in CART_CODES:
+            shopper.post("/cart/discounts", data={**form, "code": code})
+        return shopper.get(url)
+
+    def outage(url: str):
+        from storefront.shopify.errors import Unavailable
+
+        transport = app.extensions["storefront"].transport
+        def refuse(request, *args, **kwargs):
+            raise Unavailable("theme check: the shop is down", operation=request.operation_name)
+        transport.execute, real = refuse, transport.execute
+        try:
+            return app.test_client().get(url)
+        finally:
+            transport.execute = real
+
+    yield "/cart", 200, cart
+    yield "/pages/shipping", 503, outage  # (not rendered before, so not cached)
+    registry = app.extensions.get("creators")
+    for creator in (registry if registry is not None else ()):
+        if not creator.is_active:
+            continue
+        follower = app.test_client()
+        product = next(iter(creator.notes), "organic-cotton-tee")
+        yield f"/@{creator.handle}", 200, follower.get
+        yield f"/products/{product}", 200, follower.get
 
 
 class _ExceptionLog(logging.Handler):

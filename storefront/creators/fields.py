@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote
 
+from storefront import colors
 from storefront.creators import rules
 from storefront.creators.model import (
     STATUSES,
@@ -47,7 +48,7 @@ COMMISSION_KEYS = ("percent", "per_order")
 COMMISSION_PLACES = 4
 PER_ORDER_MAX = Decimal(1_000_000)
 COLLECTION_KEYS = ("handle", "title")
-THEME_SETTING_KEYS = ("accent", "accent_text", "background", "text")
+THEME_SETTING_KEYS = ("accent", "accent_text", "background", "surface", "text")
 SOCIAL_PLATFORMS = ("instagram", "tiktok", "youtube", "x", "pinterest", "website")
 # `[legacy_ids]`: the affiliate platforms whose links the store still honours, and what one
 # of their referral ids may hold: the characters a URL carries as they are, so an id reads
@@ -72,6 +73,14 @@ class Context:
     themes: frozenset[str] = frozenset()
     media_label: str = "creators/media/"
     themes_label: str = "themes/"
+    # Each theme's colours (its chain's [settings] colors over base.css's), by name, and
+    # the theme a creator without `theme` gets (THEME): what their colours meet.
+    palettes: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    default_theme: str = "base"
+
+    def palette(self, theme: str | None) -> dict[str, str]:
+        found = dict(self.palettes).get(theme or self.default_theme)
+        return dict(found) if found is not None else dict(colors.BASE)
 
 
 def _kind(value: Any) -> str:
@@ -206,7 +215,7 @@ class Checker:
             discount=self.discount(data),
             collections=self.collections(data),
             notes=self.notes(data),
-            theme_settings=self.theme_settings(data),
+            theme_settings=self.theme_settings(data, data.get("theme")),
             social=self.social(data),
             commission=self.commission(data),
             legacy_ids=self.legacy_ids(data),
@@ -488,7 +497,10 @@ class Checker:
                 found[product] = text
         return MappingProxyType(found)
 
-    def theme_settings(self, data: Mapping[str, Any]) -> Mapping[str, str]:
+    def theme_settings(self, data: Mapping[str, Any], theme: Any = None) -> Mapping[str, str]:
+        """The creator's colours; text that would read below 4.5:1 on the backgrounds it
+        meets (theirs, or their theme's) is refused. A light accent is not: pages derive
+        a readable shade of it (storefront.colors)."""
         settings = self.table(data, "theme_settings", "[theme_settings]") or {}
         self.known_keys(settings, THEME_SETTING_KEYS, "theme_settings.")
         found: dict[str, str] = {}
@@ -500,6 +512,13 @@ class Checker:
                 found[key] = value
             else:
                 self.add(f"theme_settings.{key}", f"{value!r} is not a colour: use #rgb or #rrggbb")
+        if found:
+            palette = {**self.context.palette(theme if isinstance(theme, str) else None), **found}
+            # (muted and error text are not theirs to set: pages shade them to read on theirs)
+            theirs = [(text, ground) for text, ground in colors.TEXT_PAIRS
+                      if text == "text" and (text in found or ground in found)]
+            for message in colors.failures(palette, theirs):
+                self.add("theme_settings", message)
         return MappingProxyType(found)
 
     def social(self, data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

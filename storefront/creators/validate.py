@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from storefront import colors
 from storefront.config import PROJECT_ROOT
 from storefront.creators import rules
 from storefront.creators.fields import Checker, Context
@@ -48,12 +49,50 @@ def scan_context(directory: Path, themes_dir: Path | None = None) -> Context:
             }
     except (FileNotFoundError, NotADirectoryError):
         pass
+    palettes = tuple(sorted((name, _palette(themes_dir, name)) for name in themes))
     return Context(
         media_files=frozenset(media),
         themes=frozenset(themes),
         media_label=f"{directory.name}/media/",
         themes_label=f"{themes_dir.name}/",
+        palettes=palettes,
+        default_theme=_default_theme(),
     )
+
+
+def _palette(themes_dir: Path, name: str) -> tuple[tuple[str, str], ...]:
+    """Theme `name`'s colours: its chain's [settings] colors (child first) over base.css's.
+
+    Read from theme.toml alone (the theme's own checks are `theme check`'s): a file
+    that can't be read, or a colour that isn't one, is left out.
+    """
+    chain: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    while name and name not in seen and len(chain) < 10:
+        seen.add(name)
+        try:
+            with open(themes_dir / name / "theme.toml", "rb") as file:
+                data = tomllib.load(file)
+        except (OSError, tomllib.TOMLDecodeError):
+            break
+        settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
+        found = settings.get("colors") if isinstance(settings.get("colors"), dict) else {}
+        chain.append({key: value for key, value in found.items()
+                      if isinstance(value, str) and rules.is_color(value)})
+        name = data.get("parent") if isinstance(data.get("parent"), str) else ""
+    palette = dict(colors.BASE)
+    for found in reversed(chain):
+        palette.update(found)
+    return tuple(sorted(palette.items()))
+
+
+def _default_theme() -> str:
+    """THEME: the theme of creators who name none (the app's setting, else the environment)."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        return str(current_app.config.get("THEME") or "base")
+    return os.environ.get("THEME") or "base"
 
 
 def label_of(directory: Path, filename: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
@@ -11,6 +11,7 @@ from babel.numbers import format_currency
 from flask import Flask, current_app, request
 from markupsafe import Markup, escape
 
+from storefront import colors
 from storefront.shopify import models as m
 from storefront.theming.themes import COLOR, FONT_FAMILIES
 from storefront.web.pages import TRACKING
@@ -61,6 +62,20 @@ def srcset(image: m.Image | None, widths: Iterable[int]) -> str:
     if image.width:
         wanted = sorted({min(width, image.width) for width in wanted})
     return ", ".join(f"{image_url(image, width)} {width}w" for width in wanted)
+
+
+def initials(name: str | None) -> str:
+    """A name's initials for an avatar that has no picture: "Maya Rivers" -> "MR"."""
+    words = [word for word in (name or "").split() if word[:1].isalnum()]
+    if not words:
+        return "?"
+    picked = words[:1] + words[1:][-1:]
+    return "".join(word[0] for word in picked).upper()
+
+
+def readable_colors(palette: Mapping[str, str]) -> dict[str, str]:
+    """A page's colours with those derived so that accents read (storefront.colors.derived)."""
+    return {**palette, **colors.derived(palette)}
 
 
 def local_url(url: str | None, shop: m.Shop | None = None) -> str:
@@ -194,6 +209,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(amount)
     app.add_template_filter(image_url)
     app.add_template_filter(srcset)
+    app.add_template_filter(readable_colors)
+    app.add_template_filter(initials)
     app.add_template_filter(local_url)
     app.add_template_filter(numeric_id)
     app.add_template_global(url_with)

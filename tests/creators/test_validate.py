@@ -470,7 +470,7 @@ def test_theme_setting_colour_needs_3_or_6_digits(folder):
 def test_unknown_theme_setting(folder):
     assert one(folder, NAME + '[theme_settings]\nfont = "#fff"\n') == (
         "creators/maya.toml: unknown key 'theme_settings.font' "
-        "(use accent, accent_text, background or text)"
+        "(use accent, accent_text, background, surface or text)"
     )
 
 
@@ -498,3 +498,35 @@ def test_aliases_must_be_strings(folder):
     assert one(folder, NAME + 'aliases = ["mr", 3]\n') == (
         "creators/maya.toml: aliases: must be a list of handles; 3 is a whole number"
     )
+
+
+def test_text_colours_must_read_on_what_they_meet(folder, monkeypatch):
+    """4.5:1 against the creator's own background, or their theme's (THEME without one)."""
+    monkeypatch.delenv("THEME", raising=False)
+    assert problems_of(folder, "maya", NAME + '[theme_settings]\ntext = "#aaaaaa"\n') == [
+        "creators/maya.toml: theme_settings: text #aaaaaa on background #fbf8f3 reads at "
+        "2.19:1; text needs at least 4.5:1",
+        "creators/maya.toml: theme_settings: text #aaaaaa on surface #ffffff reads at "
+        "2.32:1; text needs at least 4.5:1",
+    ]
+    # Atelier's ink text on a dark background of theirs.
+    dark = one(folder, NAME + 'theme = "atelier"\n[theme_settings]\nbackground = "#202020"\n')
+    assert dark == ("creators/maya.toml: theme_settings: text #16181d on background #202020 "
+                    "reads at 1.09:1; text needs at least 4.5:1")
+    # Light text on a dark background, but the cards and panels (surface) stay white.
+    assert one(folder, NAME + '[theme_settings]\nbackground = "#202020"\ntext = "#f5f5f5"\n') == (
+        "creators/maya.toml: theme_settings: text #f5f5f5 on surface #ffffff reads at 1.09:1; "
+        "text needs at least 4.5:1")
+    # A dark store sets all three, and reads.
+    dark_store = NAME + '[theme_settings]\nbackground = "#202020"\nsurface = "#2c2c2c"\n'
+    creator, problems = check_file(write(folder, "maya", dark_store + 'text = "#f5f5f5"\n'),
+                                   scan_context(folder), "creators/maya.toml")
+    assert problems == [] and creator.theme_settings["surface"] == "#2c2c2c"
+
+
+def test_a_light_accent_is_no_problem_the_page_derives_a_readable_one(folder):
+    for accent in ("#ffee00", "#c46a2b", "#ffffff"):
+        creator, problems = check_file(
+            write(folder, "maya", NAME + f'[theme_settings]\naccent = "{accent}"\n'),
+            scan_context(folder), "creators/maya.toml")
+        assert problems == [] and creator.theme_settings["accent"] == accent

@@ -43,6 +43,7 @@ def test_pages(monkeypatch):
 
     monkeypatch.setattr(theme_cli, "demo_app", demo_app_with_test_pages)
     monkeypatch.setattr(theme_cli, "PAGES", [("/_check/home", 200), ("/_check-gone", 404)])
+    monkeypatch.setattr(theme_cli, "JOURNEYS", False)
 
 
 @pytest.fixture
@@ -93,7 +94,7 @@ def test_syntax_error_is_reported_at_its_line(themes, tmp_path):
     lines = result.output.splitlines()
     assert lines[0].startswith("themes/night/templates/product.html:3: ")
     assert "endif" in lines[0]
-    assert lines[-1] == "theme night: 1 problem(s)"
+    assert lines[-1] == "theme night: 1 problem"
 
 
 def test_syntax_error_in_a_rendered_template_is_reported_once(themes, tmp_path):
@@ -173,11 +174,46 @@ def test_base_and_a_child_theme_ship():
     assert "base" in SHIPPED and len(SHIPPED) >= 2
 
 
+NORA = 'name = "Nora Lind"\n[notes]\nlinen-shirt = "Mine is five summers old."\n'
+
+
 @pytest.mark.parametrize("name", SHIPPED)
-def test_shipped_theme_renders_every_store_page(monkeypatch, name):
+def test_shipped_theme_renders_every_store_page(monkeypatch, tmp_path, name):
+    """Every page type: the brand's, a cart with lines and codes, search with and without
+    results, 404 and 503, and each active creator's landing and product pages."""
+    creators = tmp_path / "creators"
+    creators.mkdir()
+    (creators / "nora.toml").write_text(NORA)
+    (creators / "olaf.toml").write_text('name = "Olaf"\nstatus = "paused"\n')
+    monkeypatch.setenv("CREATORS_DIR", str(creators))
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path / "instance"))
     monkeypatch.setattr(theme_cli, "PAGES", STORE_PAGES)
+    monkeypatch.setattr(theme_cli, "JOURNEYS", True)
     monkeypatch.setattr(theme_cli, "demo_app", STORE_APP)
     themes = PROJECT_ROOT / "themes"
     report = theme_cli.check_theme(load_theme(name, themes), themes)
     assert report.problems == []
-    assert report.rendered == len(STORE_PAGES)
+    assert report.pages == [*STORE_PAGES, ("/cart", 200), ("/pages/shipping", 503),
+                            ("/@nora", 200), ("/products/linen-shirt", 200)]
+    assert ("/search?q=no-such-thing-at-all", 200) in STORE_PAGES
+
+
+def test_text_colours_below_4_5_to_1_are_refused(themes, tmp_path):
+    write_theme(themes, "dusk", 'parent = "base"\n[settings]\n'
+                'colors = { text = "#999999", background = "#ffffff", accent = "#ffcc00" }\n')
+    result = check(themes, tmp_path, "dusk")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "themes/dusk/theme.toml: settings.colors: text #999999 on background #ffffff reads at "
+        "2.85:1; text needs at least 4.5:1",
+        "themes/dusk/theme.toml: settings.colors: text #999999 on surface #ffffff reads at "
+        "2.85:1; text needs at least 4.5:1",
+        "theme dusk: 2 problems",
+    ]  # (a light accent is no problem: the page derives a readable one)
+
+
+def test_the_verdict_is_clean_and_logs_show_only_when_asked(themes, tmp_path):
+    quiet = check(themes, tmp_path)
+    assert quiet.output == "theme night: 5 templates compiled, 2 pages rendered, OK\n"
+    loud = check(themes, tmp_path, "--verbose")
+    assert loud.exit_code == 0 and loud.output.endswith("2 pages rendered, OK\n")
