@@ -76,6 +76,7 @@ def init_app(app: Flask) -> Registry:
         lifecycle.on_start(app, lambda: loaded.ensure_watching(interval, shared))
 
     app.register_blueprint(media.bp)
+    app.add_template_filter(media.media_url)
     app.cli.add_command(creators_cli)
     return loaded
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
+from flask import render_template_string
 
 from storefront import create_app, creators, lifecycle
 from storefront.creators import Registry
@@ -89,6 +91,26 @@ def test_media_serves_a_demo_file(demo_client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
     assert response.get_data() == (DEMO_CREATORS / "media" / "maya.svg").read_bytes()
+
+
+def test_pages_link_media_by_version_which_is_kept_for_a_year(folder):
+    write(folder, "maya", 'name = "Maya"\navatar = "maya.svg"\n')
+    app = make_app(folder)
+    client = app.test_client()
+    with app.test_request_context():
+        url = render_template_string("{{ '/creator-media/maya.svg'|media_url }}")
+        assert render_template_string("{{ 'https://cdn.example/a.png'|media_url }}") == (
+            "https://cdn.example/a.png")  # not ours: as it is
+        assert render_template_string("{{ '/creator-media/gone.svg'|media_url }}") == (
+            "/creator-media/gone.svg")
+    assert re.fullmatch(r"/creator-media/maya\.svg\?v=[0-9a-f]{10}", url)
+    assert client.get(url).headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # An edited file gets a new version; the old URL is kept a day only.
+    media = folder / "media" / "maya.svg"
+    media.write_bytes(media.read_bytes() + b"\n")
+    with app.test_request_context():
+        assert render_template_string("{{ '/creator-media/maya.svg'|media_url }}") != url
+    assert client.get(url).headers["Cache-Control"] == "public, max-age=86400"
 
 
 def test_media_answers_conditional_requests(demo_client):
