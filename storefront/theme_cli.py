@@ -62,7 +62,11 @@ class Report:
 @theme_cli.command("check")
 @click.argument("name", required=False)
 @click.option("--verbose", is_flag=True, help="Show the app's log lines while pages render.")
-def check_command(name: str | None, verbose: bool) -> None:
+@click.option("--audit", is_flag=True,
+              help="Also open the pages in headless Chromium at 390 and 1280 px and report "
+                   "overflow, overlapping controls and unreadable text (needs Playwright "
+                   "and Debian's chromium).")
+def check_command(name: str | None, verbose: bool, audit: bool) -> None:
     """Compile and render theme NAME (default: the THEME setting) against the demo shop."""
     name = name or current_app.config["THEME"]
     folder = themes_dir(current_app)
@@ -70,7 +74,7 @@ def check_command(name: str | None, verbose: bool) -> None:
         _hide_logs()
     try:
         theme = load_theme(name, folder)
-        report = check_theme(theme, folder, verbose=verbose)
+        report = check_theme(theme, folder, verbose=verbose, audit=audit)
     except (ThemeError, ConfigError) as error:
         click.echo(str(error))
         raise SystemExit(1) from None
@@ -86,9 +90,10 @@ def check_command(name: str | None, verbose: bool) -> None:
     )
 
 
-def check_theme(theme: Theme, folder: Path, *, verbose: bool = True) -> Report:
+def check_theme(theme: Theme, folder: Path, *, verbose: bool = True,
+                audit: bool = False) -> Report:
     """Check `theme`'s colours, compile every template of its chain and render PAGES
-    (and the JOURNEYS' pages) with it."""
+    (and the JOURNEYS' pages) with it; with `audit`, run the layout audit on them too."""
     report = Report()
     palette = {**colors.BASE, **(theme.settings.get("colors") or {})}
     for message in colors.failures(palette):
@@ -99,7 +104,32 @@ def check_theme(theme: Theme, folder: Path, *, verbose: bool = True) -> Report:
             _hide_logs()  # (again: the app adds its handler as it is made)
         broken = _compile_all(app.jinja_env, theme, folder, report)
         _render_pages(app, theme, folder, broken, report)
+        if audit and not report.problems:  # (a page that fails to render has no layout)
+            _audit(app, theme, folder, report)
     return report
+
+
+def _audit(app: Flask, theme: Theme, folder: Path, report: Report) -> None:
+    """The layout audit's findings as problems: the theme, the creator and their file."""
+    from storefront import layout_audit
+
+    try:
+        import playwright.sync_api  # noqa: F401  (a test requirement)
+    except ImportError:
+        report.problems.append("layout audit: Playwright is not installed "
+                               "(pip install -r requirements-test.txt)")
+        return
+    if not layout_audit.CHROMIUM.exists():
+        report.problems.append(f"layout audit: {layout_audit.CHROMIUM} is missing "
+                               "(apt-get install chromium)")
+        return
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # (served over HTTP: an error is a 500 page)
+    creators_dir = Path(app.config["CREATORS_DIR"]).name
+    for finding in layout_audit.audit_app(app):
+        where = f"{folder.name}/{theme.name}"
+        if finding.creator:
+            where += f": creator {finding.creator} ({creators_dir}/{finding.creator}.toml)"
+        report.problems.append(f"{where}: {finding}")
 
 
 def _hide_logs() -> None:
