@@ -51,6 +51,13 @@ demo-catalog:
 # `make bench BENCH_ARGS="--quick"`, or `--sweep`, `--cache redis`, `--only NAME`.
 # Then creator pages while Shopify answers 503 for 30 s (fails on any non-2xx),
 # then the orders ledger at scale (bench-orders).
+# Lighthouse on home, a collection, a product, a cart and a creator's landing page, for
+# each shipped theme (bench/audit.py; installs its pinned Lighthouse into .audit/).
+# `make audit AUDIT_ARGS="--theme base"`.
+.PHONY: audit
+audit: $(VENV)/.test
+	$(BIN)/python -m bench.audit $(AUDIT_ARGS)
+
 .PHONY: bench bench-orders
 bench: $(VENV)/.test
 	$(BIN)/python -m bench $(BENCH_ARGS)

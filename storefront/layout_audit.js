@@ -126,6 +126,8 @@
     const ground = behind(el);
     const ink = rgba(style.color);
     if (!ground || !ink) { continue; }
+    // Faded text (opacity on it or on a parent) reads as faded.
+    for (let up = el; up; up = up.parentElement) { ink.a *= Number(getComputedStyle(up).opacity); }
     const text = blend(ink, ground);
     const [hi, lo] = [luminance(text), luminance(ground)].sort((x, y) => y - x);
     const ratio = (hi + 0.05) / (lo + 0.05);

@@ -101,6 +101,7 @@ BROKEN = """<!doctype html><html><body style="margin:0;background:#fff">
 <button style="position:absolute;left:50px;top:110px;width:80px;height:30px">Two</button>
 <p style="color:#bbbbbb">pale text</p>
 <p style="color:#767676">just enough</p>
+<div style="opacity:0.6"><span style="color:#767676">faded</span></div>
 <div style="overflow-x:auto;width:300px">
   <table style="width:900px"><tr><td>own scroll</td></tr></table></div>
 <p style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
@@ -120,6 +121,7 @@ def test_the_audit_finds_overflow_overlap_and_contrast(browser: Browser):
         ("overflow", 'div.wide "too wide"'),
         ("overlap", 'a "One"'),
         ("contrast", 'p "pale text"'),
+        ("contrast", 'span "faded"'),  # 4.54:1 until faded by its parent
     }
 
 
