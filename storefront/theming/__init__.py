@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Flask
 
 from storefront.config import PROJECT_ROOT, ConfigError
-from storefront.theming.routes import asset_url, asset_width
+from storefront.theming.routes import asset_url, asset_width, inline_asset
 from storefront.theming.routes import bp as assets_bp
 from storefront.theming.switch import Themes, render, use
 from storefront.theming.themes import Theme, ThemeError, load_theme, template_loader
@@ -63,6 +63,7 @@ def init_app(app: Flask) -> Theme:
     app.jinja_loader = template_loader(theme)
     app.extensions["theme"] = theme
     app.extensions["themes"] = Themes(app, theme, themes_dir(app))
-    app.jinja_env.globals.update(theme=theme, asset_url=asset_url, asset_width=asset_width)
+    app.jinja_env.globals.update(theme=theme, asset_url=asset_url, asset_width=asset_width,
+                                 inline_asset=inline_asset)
     app.register_blueprint(assets_bp)
     return theme

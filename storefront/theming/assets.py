@@ -50,9 +50,18 @@ class Assets:
         self._digests: dict[Path, str] = {}
         self._names: dict[str, str] = {}
         self._sizes: dict[str, tuple[float, float] | None] = {}
+        self._texts: dict[str, str] = {}
 
     def find(self, path: str) -> Path | None:
         return self.theme.find_static(path)
+
+    def existing(self, path: str) -> Path:
+        """The file `path` names in the chain's static/ folders; ThemeError if there is none."""
+        file = self.find(path)
+        if file is None:
+            names = ", ".join(theme.name for theme in self.theme.chain)
+            raise ThemeError(f"asset {path!r} is not in themes {names} (looked in their static/)")
+        return file
 
     def digest(self, file: Path, *, fresh: bool = False) -> str:
         if fresh or file not in self._digests:
@@ -65,13 +74,16 @@ class Assets:
         """`path` with its content hash, e.g. js/cart.js -> js/cart.ab12cd34ef.js."""
         if not fresh and path in self._names:
             return self._names[path]
-        file = self.find(path)
-        if file is None:
-            names = ", ".join(theme.name for theme in self.theme.chain)
-            raise ThemeError(f"asset {path!r} is not in themes {names} (looked in their static/)")
+        file = self.existing(path)
         # Only found files are remembered, so requests for made-up names can't grow this.
         self._names[path] = with_hash(path, self.digest(file, fresh=fresh))
         return self._names[path]
+
+    def text(self, path: str, *, fresh: bool = False) -> str:
+        """The content of the text file `path` (a stylesheet to inline), read once."""
+        if fresh or path not in self._texts:
+            self._texts[path] = self.existing(path).read_text("utf-8")
+        return self._texts[path]
 
     def size(self, path: str) -> tuple[float, float] | None:
         """(width, height) of the image `path`, None when it has none to read.

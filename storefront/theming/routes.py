@@ -14,6 +14,7 @@ import mimetypes
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, send_file, url_for
+from markupsafe import Markup
 
 from storefront import compression
 from storefront.theming.assets import IMMUTABLE, MIMETYPES, Assets, split_hash, with_hash
@@ -48,6 +49,21 @@ def asset_url(path: str) -> str:
         log.error("asset %r is not in the theme", path)
         name = path
     return url_for("assets.file", filename=name)
+
+
+def inline_asset(path: str) -> Markup:
+    """The text of the theme file `path`, to inline in the page (a `<style nonce>`'s
+    critical CSS). A missing file is a ThemeError in debug and tests, as asset_url's;
+    in production the page renders without it."""
+    try:
+        text = current_assets().text(path, fresh=current_app.debug)
+    except ThemeError:
+        if current_app.debug or current_app.testing:
+            raise
+        log.error("asset %r is not in the theme", path)
+        return Markup("")
+    # The theme's own file, but never able to close the element it is inlined in.
+    return Markup(text.replace("</", "<\\/"))
 
 
 def asset_width(path: str, height: int) -> int | None:

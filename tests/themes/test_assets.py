@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from flask import render_template_string
@@ -201,3 +202,30 @@ def test_an_images_width_at_a_height_comes_from_its_file(themes, tmp_path, name,
     app = make_app(themes, "night", tmp_path)
     with app.test_request_context():
         assert render_template_string(f"{{{{ asset_width('{name}', 40) }}}}") == str(width)
+
+
+def test_inline_asset_puts_a_stylesheet_in_the_page_and_never_closes_its_element(themes,
+                                                                                 tmp_path):
+    (themes / "night" / "static" / "first.css").write_text(
+        'body { color: white } /* </style><script>alert(1)</script> */')
+    app = make_app(themes, "night", tmp_path)
+    app.testing = True  # (a missing file raises, as asset_url's does, instead of logging)
+    with app.test_request_context():
+        inlined = render_template_string("<style>{{ inline_asset('first.css') }}</style>")
+        assert inlined == ('<style>body { color: white } /* <\\/style><script>alert(1)<\\/script>'
+                           ' */</style>')
+        with pytest.raises(ThemeError):
+            render_template_string("{{ inline_asset('nope.css') }}")
+
+
+def test_the_first_screens_css_is_inlined_and_the_rest_linked_at_the_end(tmp_path):
+    """No stylesheet blocks the first paint: critical.css in <head>, base.css after the footer."""
+    from storefront import create_app
+
+    app = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3")})
+    page = app.test_client().get("/").get_data(as_text=True)
+    head, body = page.split("</head>")
+    assert '<link rel="stylesheet"' not in head
+    assert re.search(r'<style nonce="[^"]+">/\* Base theme, the first screen', head)
+    assert re.search(r'</footer>\s*<link rel="stylesheet" href="/assets/base\.[0-9a-f]{10}\.css">',
+                     body)

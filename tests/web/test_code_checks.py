@@ -13,6 +13,7 @@ from storefront import create_app
 from storefront.creators import code_checks, shop_check
 from storefront.creators.code_checks import checks_of
 from storefront.demo_shop import catalog as demo_catalog
+from tests.web.conftest import text
 from tests.web.offer_kinds import creator_prices, offer_catalog, offer_creators
 
 TEE = "/products/organic-cotton-tee"
@@ -37,7 +38,7 @@ def pages(app, handle: str) -> tuple[str, str]:
     client = app.test_client()
     landing = client.get(f"/@{handle}")
     assert landing.status_code == 200
-    return landing.get_data(as_text=True), client.get(TEE).get_data(as_text=True)
+    return text(landing), text(client.get(TEE))
 
 
 @pytest.mark.parametrize("outcome", [shop_check.MISSING, shop_check.INACTIVE,

@@ -26,7 +26,7 @@ def app(tmp_path):
 
 
 def custom_properties(page: str) -> dict[str, str]:
-    style = re.search(r"<style nonce=[^>]*>(.*?)</style>", page, re.S).group(1)
+    style = re.search(r"<style nonce=[^>]*>(\n:root \{\n  --.*?)</style>", page, re.S).group(1)
     return dict(re.findall(r"--color-([a-z-]+): (#[0-9a-f]{3,6});", style))
 
 

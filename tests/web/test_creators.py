@@ -6,8 +6,10 @@ import re
 import time
 
 import pytest
+from flask import url_for
 
 from storefront import attribution, create_app
+from storefront.theming.switch import themes
 from tests.creators import make_folder, write
 from tests.web.conftest import Recorder, post, text
 
@@ -173,12 +175,11 @@ def test_creator_notes_and_picks(client):
 
 def test_creator_theme_and_colours(client):
     client.get("/@leo")
-    page = text(client.get("/"))
-    assert re.search(r'href="/assets/atelier\.[0-9a-f]{10}\.css"', page)
+    page = client.get("/").get_data(as_text=True)
+    assert ".theme-atelier .site-header {" in page  # atelier's rules, inlined
     assert "--color-accent: #c46a2b;" in page
-    css = re.search(r'href="(/assets/atelier\.[0-9a-f]{10}\.css)"', page).group(1)
-    assert client.get(css).status_code == 200
-    assert "atelier" not in text(client.application.test_client().get("/"))
+    brand = client.application.test_client().get("/").get_data(as_text=True)
+    assert "atelier" not in brand
 
 
 def test_sitemap_lists_no_creator_urls(client):
@@ -259,7 +260,9 @@ def test_a_creator_themes_assets_are_served_by_any_worker(app, tmp_path):
     """The page and its stylesheet may be served by different workers."""
     client = app.test_client()
     client.get("/@leo")
-    css = re.search(r'href="(/assets/atelier\.[0-9a-f]{10}\.css)"', text(client.get("/"))).group(1)
+    with app.test_request_context():
+        css = url_for("assets.file", filename=themes().get("atelier").assets.fingerprinted(
+            "atelier.css"))
     fresh = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "other.sqlite3")}).test_client()
     reply = fresh.get(css)
     assert reply.status_code == 200 and "atelier" in text(reply)
