@@ -2,6 +2,12 @@
 
 Numbers in, coordinates out: nothing here knows HTML, so every piece of text
 (creator names, dates) reaches the page through the template's autoescaping.
+
+An SVG scales to its box with its text, so one drawing cannot suit a desktop and
+a phone: 13 units of text in a 1000-unit-wide chart are 4 pixels on a phone.
+Each chart is therefore drawn twice (`Drawn`): wide, and narrow for phones, with
+fewer day labels and room for its text; the stylesheet shows the one that fits,
+without JavaScript.
 """
 
 from __future__ import annotations
@@ -10,8 +16,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from storefront.funnels.report import Row
+
+T = TypeVar("T")
 
 # The funnel's steps in order: (report field, label, CSS class of its colour).
 STEPS = (
@@ -20,6 +29,24 @@ STEPS = (
     ("add_to_carts", "Add-to-carts", "adds"),
     ("checkouts", "Checkouts", "checkouts"),
 )
+
+
+# Room for value labels on the left and dates below the plot.
+MARGIN = {"left": 56, "top": 14, "right": 36, "bottom": 36}
+MAX_DAY_LABELS = 8
+# A phone's drawing: about as many units as the pixels it gets, so 12 units of
+# text read as 12 pixels; a date label needs about 45 of them, and room to breathe.
+NARROW_WIDTH = 360
+NARROW_MARGIN = {"left": 44, "top": 12, "right": 24, "bottom": 32}
+NARROW_DAY_LABELS = 4
+
+
+@dataclass(frozen=True)
+class Drawn(Generic[T]):
+    """One chart drawn for wide screens and for phones (templates show the one that fits)."""
+
+    wide: T
+    narrow: T
 
 
 @dataclass(frozen=True)
@@ -44,13 +71,14 @@ class Funnel:
 
 
 def funnel(figures: Row, *, width: int, bar_height: int, gap: int, label_width: int = 0,
-           value_width: int = 40, centred: bool = False) -> Funnel:
+           value_width: int = 40, centred: bool = False, lead: int = 0) -> Funnel:
     """Four bars for `figures` (a report.Row), each as long as its count relative
     to the largest of the four.
 
     Product views may outnumber visits (a visitor looks at several products),
     so the scale is the largest count, not the first. `centred` draws the
-    classic funnel shape; otherwise bars start at the left edge.
+    classic funnel shape; otherwise bars start at the left edge. `lead` leaves
+    that much room above each bar (for its words, on a phone).
     """
     values = [int(getattr(figures, key)) for key, _, _ in STEPS]
     area = width - label_width - value_width
@@ -60,9 +88,9 @@ def funnel(figures: Row, *, width: int, bar_height: int, gap: int, label_width: 
         # A count above zero always shows, however small next to the largest.
         length = max(area * value / largest, 2.0) if value else 0.0
         x = label_width + ((area - length) / 2 if centred else 0.0)
-        bars.append(Bar(key, label, css, value, round(x, 1), i * (bar_height + gap),
+        bars.append(Bar(key, label, css, value, round(x, 1), i * (lead + bar_height + gap) + lead,
                         round(length, 1), bar_height))
-    height = len(STEPS) * (bar_height + gap) - gap
+    height = len(STEPS) * (lead + bar_height + gap) - gap
     return Funnel(width, height, bars, label_width + area + 6, label_width - 10)
 
 
@@ -71,10 +99,13 @@ def small_funnel(figures: Row) -> Funnel:
     return funnel(figures, width=150, bar_height=10, gap=4, value_width=40)
 
 
-def large_funnel(figures: Row) -> Funnel:
-    """A creator page's funnel: labelled, centred bars."""
-    return funnel(figures, width=900, bar_height=40, gap=14, label_width=140,
-                  value_width=230, centred=True)
+def large_funnel(figures: Row) -> Drawn:
+    """A creator page's funnel: labelled, centred bars; on a phone, each step's words
+    above its bar, the bars from the left."""
+    return Drawn(funnel(figures, width=900, bar_height=40, gap=14, label_width=140,
+                        value_width=230, centred=True),
+                 funnel(figures, width=NARROW_WIDTH, bar_height=16, gap=14, value_width=0,
+                        lead=22))
 
 
 @dataclass(frozen=True)
@@ -117,15 +148,17 @@ class Trend:
     day_ticks: list[Tick]
 
 
-# Room for value labels on the left and dates below the plot.
-MARGIN = {"left": 56, "top": 14, "right": 36, "bottom": 36}
-MAX_DAY_LABELS = 8
+def trends(days: Sequence[Mapping]) -> Drawn:
+    """`trend(days)` for wide screens and for phones."""
+    return Drawn(trend(days), trend(days, width=NARROW_WIDTH, height=240, margin=NARROW_MARGIN,
+                                    day_labels=NARROW_DAY_LABELS))
 
 
-def trend(days: Sequence[Mapping], *, width: int = 1000, height: int = 300) -> Trend:
+def trend(days: Sequence[Mapping], *, width: int = 1000, height: int = 300,
+          margin: Mapping[str, int] = MARGIN, day_labels: int = MAX_DAY_LABELS) -> Trend:
     """One line per funnel step over `days` (report.daily's dicts), on a shared scale."""
-    left, top = MARGIN["left"], MARGIN["top"]
-    right, bottom = width - MARGIN["right"], height - MARGIN["bottom"]
+    left, top = margin["left"], margin["top"]
+    right, bottom = width - margin["right"], height - margin["bottom"]
     ticks = value_scale(max((int(day[key]) for day in days for key, _, _ in STEPS), default=0))
     top_value = ticks[-1]
 
@@ -144,12 +177,13 @@ def trend(days: Sequence[Mapping], *, width: int = 1000, height: int = 300) -> T
     ]
     return Trend(width, height, left, top, right, bottom, lines,
                  [Tick(y_of(v), v) for v in ticks],
-                 _day_ticks([day["day"] for day in days], x_of))
+                 _day_ticks([day["day"] for day in days], x_of, day_labels))
 
 
-def _day_ticks(days: Sequence[str], x_of) -> list[Tick]:
-    """A few day labels: every n-th day counting back from the last, so today always has one."""
-    every = max(1, math.ceil(len(days) / MAX_DAY_LABELS))
+def _day_ticks(days: Sequence[str], x_of, most: int = MAX_DAY_LABELS) -> list[Tick]:
+    """At most `most` day labels: every n-th day counting back from the last, so today
+    always has one."""
+    every = max(1, math.ceil(len(days) / most))
     return [Tick(x_of(i), days[i]) for i in range(len(days) - 1, -1, -every)][::-1]
 
 
@@ -180,14 +214,22 @@ class Revenue:
     day_ticks: list[Tick]
 
 
-def revenue(days: Sequence, currency: str, *, width: int = 1000, height: int = 260) -> Revenue:
+def revenues(days: Sequence, currency: str) -> Drawn:
+    """`revenue(days, currency)` for wide screens and for phones."""
+    return Drawn(revenue(days, currency),
+                 revenue(days, currency, width=NARROW_WIDTH, height=220,
+                         margin={**NARROW_MARGIN, "left": 52}, day_labels=NARROW_DAY_LABELS))
+
+
+def revenue(days: Sequence, currency: str, *, width: int = 1000, height: int = 260,
+            margin: Mapping[str, int] = MARGIN, day_labels: int = MAX_DAY_LABELS) -> Revenue:
     """A bar per day of net sales in `currency` (revenue.Day: day, orders, net_sales).
 
     A day whose refunds outweigh its sales (net sales below 0) draws no bar;
     its figure is still in the bar's title.
     """
-    left, top = MARGIN["left"], MARGIN["top"]
-    right, bottom = width - MARGIN["right"], height - MARGIN["bottom"]
+    left, top = margin["left"], margin["top"]
+    right, bottom = width - margin["right"], height - margin["bottom"]
     ticks = value_scale(math.ceil(max((day.net_sales for day in days), default=0)))
     slot = (right - left) / max(len(days), 1)
     bar = max(min(slot * 0.7, 48.0), 1.0)
@@ -205,7 +247,7 @@ def revenue(days: Sequence, currency: str, *, width: int = 1000, height: int = 2
                               round(bottom - length, 1), round(bar, 1), round(length, 1)))
     return Revenue(currency, width, height, left, top, right, bottom, columns,
                    [Tick(round(bottom - (bottom - top) * v / ticks[-1], 1), v) for v in ticks],
-                   _day_ticks([day.day for day in days], x_of))
+                   _day_ticks([day.day for day in days], x_of, day_labels))
 
 
 def value_scale(largest: int, steps: int = 4) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storefront.funnels.rates import FUNNEL, RATES
 from storefront.funnels.report import Row
 
 
@@ -56,21 +57,18 @@ FUNNEL_HEADERS = (
     ("product_views", "Product views", True),
     ("add_to_carts", "Added to cart", True),
     ("checkouts", "Checkouts", True),
-    ("view_rate", "Views per visit", True),
-    ("cart_rate", "Carts per view", True),
-    ("checkout_rate", "Checkouts per cart", True),
-    ("conversion", "Conversion", True),
+    *((key, RATES[key].label, True) for key in FUNNEL),
 )
 # The orders ledger's: shown when it could be read.
 REVENUE_HEADERS = (
     ("orders", "Orders", True),
-    ("order_conversion", "Orders per visit", True),
+    ("order_conversion", RATES["order_conversion"].label, True),
     ("net_sales", "Net sales", True),
     ("aov", "AOV", True),
     ("commission", "Commission", True),
     ("payable", "Payable now", True),
     ("new_customers", "New customers", True),
-    ("repeat_rate", "Repeat rate", True),
+    ("repeat_rate", RATES["repeat_rate"].label, True),
     ("ltv_90", "LTV 90 days", True),
 )
 LAST_HEADERS = (

@@ -8,6 +8,8 @@ The ledger (SQLAlchemy with it) is loaded on the first request that shows
 them, never by a worker that only serves the shop. When its database cannot be
 read, the funnel is still shown, with a notice (and the error in the log).
 No customer data is shown: customers are counted, never listed.
+Top products are named by their titles from the Storefront API (funnels/titles.py);
+when Shopify cannot answer, by their handles, with a notice.
 
 Every URL here asks for the admin credentials first, and no response is
 stored by a cache or indexed by a search engine.
@@ -25,6 +27,7 @@ from storefront.admin import auth, charts, table
 from storefront.admin.pages import render
 from storefront.creators.code_checks import checks_of
 from storefront.funnels import report
+from storefront.funnels.titles import titles
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 WINDOWS = (30, 90, 365)  # the LTV windows a creator's page shows (orders/customers.py)
 BRAND_HANDLE = "_brand"  # the brand's own store in URLs (no creator handle starts with _)
 DEFAULT_SINCE = "7d"
+PRODUCTS_SHOWN = 10  # on a creator's page (the table shows each row's 3)
 PERIODS = (("7d", "7 days"), ("30d", "30 days"), ("90d", "90 days"))
 
 
@@ -76,11 +80,12 @@ def creators():
     if found is not None:
         rows = report.with_revenue(rows, sales, registry)
     rows = table.sort_rows(rows, column, order)
+    names = _titles(rows)
     return render(
         "creators.html", span=span, rows=rows, total=table.totals(rows),
-        trend=charts.trend(days), funnel_of=charts.small_funnel,
-        revenue_charts=[charts.revenue(series, currency) for currency, series in by_day.items()],
-        unavailable=unavailable,
+        trend=charts.trends(days), funnel_of=charts.small_funnel,
+        revenue_charts=[charts.revenues(series, currency) for currency, series in by_day.items()],
+        unavailable=unavailable, titles_problem=names.problem,
         headers=table.headers(found is not None), column=column, order=order,
         everyone=everyone, link=_link, sort_link=lambda key: _sort_link(key, column, order),
         csv_url=url_for(".creators_csv", since=_since(), all="1" if everyone else None),
@@ -126,11 +131,13 @@ def creator(handle: str):
     if row is None:
         raise Refused(404, "No such creator", f"No creator file and no figures for {handle!r} "
                       f"from {span.first} to {span.last}.")
+    names = _titles([row], limit=PRODUCTS_SHOWN)
     return render(
         "creator.html", span=span, row=row, funnel=charts.large_funnel(row),
-        trend=charts.trend(days), products=row.top_products(limit=10),
+        trend=charts.trends(days), products=row.top_products(limit=PRODUCTS_SHOWN),
+        titles_problem=names.problem,
         revenue_charts=[] if found is None else [
-            charts.revenue(series, currency) for currency, series in found.days.items()],
+            charts.revenues(series, currency) for currency, series in found.days.items()],
         revenue_known=found is not None, unavailable=unavailable, windows=WINDOWS,
         link=lambda **changes: url_for(".creator", handle=handle, **changes),
         **_frame(recorder),
@@ -151,12 +158,20 @@ def creators_csv():
         book.engine, span.first, span.last, book.clock(), hold))
     if sales is not None:
         rows = report.with_revenue(rows, sales, registry)
+    _titles(rows)
     filename = f"creator-funnels-{span.first}-to-{span.last}.csv"
     # (Without the ledger, its columns are empty: the file keeps its shape.)
     return Response(report.as_csv(rows, revenue=sales is not None), 200, {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="{filename}"',
     })
+
+
+def _titles(rows: list[report.Row], limit: int = 3):
+    """Names the rows' `limit` top products (titles.Titles: and why some could not be)."""
+    names = titles(current_app.extensions["storefront"], report.product_handles(rows, limit))
+    report.with_titles(rows, names.by_handle)
+    return names
 
 
 def _ledger(read):

@@ -5,6 +5,8 @@ CSV or JSON.
 The ledger (and SQLAlchemy) is loaded only when the command runs; when its
 database cannot be read, the funnel is still reported, and the output says the
 rest is unavailable and why (stderr; the table and the JSON say it too).
+Top products are named by their titles from the Storefront API (funnels/titles.py);
+when Shopify cannot be asked, by their handles, and stderr says so.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from storefront.funnels import report, store_for
+from storefront.funnels.titles import titles
+from storefront.web.filters import shopper_locale
 
 
 @click.command("report")
@@ -55,14 +59,18 @@ def report_command(since: str, output: str, everyone: bool) -> None:
         sales, unavailable = revenue.result()
     if sales is not None:
         rows = report.with_revenue(rows, sales, creators)
+    names = titles(current_app.extensions["storefront"], report.product_handles(rows))
+    rows = report.with_titles(rows, names.by_handle)
     if unavailable:  # on stderr: stdout stays the CSV or JSON a script reads
         click.echo(f"Revenue unavailable, the funnel only: {unavailable}", err=True)
+    if names.problem:
+        click.echo(names.problem, err=True)
     if output == "csv":
         click.echo(report.as_csv(rows, revenue=unavailable is None), nl=False)
     elif output == "json":
         click.echo(report.as_json(rows, span, unavailable))
     else:
-        click.echo(report.as_table(rows, span, unavailable), nl=False)
+        click.echo(report.as_table(rows, span, unavailable, shopper_locale()), nl=False)
         click.echo(f"\nfrom {store.describe()}; unique visitors count only the last "
                    f"{current_app.config['FUNNELS_RETENTION_DAYS']} days "
                    "(FUNNELS_RETENTION_DAYS)", err=True)

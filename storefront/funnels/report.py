@@ -11,8 +11,12 @@ payable, new customers, LTV, repeat rate), one `revenue.Sales` per currency,
 the one with the most orders first (a shop has one currency; more only if it
 changed, and amounts in two currencies are never added up). The order
 conversion is orders per visit, whatever the currency; the funnel's
-`conversion` stays checkouts per visit.
+`conversion` stays checkouts per visit. What each rate divides and how it is
+written are rates.py's, for the CLI and the dashboard alike.
 The ledger (and SQLAlchemy) is loaded only when `revenue_of` is called.
+
+Products are counted by handle; `with_titles` gives the rows their names
+(titles.py) for the top products, the handle standing in for one not known.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ import csv
 import io
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from storefront import listing
+from storefront.funnels.rates import FUNNEL, RATES, divide
 from storefront.spreadsheet import safe_cell
 
 BRAND = ""  # the brand's own store, in the store's keys
@@ -79,10 +85,6 @@ def period(since: str, today: date) -> Period:
     return Period(start.isoformat(), today.isoformat())
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
 @dataclass
 class Row:
     creator: str
@@ -96,6 +98,7 @@ class Row:
     checkouts: int = 0
     products: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     sales: list = field(default_factory=list)  # revenue.Sales per currency; [] no orders
+    titles: Mapping[str, str] = field(default_factory=dict)  # product titles by handle, if known
 
     @property
     def label(self) -> str:
@@ -112,29 +115,30 @@ class Row:
 
     @property
     def order_conversion(self) -> float | None:  # orders per visit
-        return _rate(self.orders, self.visits)
+        return divide(self.orders, self.visits)
 
     @property
     def view_rate(self) -> float | None:  # product views per visit
-        return _rate(self.product_views, self.visits)
+        return divide(self.product_views, self.visits)
 
     @property
     def cart_rate(self) -> float | None:  # add-to-carts per product view
-        return _rate(self.add_to_carts, self.product_views)
+        return divide(self.add_to_carts, self.product_views)
 
     @property
     def checkout_rate(self) -> float | None:  # checkouts started per add-to-cart
-        return _rate(self.checkouts, self.add_to_carts)
+        return divide(self.checkouts, self.add_to_carts)
 
     @property
     def conversion(self) -> float | None:  # checkouts started per visit
-        return _rate(self.checkouts, self.visits)
+        return divide(self.checkouts, self.visits)
 
     def top_products(self, limit: int = 3) -> list[dict]:
+        """The most viewed products: handle, title (None when not known), views and adds."""
         ranked = sorted(self.products.items(),
                         key=lambda item: (-item[1]["view"], -item[1]["add"], item[0]))
-        return [{"product": handle, "views": c["view"], "add_to_carts": c["add"]}
-                for handle, c in ranked[:limit]]
+        return [{"product": handle, "title": self.titles.get(handle), "views": c["view"],
+                 "add_to_carts": c["add"]} for handle, c in ranked[:limit]]
 
     def as_dict(self, revenue: bool = True) -> dict:
         """The funnel, then the revenue of the main currency (amounts and rates
@@ -161,6 +165,23 @@ class Row:
 _NO_SALES = {"currency": None, "orders": 0, "net_sales": None, "aov": None, "commission": None,
              "payable": None, "paid": None, "new_customers": 0, "repeat_rate": None,
              "ltv_30": None, "ltv_90": None, "ltv_365": None, "ltv_partial": []}
+
+
+def product_name(product: dict) -> str:
+    """How a top product (Row.top_products) is named: its title, else its handle."""
+    return product["title"] or product["product"]
+
+
+def product_handles(report: list[Row], limit: int = 3) -> list[str]:
+    """The handles of the rows' `limit` top products, each once: the titles to look up."""
+    return list(dict.fromkeys(p["product"] for row in report for p in row.top_products(limit)))
+
+
+def with_titles(report: list[Row], titles: Mapping[str, str]) -> list[Row]:
+    """`report`'s rows, their top products named by `titles` (by handle)."""
+    for row in report:
+        row.titles = titles
+    return report
 
 
 _FIELDS = {"visit": "visits", "view": "product_views", "add": "add_to_carts",
@@ -259,9 +280,18 @@ def _cell(value) -> str:
     if isinstance(value, float):
         return f"{value:.4f}"
     if isinstance(value, list):
-        return "; ".join(f"{p['product']} ({p['views']} views, {p['add_to_carts']} adds)"
-                         for p in value)
+        return "; ".join(_product_cell(p) for p in value)
     return str(value)
+
+
+def _product_cell(p: dict) -> str:
+    """"Organic Cotton Tee (organic-cotton-tee, 6 views, 2 adds)"; without a title, as
+    before titles were known: "organic-cotton-tee (6 views, 2 adds)"."""
+    views, adds = p["views"], p["add_to_carts"]
+    counts = f"{views} view{'' if views == 1 else 's'}, {adds} add{'' if adds == 1 else 's'}"
+    if p["title"]:
+        return f"{p['title']} ({p['product']}, {counts})"
+    return f"{p['product']} ({counts})"
 
 
 def _csv_lines(row: Row, revenue: bool) -> list[dict]:
@@ -300,36 +330,37 @@ def as_json(report: list[Row], span: Period, revenue_error: str | None = None) -
                          "creators")
 
 
-FUNNEL_HEADER = ["creator", "visits", "unique", "views", "carts", "checkouts", "view/visit",
-                 "cart/view", "checkout/cart", "conversion"]
-REVENUE_HEADER = ["orders", "orders/visit", "net sales", "AOV", "commission", "payable",
-                  "new customers", "repeat rate", "LTV 90", "currency"]
+FUNNEL_HEADER = ["creator", "visits", "unique", "views", "carts", "checkouts",
+                 *(RATES[key].short for key in FUNNEL)]
+REVENUE_HEADER = ["orders", RATES["order_conversion"].short, "net sales", "AOV", "commission",
+                  "payable", "new customers", RATES["repeat_rate"].short, "LTV 90", "currency"]
 
 
-def as_table(report: list[Row], span: Period, revenue_error: str | None = None) -> str:
-    """The funnel, then the ledger's figures (left out, and why, with `revenue_error`)."""
-    def percent(value):
-        return "-" if value is None else f"{value * 100:.1f}%"
+def as_table(report: list[Row], span: Period, revenue_error: str | None = None,
+             locale: str = "en_US") -> str:
+    """The funnel, then the ledger's figures (left out, and why, with `revenue_error`).
+
+    Rates are written in `locale` as the dashboard writes them (rates.py)."""
+    def rate(key: str, value) -> str:
+        return RATES[key].text(value, locale) or "-"
 
     def funnel(row: Row) -> list[str]:
         return [row.label, str(row.visits), str(row.unique_visitors), str(row.product_views),
                 str(row.add_to_carts), str(row.checkouts),
-                "-" if row.view_rate is None else f"{row.view_rate:.2f}",
-                percent(row.cart_rate), percent(row.checkout_rate), percent(row.conversion)]
+                *(rate(key, getattr(row, key)) for key in FUNNEL)]
 
     def money(sales, orders: str, conversion: str) -> list[str]:
         if sales is None:
             return [orders, conversion, *["-"] * 7, "-"]
-        rate = sales.repeat_rate()
         ltv = f"{sales.ltv(90)}{'*' if sales.customers.partial(90) else ''}"
         return [orders, conversion, str(sales.net_sales),
                 "-" if sales.aov is None else str(sales.aov), str(sales.commission),
                 str(sales.payable), str(sales.new_customers),
-                "-" if rate is None else f"{rate * 100:.1f}%", ltv, sales.currency]
+                rate("repeat_rate", sales.repeat_rate()), ltv, sales.currency]
 
     def tail(row: Row) -> list[str]:
-        return [row.code or "-",
-                ", ".join(f"{p['product']} ({p['views']})" for p in row.top_products()) or "-"]
+        return [row.code or "-", ", ".join(f"{product_name(p)} ({p['views']})"
+                                           for p in row.top_products()) or "-"]
 
     revenue = revenue_error is None
     header = [*FUNNEL_HEADER, *(REVENUE_HEADER if revenue else []), "code", "top products"]
@@ -339,7 +370,8 @@ def as_table(report: list[Row], span: Period, revenue_error: str | None = None) 
             lines.append([*funnel(row), *tail(row)])
             continue
         orders = str(row.main.orders if row.main else 0)
-        lines.append([*funnel(row), *money(row.main, orders, percent(row.order_conversion)),
+        lines.append([*funnel(row), *money(row.main, orders,
+                                           rate("order_conversion", row.order_conversion)),
                       *tail(row)])
         for other in row.sales[1:]:  # another currency: its money only
             lines.append([row.label, *[""] * (len(FUNNEL_HEADER) - 1),

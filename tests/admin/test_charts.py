@@ -99,7 +99,7 @@ def test_each_row_has_a_funnel_of_its_counts(client):
 
 def test_the_trend_chart_draws_each_day_of_the_period(client):
     document = page(client, "/admin/creators")
-    chart = document.one("svg", **{"class": "trend"})
+    chart = document.one("svg", **{"class": "trend chart--wide"})
     by_series = {g.attrs["data-series"]: g for g in chart.all("g") if "data-series" in g.attrs}
     assert list(by_series) == ["visits", "product_views", "add_to_carts", "checkouts"]
     visits = {c.attrs["data-day"]: int(c.attrs["data-value"]) for c in by_series["visits"].all(
@@ -115,13 +115,19 @@ def test_the_trend_chart_draws_each_day_of_the_period(client):
 
 def test_a_creators_page_has_a_large_funnel_and_their_own_trend(client):
     document = page(client, "/admin/creators/maya")
-    funnel = document.one("svg", **{"class": "funnel funnel--large"})
+    funnel = document.one("svg", **{"class": "funnel funnel--large chart--wide"})
     assert {step: n for step, (n, _, _) in bars(funnel).items()} == {
         "visits": 30, "product_views": 60, "add_to_carts": 6, "checkouts": 3}
     rates = [t.text for t in funnel.all("text", **{"class": "bar-rate"})]
-    assert rates == ["200.0% views per visit", "10.0% carts per view",
+    # Views per visit is a ratio (2 views a visit), the others percentages.
+    assert rates == ["2.00 views per visit", "10.0% carts per view",
                      "50.0% checkouts per cart"]
-    trend = document.one("svg", **{"class": "trend"})
+    phone = document.one("svg", **{"class": "funnel funnel--large funnel--narrow chart--narrow"})
+    assert {rect.attrs["data-step"]: int(rect.attrs["data-value"])
+            for rect in phone.all("rect")} == {
+        "visits": 30, "product_views": 60, "add_to_carts": 6, "checkouts": 3}
+    assert [t.text for t in phone.all("text", **{"class": "bar-rate"})] == rates
+    trend = document.one("svg", **{"class": "trend chart--wide"})
     visits = [int(c.attrs["data-value"]) for c in trend.all("g", data_series="visits")[0].all(
         "circle")]
     assert sum(visits) == 30  # maya's alone, not the brand's 15

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from storefront.funnels import report
+from storefront.funnels.titles import titles
 from tests.admin.conftest import day, get, seed
 
 COUNTS = {
@@ -30,8 +31,11 @@ def test_the_download_is_the_reports_csv(app, query, since, everyone):
     assert reply.status_code == 200
     span = report.period(since, datetime.now(UTC).date())
     with app.app_context():
-        expected = report.as_csv(report.rows(app.extensions["funnels"].store,
-                                             app.extensions["creators"], span, everyone))
+        rows = report.rows(app.extensions["funnels"].store, app.extensions["creators"], span,
+                           everyone)
+        names = titles(app.extensions["storefront"], report.product_handles(rows))
+        expected = report.as_csv(report.with_titles(rows, names.by_handle))
+    assert "Organic Cotton Tee (organic-cotton-tee, 9 views, 2 adds)" in expected
     assert reply.get_data(as_text=True) == expected
     assert reply.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert reply.headers["Content-Disposition"] == (

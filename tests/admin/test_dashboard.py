@@ -45,10 +45,12 @@ def test_the_table_shows_each_creators_figures(client):
     # funnel, visits, unique, views, carts, checkouts, 4 rates, code, top products
     maya = cells(document, "maya")
     assert maya[1:6] == ["30", "3", "60", "6", "3"]
-    assert maya[6:10] == ["200.0%", "10.0%", "50.0%", "10.0%"]
+    # views per visit (a ratio), carts per view, checkouts per cart, conversion
+    assert maya[6:10] == ["2.00", "10.0%", "50.0%", "10.0%"]
     assert maya[-2] == "MAYA15"  # (the orders ledger's columns before: test_revenue.py)
-    assert maya[-1] == ("organic-cotton-tee 40 views, 4 adds "
-                        "linen-shirt 20 views, 2 adds")
+    # Products by name (the demo shop's titles), each with its handle.
+    assert maya[-1] == ("Organic Cotton Tee organic-cotton-tee 40 views, 4 adds "
+                        "Linen Camp Shirt linen-shirt 20 views, 2 adds")
     assert cells(document, "kit")[6] == "–" and cells(document, "kit")[9] == "–"
     brand = document.one("tr", data_creator="")
     assert "(brand)" in brand.text and "Brand store" in brand.text
@@ -169,7 +171,8 @@ def test_a_creators_page(client):
     assert "MAYA15" in facts.text and "active" in facts.text
     products = [[" ".join(c.text.split()) for c in row.children if not isinstance(c, str)]
                 for row in document.all("tbody")[-1].all("tr")]
-    assert products == [["organic-cotton-tee", "40", "4"], ["linen-shirt", "20", "2"]]
+    assert products == [["Organic Cotton Tee organic-cotton-tee", "40", "4"],
+                        ["Linen Camp Shirt linen-shirt", "20", "2"]]
     periods = [a.attrs["href"] for a in document.one("nav").all("a")]
     assert periods == ["/admin/creators/maya?since=7d", "/admin/creators/maya?since=30d",
                        "/admin/creators/maya?since=90d"]

@@ -5,6 +5,8 @@ SQLite file written every 0.2 s, the admin on): one through Maya's link to the
 demo checkout, one through Leo's, one straight to the shop. Once the CSV shows
 their figures, the dashboard is opened with the admin credentials, checked,
 and photographed at desktop and phone widths into $TEST_ARTIFACTS_DIR/screenshots/.
+Every admin page fits a phone, with JavaScript or without: the page never
+scrolls sideways and its charts are within the screen, today included.
 """
 
 from __future__ import annotations
@@ -136,7 +138,10 @@ def test_the_dashboard_shows_what_shoppers_did(open_page, admin_store):
         maya = page.locator("tr[data-creator='maya']")
         expect(maya.locator("td.num").nth(0)).to_have_text("1")  # visits
         expect(maya.locator("svg rect[data-value='1']")).to_have_count(4)
-        expect(page.locator("svg.trend polyline")).to_have_count(4)
+        # (Each chart is drawn for wide screens and for phones: one of the two shows.)
+        expect(page.locator("svg.trend:visible polyline")).to_have_count(4)
+        expect(page.locator("tr[data-creator='leo'] ol.products li").first).to_contain_text(
+            "Canvas Chore Jacket")  # the product's name, not its handle
         expect(page.locator("[data-total='checkouts']")).to_have_text("1")
         # Styled by the nonce'd stylesheet: the CSP let it through.
         assert page.locator("table.figures").evaluate(
@@ -152,8 +157,8 @@ def test_the_dashboard_shows_what_shoppers_did(open_page, admin_store):
     page.locator("tr[data-creator='maya'] th a").click()
     page.wait_for_url("**/admin/creators/maya?since=7d")
     expect(page.locator("h1")).to_contain_text("Maya Rivers")
-    expect(page.locator("svg.funnel--large rect")).to_have_count(4)
-    expect(page.locator("svg.trend")).to_be_visible()
+    expect(page.locator("svg.funnel--large:visible rect")).to_have_count(4)
+    expect(page.locator("svg.trend:visible")).to_be_visible()
     save_screenshot(page, "admin-creator-maya", DEVICES["desktop"], "desktop")
 
 
@@ -170,3 +175,48 @@ def test_the_dashboard_asks_for_credentials(browser, admin_store):
                 assert reply.headers["cache-control"] == "no-store"
         finally:
             context.close()
+
+
+# Every page of the admin, and those it answers with when it cannot show figures, with
+# how many charts each has at least (the funnel, the days, net sales by day if any).
+ADMIN_PAGES = {"/admin/creators?since=7d": 1, "/admin/creators?since=90d&all=1": 1,
+               "/admin/creators/maya?since=30d": 2, "/admin/creators/_brand?since=7d": 2,
+               "/admin/creators/changes": 0, "/admin/creators?since=bad": 0,
+               "/admin/creators/nobody": 0}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_every_admin_page_fits_a_phone(browser, admin_store, javascript):
+    """(In a context of its own: the 400 and 404 pages are console errors for open_page.)"""
+    phone = DEVICES["phone"]
+    width = phone["viewport"]["width"]
+    context = browser.new_context(base_url=admin_store.url, http_credentials=ADMIN,
+                                  java_script_enabled=javascript, **phone)
+    problems: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+        for url, least in ADMIN_PAGES.items():
+            page.goto(url)
+            expect(page.locator("h1")).to_be_visible()
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll_width <= width, f"{url} scrolls sideways: {scroll_width} px"
+            charts = page.locator(".chart svg:visible")
+            assert charts.count() >= least, url
+            for i in range(charts.count()):
+                box = charts.nth(i).bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width, (url, i, box)
+            if least:
+                # The chart's last day, today, is on the screen without scrolling.
+                box = page.locator("svg.trend:visible g.days text").last.bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width, (url, box)
+        page.goto("/admin/creators?since=7d")
+        # The table is wider than a phone: it scrolls inside its own box, not the page.
+        assert page.locator(".table-scroll").evaluate(
+            "box => box.scrollWidth > box.clientWidth")
+        if javascript:
+            page.goto("/admin/creators/maya?since=30d")
+            save_screenshot(page, "admin-creator-maya", phone, "phone")
+    finally:
+        context.close()
+    assert not problems, problems

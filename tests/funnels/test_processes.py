@@ -61,7 +61,8 @@ def check_every_format(env: dict) -> None:
         assert line.split()[1:6] == [str(visits), str(unique), str(views), str(adds),
                                      str(checkouts)]
     assert rows["maya"]["code"] == "MAYA15" and rows["maya"]["conversion"] == "0.5000"
-    assert "organic-cotton-tee (2 views, 1 adds)" in rows["maya"]["top_products"]
+    assert "Organic Cotton Tee (organic-cotton-tee, 2 views, 1 add)" in rows["maya"][
+        "top_products"]
 
 
 def test_two_workers_on_sqlite(tmp_path):

@@ -53,7 +53,7 @@ def test_the_table_lists_each_creator_with_rates_and_code(app):
     maya = next(line for line in lines if line.startswith("maya"))
     assert maya.split()[:10] == ["maya", "10", "8", "8", "2", "1", "0.80", "25.0%", "50.0%",
                                  "10.0%"]
-    assert "MAYA15" in maya and "organic-cotton-tee (6), linen-shirt (2)" in maya
+    assert "MAYA15" in maya and "Organic Cotton Tee (6), Linen Camp Shirt (2)" in maya
     brand = next(line for line in lines if line.startswith("(brand)"))
     assert brand.split()[:6] == ["(brand)", "4", "1", "3", "0", "0"]
     assert any(line.startswith("kit ") for line in lines)
@@ -71,8 +71,10 @@ def test_json_and_csv_carry_the_same_figures(app):
         "visits": 10, "unique_visitors": 8, "product_views": 8, "add_to_carts": 2,
         "checkouts": 1, "view_rate": 0.8, "cart_rate": 0.25, "checkout_rate": 0.5,
         "conversion": 0.1,
-        "top_products": [{"product": "organic-cotton-tee", "views": 6, "add_to_carts": 2},
-                         {"product": "linen-shirt", "views": 2, "add_to_carts": 0}],
+        "top_products": [{"product": "organic-cotton-tee", "title": "Organic Cotton Tee",
+                          "views": 6, "add_to_carts": 2},
+                         {"product": "linen-shirt", "title": "Linen Camp Shirt",
+                          "views": 2, "add_to_carts": 0}],
     }
     rows = list(csv.DictReader(io.StringIO(run(app, "--format", "csv").stdout)))
     assert [r["creator"] for r in rows] == [c["creator"] for c in data["creators"]]
