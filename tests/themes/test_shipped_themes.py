@@ -43,3 +43,13 @@ def test_atelier_card_is_used_everywhere_and_other_pages_come_from_base(atelier)
     cart = atelier.get("/cart").get_data(as_text=True)
     assert "Your cart is empty" in cart  # base's cart.html
     assert atelier.get("/nope").status_code == 404
+
+
+def test_fonts_are_preloaded_only_where_the_theme_uses_them(atelier, tmp_path):
+    from storefront import create_app
+
+    base = create_app({"DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"), "THEME": "base"})
+    page = base.test_client().get("/").get_data(as_text=True)
+    assert page.count('as="font" type="font/woff2" crossorigin>') == 2
+    assert "font-display: swap" in page
+    assert 'as="font"' not in atelier.get("/").get_data(as_text=True)  # its own font stacks
