@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, send_file, url_for
 from markupsafe import Markup
@@ -23,6 +25,7 @@ from storefront.theming.themes import ThemeError
 from storefront.visit import headers
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def current_assets() -> Assets:
@@ -41,27 +44,28 @@ def asset_url(path: str) -> str:
     A missing file raises ThemeError in debug and tests (so `flask theme check`
     catches the template); in production the page still renders, with a 404 link.
     """
+    name = _or_missing(lambda: current_assets().fingerprinted(path, fresh=current_app.debug),
+                       path, missing=path)
+    return url_for("assets.file", filename=name)
+
+
+def _or_missing(read: Callable[[], T], path: str, missing: T) -> T:
+    """`read()`; for a file the theme lacks, a ThemeError in debug and tests (so `flask
+    theme check` catches the template), else a logged error and `missing`."""
     try:
-        name = current_assets().fingerprinted(path, fresh=current_app.debug)
+        return read()
     except ThemeError:
         if current_app.debug or current_app.testing:
             raise
         log.error("asset %r is not in the theme", path)
-        name = path
-    return url_for("assets.file", filename=name)
+        return missing
 
 
 def inline_asset(path: str) -> Markup:
     """The text of the theme file `path`, to inline in the page (a `<style nonce>`'s
     critical CSS). A missing file is a ThemeError in debug and tests, as asset_url's;
     in production the page renders without it."""
-    try:
-        text = current_assets().text(path, fresh=current_app.debug)
-    except ThemeError:
-        if current_app.debug or current_app.testing:
-            raise
-        log.error("asset %r is not in the theme", path)
-        return Markup("")
+    text = _or_missing(lambda: current_assets().text(path, fresh=current_app.debug), path, "")
     # The theme's own file, but never able to close the element it is inlined in.
     return Markup(text.replace("</", "<\\/"))
 

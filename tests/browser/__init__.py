@@ -6,9 +6,11 @@ the `browser` fixture (conftest.py) skips the tests, or fails them in CI.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 
 try:
     from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
@@ -17,10 +19,29 @@ except ImportError:
 
 __all__ = [
     "FAVICON", "Browser", "ConsoleMessage", "Page", "expect", "money", "new_document",
-    "sync_playwright",
+    "store_with", "sync_playwright",
 ]
 
 FAVICON = "/favicon.ico"  # browsers ask for it on every site that names no other icon
+
+
+@contextmanager
+def store_with(root: Path, creators: Path, theme: str) -> Iterator[str]:
+    """The store under gunicorn (one worker, the demo shop) with `creators` and `theme`,
+    its files under `root`; yields its URL, and fails on a traceback in its log."""
+    from tests.support import processes
+
+    store = processes.start(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        env={"BIND": "127.0.0.1:0", "WEB_CONCURRENCY": "1", "SHOPIFY_STORE_DOMAIN": "",
+             "DEMO_SHOP_CART_DB": str(root / "carts.sqlite3"), "CREATORS_DIR": str(creators),
+             "INSTANCE_DIR": str(root / "instance"), "THEME": theme,
+             "CACHE_TYPE": "SimpleCache", "FUNNELS_URL": "off"})
+    try:
+        yield store.url
+    finally:
+        store.stop()
+    assert "Traceback" not in store.log(), store.log()
 
 
 def money(text: str) -> Decimal:

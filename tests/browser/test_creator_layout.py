@@ -8,13 +8,11 @@ creator's name.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import Browser, Page
-from tests.support import processes
+from tests.browser import Browser, Page, store_with
 
 NORA = """\
 name = "Nora Lind"
@@ -35,17 +33,8 @@ def nora_store(request, tmp_path_factory) -> Iterator[str]:
     creators = root / "creators"
     creators.mkdir()
     (creators / "nora.toml").write_text(NORA)
-    store = processes.start(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-        env={"BIND": "127.0.0.1:0", "WEB_CONCURRENCY": "1", "SHOPIFY_STORE_DOMAIN": "",
-             "DEMO_SHOP_CART_DB": str(root / "carts.sqlite3"), "CREATORS_DIR": str(creators),
-             "INSTANCE_DIR": str(root / "instance"), "THEME": request.param,
-             "CACHE_TYPE": "SimpleCache", "FUNNELS_URL": "off"})
-    try:
-        yield store.url
-    finally:
-        store.stop()
-    assert "Traceback" not in store.log(), store.log()
+    with store_with(root, creators, request.param) as url:
+        yield url
 
 
 def box(page: Page, selector: str) -> dict:

@@ -9,7 +9,6 @@ accent; a hero without an image and no avatar; an avatar and no hero; a dark sto
 from __future__ import annotations
 
 import shutil
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -17,8 +16,7 @@ import pytest
 from storefront.config import PROJECT_ROOT
 from storefront.creators import Registry
 from storefront.layout_audit import BRAND_PAGES, SCRIPT, audit_page, creator_pages
-from tests.browser import Browser
-from tests.support import processes
+from tests.browser import Browser, store_with
 
 WIDTHS = (390, 768, 1280)
 THEMES = sorted(p.parent.name for p in (PROJECT_ROOT / "themes").glob("*/theme.toml"))
@@ -137,17 +135,8 @@ def themed_store(request, tmp_path_factory) -> Iterator[tuple[str, str, dict[str
     registry.load()
     assert registry.problems == []
     pages = dict(creator_pages(registry))
-    store = processes.start(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-        env={"BIND": "127.0.0.1:0", "WEB_CONCURRENCY": "1", "SHOPIFY_STORE_DOMAIN": "",
-             "DEMO_SHOP_CART_DB": str(root / "carts.sqlite3"), "CREATORS_DIR": str(creators),
-             "INSTANCE_DIR": str(root / "instance"), "THEME": request.param,
-             "CACHE_TYPE": "SimpleCache", "FUNNELS_URL": "off"})
-    try:
-        yield request.param, store.url, pages
-    finally:
-        store.stop()
-    assert "Traceback" not in store.log(), store.log()
+    with store_with(root, creators, request.param) as url:
+        yield request.param, url, pages
 
 
 def _shipped_active() -> list[str]:
