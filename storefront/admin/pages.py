@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from storefront.admin import charts
 from storefront.funnels import rates
-from storefront.web.filters import shopper_locale
+from storefront.locales import shopper_locale
 from storefront.web.security import nonce
 
 _env = Environment(

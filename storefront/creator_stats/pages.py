@@ -15,7 +15,7 @@ from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from storefront.admin import pages as admin_pages
-from storefront.web.filters import shopper_locale
+from storefront.locales import shopper_locale
 from storefront.web.security import nonce
 
 _env = Environment(

@@ -20,7 +20,7 @@ from flask.cli import with_appcontext
 
 from storefront.funnels import report, store_for
 from storefront.funnels.titles import titles
-from storefront.web.filters import shopper_locale
+from storefront.locales import shopper_locale
 
 
 @click.command("report")

@@ -6,25 +6,15 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
-from babel.core import Locale, UnknownLocaleError
 from babel.numbers import format_currency
-from flask import Flask, current_app, request
+from flask import Flask, request
 from markupsafe import Markup, escape
 
 from storefront import colors
+from storefront.locales import shopper_locale
 from storefront.shopify import models as m
 from storefront.theming.themes import COLOR, FONT_FAMILIES
 from storefront.web.pages import TRACKING
-
-
-def shopper_locale() -> str:
-    """The locale money and numbers are written in: the configured language and country."""
-    language = current_app.config["SHOPIFY_LANGUAGE"].lower().replace("-", "_")
-    tag = f"{language}_{current_app.config['SHOPIFY_COUNTRY']}"
-    try:
-        return str(Locale.parse(tag))
-    except (ValueError, UnknownLocaleError):
-        return "en_US"
 
 
 def money(value: m.Money | None) -> str:
