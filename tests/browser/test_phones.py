@@ -86,6 +86,15 @@ def test_add_to_cart_is_in_the_first_screen_and_confirms_the_new_total(phone: Pa
     expect(phone.locator("tr.cart-line")).to_have_count(2)
 
 
+def test_the_in_stock_box_stays_beside_its_label(phone: Page):
+    phone.goto("/collections/apparel")
+    box = phone.locator("#in-stock-only").bounding_box()
+    label = phone.locator("label.toolbar__check").bounding_box()
+    assert box["y"] >= label["y"] and box["y"] + box["height"] <= label["y"] + label["height"]
+    phone.locator("label.toolbar__check").click()  # the words tick the box (and, with
+    expect(phone.locator("#in-stock-only")).to_be_checked()  # JavaScript, apply it)
+
+
 def test_check_out_is_the_carts_first_action(phone: Page):
     for path in (SHIRT, HOODIE, "/products/organic-cotton-tee"):
         add(phone, path)
