@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import colorsys
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 MINIMUM = 4.5  # WCAG 2 AA for body text
 LIGHT, DARK = "#ffffff", "#111111"
@@ -107,6 +108,12 @@ def failures(palette: Mapping[str, str], pairs: Iterable[tuple[str, str]] = TEXT
 
 
 def derived(palette: Mapping[str, str]) -> dict[str, str]:
+    """_derived(palette), remembered: every page render asks, for a few palettes."""
+    return dict(_derived(tuple(sorted(palette.items()))))
+
+
+@lru_cache(maxsize=1024)
+def _derived(items: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """The colours a page derives from `palette` so accents always read:
 
     - `link`: the accent as text, readable on the background and the surface;
@@ -114,6 +121,7 @@ def derived(palette: Mapping[str, str]) -> dict[str, str]:
     - `muted` and `error`: secondary and error text, moved as little as needed to read
       on a creator's background (they may set the background, not these beside it).
     """
+    palette = dict(items)
     found = {}
     # (a theme that sets no surface gets base.css's white one)
     grounds = [palette.get("background", LIGHT), palette.get("surface", LIGHT)]
@@ -124,4 +132,4 @@ def derived(palette: Mapping[str, str]) -> dict[str, str]:
     for name in ("muted", "error"):
         if palette.get(name):
             found[name] = readable(palette[name], grounds)
-    return found
+    return tuple(found.items())

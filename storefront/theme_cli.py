@@ -23,7 +23,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from jinja2 import Environment, TemplateSyntaxError
 
-from storefront import colors
+from storefront import colors, layout_audit
 from storefront.config import PROJECT_ROOT, ConfigError
 from storefront.theming import Theme, ThemeError, load_theme, themes_dir
 
@@ -111,8 +111,6 @@ def check_theme(theme: Theme, folder: Path, *, verbose: bool = True,
 
 def _audit(app: Flask, theme: Theme, folder: Path, report: Report) -> None:
     """The layout audit's findings as problems: the theme, the creator and their file."""
-    from storefront import layout_audit
-
     try:
         import playwright.sync_api  # noqa: F401  (a test requirement)
     except ImportError:
@@ -226,16 +224,19 @@ def _journeys(app: Flask) -> Iterator[tuple[str, int, object]]:
 
     Each gets a visitor of its own (a test client): a cart holding lines and codes,
     an outage (Shopify refusing every request) for the 503 page, and each active
-    creator's link followed by their landing page and a product they wrote about.
+    creator's follower: their landing page, a product they wrote about, a cart with
+    lines and codes, and a 404, all dressed for them.
     """
-    def cart(url: str):
-        shopper = app.test_client()
-        token = _CSRF.search(shopper.get("/products/organic-cotton-tee").get_data(as_text=True))
-        form = {"csrf_token": token.group(1) if token else ""}
-        shopper.post("/cart/add", data={**form, "variant_id": "1003", "quantity": "2"})
-        for code in CART_CODES:
-            shopper.post("/cart/discounts", data={**form, "code": code})
-        return shopper.get(url)
+    def with_cart(shopper):
+        def fetch(url: str):
+            page = shopper.get("/products/organic-cotton-tee").get_data(as_text=True)
+            token = _CSRF.search(page)
+            form = {"csrf_token": token.group(1) if token else ""}
+            shopper.post("/cart/add", data={**form, "variant_id": "1003", "quantity": "2"})
+            for code in CART_CODES:
+                shopper.post("/cart/discounts", data={**form, "code": code})
+            return shopper.get(url)
+        return fetch
 
     def outage(url: str):
         from storefront.shopify.errors import Unavailable
@@ -249,16 +250,15 @@ def _journeys(app: Flask) -> Iterator[tuple[str, int, object]]:
         finally:
             transport.execute = real
 
-    yield "/cart", 200, cart
+    yield "/cart", 200, with_cart(app.test_client())
     yield "/pages/shipping", 503, outage  # (not rendered before, so not cached)
     registry = app.extensions.get("creators")
-    for creator in (registry if registry is not None else ()):
-        if not creator.is_active:
-            continue
+    for _, urls in layout_audit.creator_pages(registry or ()):
         follower = app.test_client()
-        product = next(iter(creator.notes), "organic-cotton-tee")
-        yield f"/@{creator.handle}", 200, follower.get
-        yield f"/products/{product}", 200, follower.get
+        for url in urls:  # their link, then a product they wrote about
+            yield url, 200, follower.get
+        yield "/cart", 200, with_cart(follower)
+        yield "/no-such-page", 404, follower.get
 
 
 class _ExceptionLog(logging.Handler):

@@ -18,6 +18,7 @@ from storefront.config import PROJECT_ROOT
 from storefront.creators import rules
 from storefront.creators.fields import Checker, Context
 from storefront.creators.model import Creator
+from storefront.theming.themes import ThemeError, load_theme
 
 __all__ = [
     "Context",
@@ -61,29 +62,13 @@ def scan_context(directory: Path, themes_dir: Path | None = None) -> Context:
 
 
 def _palette(themes_dir: Path, name: str) -> tuple[tuple[str, str], ...]:
-    """Theme `name`'s colours: its chain's [settings] colors (child first) over base.css's.
-
-    Read from theme.toml alone (the theme's own checks are `theme check`'s): a file
-    that can't be read, or a colour that isn't one, is left out.
-    """
-    chain: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    while name and name not in seen and len(chain) < 10:
-        seen.add(name)
-        try:
-            with open(themes_dir / name / "theme.toml", "rb") as file:
-                data = tomllib.load(file)
-        except (OSError, tomllib.TOMLDecodeError):
-            break
-        settings = data.get("settings") if isinstance(data.get("settings"), dict) else {}
-        found = settings.get("colors") if isinstance(settings.get("colors"), dict) else {}
-        chain.append({key: value for key, value in found.items()
-                      if isinstance(value, str) and rules.is_color(value)})
-        name = data.get("parent") if isinstance(data.get("parent"), str) else ""
-    palette = dict(colors.BASE)
-    for found in reversed(chain):
-        palette.update(found)
-    return tuple(sorted(palette.items()))
+    """Theme `name`'s colours (its chain's [settings] colors) over base.css's; base.css's
+    alone when the theme can't be loaded (`theme check` reports why)."""
+    try:
+        found = load_theme(name, themes_dir).settings.get("colors") or {}
+    except ThemeError:
+        found = {}
+    return tuple(sorted({**colors.BASE, **found}.items()))
 
 
 def _default_theme() -> str:

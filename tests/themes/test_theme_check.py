@@ -194,7 +194,8 @@ def test_shipped_theme_renders_every_store_page(monkeypatch, tmp_path, name):
     report = theme_cli.check_theme(load_theme(name, themes), themes)
     assert report.problems == []
     assert report.pages == [*STORE_PAGES, ("/cart", 200), ("/pages/shipping", 503),
-                            ("/@nora", 200), ("/products/linen-shirt", 200)]
+                            ("/@nora", 200), ("/products/linen-shirt", 200), ("/cart", 200),
+                            ("/no-such-page", 404)]
     assert ("/search?q=no-such-thing-at-all", 200) in STORE_PAGES
 
 

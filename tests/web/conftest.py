@@ -51,6 +51,17 @@ def csrf_token(client) -> str:
     return _TOKEN.search(page).group(1)
 
 
+def app_with_creators(tmp_path, **files: str):
+    """The store on the demo shop with its own creators/ folder: handle=file text."""
+    folder = tmp_path / "creators"
+    folder.mkdir()
+    for handle, content in files.items():
+        (folder / f"{handle}.toml").write_text(content)
+    return create_app({"CREATORS_DIR": str(folder), "INSTANCE_DIR": str(tmp_path / "i"),
+                       "DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
+                       "CREATORS_RELOAD_SECONDS": "0"})
+
+
 def post(client, url: str, data: dict | None = None, **kwargs):
     """A form post with the CSRF token, as the store's own forms send it."""
     return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)

@@ -8,21 +8,15 @@ import re
 
 import pytest
 
-from storefront import colors, create_app
-from tests.web.conftest import text
+from storefront import colors
+from tests.web.conftest import app_with_creators, text
 
 SUN = 'name = "Sunny Day"\n[theme_settings]\naccent = "#ffee00"\naccent_text = "#ffffff"\n'
 
 
 @pytest.fixture
 def app(tmp_path):
-    folder = tmp_path / "creators"
-    folder.mkdir()
-    (folder / "sunny.toml").write_text(SUN)
-    app = create_app({"CREATORS_DIR": str(folder), "INSTANCE_DIR": str(tmp_path / "i"),
-                      "DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
-                      "CREATORS_RELOAD_SECONDS": "0"})
-    return app
+    return app_with_creators(tmp_path, sunny=SUN)
 
 
 def custom_properties(page: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from storefront import create_app
-from tests.web.conftest import text
+from tests.web.conftest import app_with_creators, text
 
 JAMES = """\
 name = "James Rivers"
@@ -28,14 +28,8 @@ instagram = "https://www.instagram.com/jamesrivers"
 
 @pytest.fixture
 def client(tmp_path):
-    folder = tmp_path / "creators"
-    folder.mkdir()
-    (folder / "james.toml").write_text(JAMES)
-    (folder / "leo.toml").write_text('name = "Leo Park"\n[discount]\ncode = "LEO5"\n')
-    app = create_app({"CREATORS_DIR": str(folder), "INSTANCE_DIR": str(tmp_path / "i"),
-                      "DEMO_SHOP_CART_DB": str(tmp_path / "carts.sqlite3"),
-                      "CREATORS_RELOAD_SECONDS": "0"})
-    return app.test_client()
+    return app_with_creators(
+        tmp_path, james=JAMES, leo='name = "Leo Park"\n[discount]\ncode = "LEO5"\n').test_client()
 
 
 def count_line(page: str) -> str:
