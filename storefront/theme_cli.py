@@ -36,6 +36,8 @@ PAGES: list[tuple[str, int]] = [
     ("/search?q=linen", 200),
     ("/search?q=no-such-thing-at-all", 200),
     ("/pages/about", 200),
+    ("/policies", 200),
+    ("/policies/refund-policy", 200),
     ("/cart", 200),
     ("/no-such-page", 404),
     ("/sitemap.xml", 200),

@@ -174,6 +174,15 @@ class Menu:
 
 
 @dataclass(frozen=True)
+class Redirect:
+    """A URL redirect of the online store (Admin: Navigation, URL redirects)."""
+
+    id: int
+    path: str  # the old path, as the merchant typed it (matched without regard to case)
+    target: str  # a path on the store or a full URL
+
+
+@dataclass(frozen=True)
 class Discount:
     code: str
     title: str
@@ -252,6 +261,7 @@ class Catalog:
     discounts: tuple[Discount, ...]
     metaobjects: tuple[Metaobject, ...]
     images_dir: Path
+    redirects: tuple[Redirect, ...]
     _index: Mapping[tuple[str, Any], Any] = field(repr=False, compare=False)
 
     def _get(self, kind: str, key: Any) -> Any:
@@ -296,6 +306,9 @@ class Catalog:
 
     def metaobject_by_id(self, number: int | None) -> Metaobject | None:
         return self._get("metaobject#", number)
+
+    def redirect_by_id(self, number: int | None) -> Redirect | None:
+        return next((r for r in self.redirects if r.id == number), None)
 
 
 # Loading ------------------------------------------------------------------
@@ -355,6 +368,8 @@ class _Loader:
         menus = tuple(self.menu(m) for m in raw["menus"])
         discounts = tuple(self.discount(d) for d in raw["discounts"])
         metaobjects = tuple(self.metaobject(m) for m in raw_metaobjects)
+        # Optional: a shop without URL redirects leaves the key out.
+        redirects = tuple(self.redirect(r) for r in raw.get("redirects", []))
         return Catalog(
             shop=shop,
             products=products,
@@ -364,6 +379,7 @@ class _Loader:
             discounts=discounts,
             metaobjects=metaobjects,
             images_dir=self.images_dir,
+            redirects=redirects,
             _index=MappingProxyType(self.index),
         )
 
@@ -591,6 +607,15 @@ class _Loader:
             tags=tuple(raw.get("tags", [])),
             items=tuple(self.menu_item(i, where) for i in raw.get("items", [])),
         )
+
+    def redirect(self, raw: dict) -> Redirect:
+        where = f"redirect {raw.get('path')!r}"
+        path, target = raw.get("path"), raw.get("target")
+        check(isinstance(path, str) and path.startswith("/"), f"{where}: a path starts with /")
+        check(isinstance(target, str) and bool(target), f"{where}: needs a target")
+        check(isinstance(raw.get("id"), int), f"{where}: an id is a number")
+        self.add("redirect", path.casefold(), raw["id"], where)
+        return Redirect(id=raw["id"], path=path, target=target)
 
     def discount(self, raw: dict) -> Discount:
         where = f"discount {raw.get('code')!r}"

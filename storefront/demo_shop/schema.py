@@ -12,12 +12,25 @@ from typing import Any
 from graphql import GraphQLSchema, assert_valid_schema, build_schema
 
 from storefront.demo_shop import resolvers
-from storefront.demo_shop.catalog import Collection, Metaobject, Page, Product, Variant
+from storefront.demo_shop.catalog import (
+    Collection,
+    Metaobject,
+    Page,
+    Product,
+    Redirect,
+    Variant,
+)
 from storefront.demo_shop.discounts import Allocation
 from storefront.demo_shop.money import Money, format_decimal
 
 # Importing the modules registers their resolvers.
-from storefront.demo_shop.resolvers import cart, catalog, search, shop  # noqa: F401
+from storefront.demo_shop.resolvers import (  # noqa: F401
+    cart,
+    catalog,
+    redirects,
+    search,
+    shop,
+)
 
 SDL_PATH = Path(__file__).parent / "schema.graphql"
 
@@ -28,6 +41,7 @@ TYPE_NAMES: dict[type, str] = {
     Collection: "Collection",
     Page: "Page",
     Metaobject: "Metaobject",
+    Redirect: "UrlRedirect",
     cart.LineView: "CartLine",
     Allocation: "CartCodeDiscountAllocation",
     Money: "MoneyV2",

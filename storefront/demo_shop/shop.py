@@ -15,7 +15,13 @@ from graphql import DocumentNode, ExecutionResult, GraphQLError, execute, parse,
 
 from storefront.demo_shop.cart_ops import CartOperations
 from storefront.demo_shop.carts import CartStore, MemoryCartStore
-from storefront.demo_shop.catalog import Catalog, Metaobject, MetaobjectField, load_catalog
+from storefront.demo_shop.catalog import (
+    Catalog,
+    Metaobject,
+    MetaobjectField,
+    Redirect,
+    load_catalog,
+)
 from storefront.demo_shop.context import ShopContext
 from storefront.demo_shop.files import FileStore
 from storefront.demo_shop.ids import number_of
@@ -72,6 +78,10 @@ class DemoShop:
         products = tuple(changed if p is product else p for p in self.catalog.products)
         self._use(replace(self.catalog, products=products, _index=MappingProxyType(index)))
         return True
+
+    def edit_redirects(self, redirects: tuple[Redirect, ...]) -> None:
+        """A merchant's edit of the online store's URL redirects (Navigation, URL redirects)."""
+        self._use(replace(self.catalog, redirects=tuple(redirects)))
 
     def edit_metaobject(self, type_: str, handle: str, values: dict[str, str]) -> bool:
         """A merchant's edit of a metaobject in the Shopify admin: fields get new values.

@@ -211,5 +211,9 @@ def page(client: StorefrontClient, handle: str) -> m.Page | None:
     return api.page(client, handle)
 
 
+def policies(client: StorefrontClient) -> list[m.Policy]:
+    return api.policies(client)
+
+
 def policy(client: StorefrontClient, handle: str) -> m.Policy | None:
-    return next((p for p in api.policies(client) if p.handle == handle), None)
+    return next((p for p in policies(client) if p.handle == handle), None)

@@ -238,6 +238,12 @@ def page(client: StorefrontClient, handle: str) -> m.Page | None:
     return reshape.page(client.execute("PageByHandle", {"handle": handle})["page"])
 
 
+def url_redirect(client: StorefrontClient, path: str) -> str | None:
+    """The target of the shop's URL redirect from `path` (as the caller normalised it)."""
+    nodes = client.execute("UrlRedirect", {"query": f'path:"{path}"'})["urlRedirects"]["nodes"]
+    return nodes[0]["target"] if nodes else None
+
+
 def variants(client: StorefrontClient, ids: Sequence[str]) -> dict[str, m.Variant]:
     """Variants by id; unknown ids are simply absent from the result."""
     data = client.execute("Variants", {"ids": list(ids)[:MAX_PAGE_SIZE]})

@@ -209,6 +209,16 @@ def page(handle: str):
     return shared(build)
 
 
+@bp.get("/policies")
+@shared_page
+def policies():
+    """The shop's policies in one list, as Shopify's online store has them."""
+    def build():
+        return layout.page("policies.html", policies=catalog.policies(storefront()))
+
+    return shared(build)
+
+
 @bp.get("/policies/<handle>")
 @shared_page
 def policy(handle: str):

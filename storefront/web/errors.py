@@ -4,18 +4,22 @@ Each error is HTML or JSON as the request's Accept prefers (JSON always for a
 `.json` path), so every reply says `Vary: Accept`; a JSON one is `no-store`
 (an HTML one gets the HTML rules of `web.http_caching`). The 503 page asks
 Shopify nothing: its frame comes from the data cache, or is the plain one.
+A 404 first asks Shopify for the merchant's URL redirect from that path.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, make_response, request
+from flask import Flask, jsonify, make_response, redirect, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
+from storefront.shopify import api
 from storefront.shopify.errors import Busy, StorefrontError
+from storefront.web.context import storefront
 from storefront.web.layout import page
+from storefront.web.redirects import redirect_key, redirect_location
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,26 @@ def _page(template: str, status: int, message: str | None = None, headers=None,
     return response
 
 
+def _moved():
+    """A 301 to where the merchant's URL redirect for this path points, or None.
+
+    Asked only once the store has nothing at the address (a 404), as Shopify's
+    storefronts do; the answer is cached with the shop's data. Shopify failing to
+    answer leaves the 404 as it was.
+    """
+    key = redirect_key(request.path)
+    if request.method not in ("GET", "HEAD") or key is None:
+        return None
+    try:
+        target = api.url_redirect(storefront(), key)
+    except StorefrontError as error:
+        log.info("no URL redirect lookup for %s: %s", request.path, error)
+        return None
+    location = target and redirect_location(
+        target, request.path, list(request.args.items(multi=True)))
+    return redirect(location, 301) if location else None
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
@@ -76,6 +100,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
+        if status == 404 and (moved := _moved()) is not None:
+            return moved
         template = "errors/404.html" if status == 404 else "errors/400.html"
         if status >= 500:
             template = "errors/500.html"

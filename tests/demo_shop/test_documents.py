@@ -47,6 +47,7 @@ def variables_for(name: str, shop) -> dict:
             "with1": True,
         },
         "ShopPolicies": lambda: {},
+        "UrlRedirect": lambda: {"query": "path:\"/shop\""},
         "SitemapEntries": lambda: {
             "first": 250,
             "withProducts": True,

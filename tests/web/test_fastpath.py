@@ -11,7 +11,7 @@ from tests.web.conftest import post
 from tests.web.two_paths import TOKEN, handed_to_app, normal, pair
 
 PAGES = ["/", "/collections/apparel", "/collections/apparel?sort_by=title-ascending&utm_source=x",
-         "/search?q=linen", "/pages/about", "/policies/refund-policy", "/collections",
+         "/search?q=linen", "/pages/about", "/policies/refund-policy", "/policies", "/collections",
          "/products/organic-cotton-tee", "/products/organic-cotton-tee?variant=1003",
          "/products/organic-cotton-tee/recommendations"]
 

@@ -157,3 +157,16 @@ DISCOUNTS = [
     {"code": "KIT10", "title": "Kit Morgan: 10% off", "type": "percentage", "value": "10",
      "status": "active"},
 ]
+
+# URL redirects a brand brings from its old theme (Admin: Navigation, URL redirects):
+# old product and page addresses, a landing path, a campaign link whose target
+# carries its own query string, and a press kit kept on another site.
+REDIRECTS = [
+    {"id": 7001, "path": "/products/linen-shirt-classic", "target": "/products/linen-shirt"},
+    {"id": 7002, "path": "/products/tote-bag", "target": "/products/canvas-tote"},
+    {"id": 7003, "path": "/pages/about-us", "target": "/pages/about"},
+    {"id": 7004, "path": "/shop", "target": "/collections/all"},
+    {"id": 7005, "path": "/collections/summer",
+     "target": "/collections/sale?sort_by=price-ascending"},
+    {"id": 7006, "path": "/pages/press", "target": "https://press.fernwood.example/kit"},
+]

@@ -263,6 +263,7 @@ def find_node(info, value: object):
         "Collection": catalog.collection_by_id,
         "Page": catalog.page_by_id,
         "Metaobject": catalog.metaobject_by_id,
+        "UrlRedirect": catalog.redirect_by_id,
     }.get(type_name)
     return lookup(number) if lookup else None
 
