@@ -14,8 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from storefront.demo_shop import ids
-from storefront.demo_shop.carts import CartRecord, CartStore, LineRecord
+from storefront.demo_shop import cart_delivery, cart_metafields, ids
+from storefront.demo_shop.cart_errors import CartWarning, UserError
+from storefront.demo_shop.cart_errors import Rejected as _Rejected
+from storefront.demo_shop.cart_metafields import MetafieldError, MetafieldRejected
+from storefront.demo_shop.carts import CartRecord, CartStore, LineRecord, MetafieldRecord
 from storefront.demo_shop.catalog import Catalog
 from storefront.demo_shop.discounts import PricedLine, price_cart
 
@@ -31,20 +34,6 @@ WARNING_MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class UserError:
-    code: str
-    field: list[str] | None
-    message: str
-
-
-@dataclass(frozen=True)
-class CartWarning:
-    code: str
-    message: str
-    target: str
-
-
 @dataclass
 class Result:
     """What a cart mutation returns: the cart after it (or None), errors and warnings."""
@@ -54,12 +43,13 @@ class Result:
     warnings: list[CartWarning] = field(default_factory=list)
 
 
-class _Rejected(Exception):
-    """The input is wrong: nothing changes and these user errors are returned."""
+@dataclass
+class MetafieldsResult:
+    """What cartMetafieldsSet and cartMetafieldDelete return."""
 
-    def __init__(self, *errors: UserError) -> None:
-        super().__init__(errors)
-        self.errors = list(errors)
+    metafields: list[MetafieldRecord] = field(default_factory=list)
+    user_errors: list[MetafieldError] = field(default_factory=list)
+    deleted_id: str | None = None
 
 
 def _invalid_cart() -> Result:
@@ -164,6 +154,86 @@ class CartOperations:
             _buyer_identity(cart, identity, ["buyerIdentity"])
 
         return self._mutate(cart_id, change)
+
+    # Delivery (cart_delivery.py) ---------------------------------------------
+
+    def delivery_addresses_add(self, cart_id: str, addresses: Sequence[dict]) -> Result:
+        return self._mutate(cart_id, lambda cart, w: cart_delivery.add(cart, addresses, w))
+
+    def delivery_addresses_update(self, cart_id: str, addresses: Sequence[dict]) -> Result:
+        return self._mutate(cart_id, lambda cart, w: cart_delivery.update(cart, addresses, w))
+
+    def delivery_addresses_remove(self, cart_id: str, address_ids: Sequence[str]) -> Result:
+        return self._mutate(cart_id, lambda cart, w: cart_delivery.remove(cart, address_ids, w))
+
+    def delivery_addresses_replace(self, cart_id: str, addresses: Sequence[dict]) -> Result:
+        return self._mutate(cart_id, lambda cart, w: cart_delivery.replace(cart, addresses, w))
+
+    def delivery_options_select(self, cart_id: str, choices: Sequence[dict]) -> Result:
+        shop = self.catalog.shop
+        return self._mutate(
+            cart_id, lambda cart, w: cart_delivery.select_options(cart, shop, choices, w)
+        )
+
+    def delivery_groups(self, cart: CartRecord) -> list[cart_delivery.DeliveryGroup]:
+        return cart_delivery.groups_of(cart, self.catalog.shop, self.pricing(cart).total)
+
+    # Metafields (cart_metafields.py) -----------------------------------------
+
+    def metafields_set(self, entries: Sequence[dict]) -> MetafieldsResult:
+        """Set every entry on its cart, or none when one is wrong."""
+        if len(entries) > cart_metafields.MAX_PER_SET:
+            return MetafieldsResult(user_errors=[MetafieldError(
+                "LESS_THAN_OR_EQUAL_TO", ["metafields"],
+                f"Set at most {cart_metafields.MAX_PER_SET} metafields at once.")])
+        keys = []
+        try:
+            for index, entry in enumerate(entries):
+                keys.append(cart_metafields.check_entry(entry, index))
+                if self.get(entry["ownerId"]) is None:
+                    raise MetafieldRejected(MetafieldError(
+                        "INVALID_OWNER", ["metafields", str(index), "ownerId"],
+                        "The owner is not a cart of this shop.", index))
+        except MetafieldRejected as rejected:
+            return MetafieldsResult(user_errors=[rejected.error])
+        stored: list[MetafieldRecord] = []
+        for owner in dict.fromkeys(entry["ownerId"] for entry in entries):
+
+            def change(cart: CartRecord, owner=owner) -> CartRecord:
+                now = self.store.now()
+                for entry, (namespace, key) in zip(entries, keys, strict=True):
+                    if entry["ownerId"] == owner:
+                        stored.append(cart_metafields.put(
+                            cart, namespace, key, entry["type"], entry["value"], now,
+                            lambda: ids.new_number({m.id for m in cart.metafields})))
+                return cart
+
+            self.store.transact(*ids.parse_cart_gid(owner), change)
+        return MetafieldsResult(metafields=stored)
+
+    def metafield_delete(self, given: dict) -> MetafieldsResult:
+        try:
+            namespace, key = cart_metafields.check_key(given["key"], ["input", "key"])
+        except MetafieldRejected as rejected:
+            return MetafieldsResult(user_errors=[rejected.error])
+        deleted: list[MetafieldRecord] = []
+
+        def change(cart: CartRecord) -> CartRecord | None:
+            found = cart_metafields.find(cart, namespace, key)
+            if found is None:
+                return None
+            cart.metafields.remove(found)
+            deleted.append(found)
+            return cart
+
+        parsed = ids.parse_cart_gid(given["ownerId"])
+        if parsed is None or self.store.transact(*parsed, change) is None:
+            return MetafieldsResult(user_errors=[MetafieldError(
+                "INVALID_OWNER", ["input", "ownerId"], "The owner is not a cart of this shop.")])
+        if not deleted:
+            return MetafieldsResult(user_errors=[MetafieldError(
+                "METAFIELD_DOES_NOT_EXIST", ["input", "key"], "The cart has no such metafield.")])
+        return MetafieldsResult(deleted_id=ids.gid("Metafield", deleted[0].id))
 
     # Helpers --------------------------------------------------------------
 
