@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 from graphql import (
     DocumentNode,
@@ -33,6 +34,7 @@ from graphql import (
     OperationDefinitionNode,
     parse,
     print_ast,
+    validate,
 )
 from graphql.language import REMOVE, Visitor, visit
 
@@ -59,7 +61,7 @@ class ClientOperation:
 
     @property
     def declared(self) -> set[str]:
-        return {v.variable.name.value for v in self.operation.variable_definitions}
+        return {v.variable.name.value for v in self.operation.variable_definitions or ()}
 
 
 def load(set_name: str) -> dict[str, ClientOperation]:
@@ -320,8 +322,8 @@ def run(
     after = None
     if operation.is_mutation:
         for payload in data.values():
-            errors = payload.get("userErrors", [])
-            assert errors == [], errors
+            assert payload.get("userErrors", []) == [], payload["userErrors"]
+            assert payload.get("warnings", []) == [], payload["warnings"]
         made = _cart_id_in(data) or cart_id
         after = values.cart(made) if made else None
     return Outcome(data, values, before, after)
@@ -339,3 +341,56 @@ def _cart_id_in(data: dict) -> str | None:
         if cart and cart.get("id"):
             return cart["id"]
     return None
+
+
+# The tests every set runs ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClientSet:
+    """A client's operations, what each must answer, and which wait for another branch.
+
+    `context`: variables the client adds on its own to any operation that declares
+    them (Hydrogen's storefront client adds the country and language).
+    """
+
+    name: str
+    checks: dict[str, Check]
+    pending: dict[str, Pending] = field(default_factory=dict)
+    context: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def operations(self) -> dict[str, ClientOperation]:
+        return load(self.name)
+
+    def tests(self):
+        """The set's three tests, for its module to bind to `test_*` names."""
+        operations, checks, pending = self.operations, self.checks, self.pending
+        names = sorted(operations)
+        expected_to_fail = [
+            pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=pending[n].reason))
+            if n in pending else n
+            for n in names
+        ]
+
+        @pytest.mark.parametrize("name", names)
+        def valid_against_shopify(shopify, name):
+            """Our copy of the operation is one Shopify's real schema accepts."""
+            assert set(checks) == set(operations), "every operation needs its check"
+            errors = validate(shopify, operations[name].document)
+            assert errors == [], [e.message for e in errors]
+
+        @pytest.mark.parametrize("name", expected_to_fail)
+        def runs_unchanged(demo_api, shop_values, name):
+            """The operation, as the client sends it, answers what its page needs."""
+            outcome = run(demo_api, operations[name], shop_values, context=self.context)
+            checks[name](outcome)
+
+        @pytest.mark.parametrize("name", sorted(n for n in pending if pending[n].without))
+        def rest_of_pending_runs(demo_api, shop_values, name):
+            """What remains of a pending operation without its pending fields runs already."""
+            text = without(operations[name].document, pending[name].without)
+            checks[name](run(demo_api, operations[name], shop_values, text=text,
+                             context=self.context))
+
+        return valid_against_shopify, runs_unchanged, rest_of_pending_runs

@@ -8,13 +8,9 @@ language Hydrogen's storefront client adds to every query that declares them.
 
 from __future__ import annotations
 
-import pytest
-from graphql import validate
-
-from tests.contract.client_documents import Outcome, Pending, load, run, without
+from tests.contract.client_documents import ClientSet, Outcome, Pending
 from tests.demo_shop.test_variant_encoding import decode
 
-OPERATIONS = load("hydrogen_skeleton")
 HYDROGEN_CONTEXT = {"country": "US", "language": "EN"}
 
 BLOGS = "waits for the blogs branch: QueryRoot.blog/blogs, Article"
@@ -173,34 +169,13 @@ CHECKS = {
 }
 
 
+SET = ClientSet("hydrogen_skeleton", CHECKS, PENDING, context=HYDROGEN_CONTEXT)
+(
+    test_our_copy_is_valid_against_shopify,
+    test_operation_runs_unchanged,
+    test_the_rest_of_a_pending_operation_runs,
+) = SET.tests()
+
+
 def test_the_set_is_the_skeletons_routes():
-    assert len(OPERATIONS) == 17
-    assert set(CHECKS) == set(OPERATIONS)
-    assert set(PENDING) <= set(OPERATIONS)
-
-
-@pytest.mark.parametrize("name", sorted(OPERATIONS))
-def test_our_copy_is_valid_against_shopify(shopify, name):
-    errors = validate(shopify, OPERATIONS[name].document)
-    assert errors == [], [e.message for e in errors]
-
-
-def _params(names):
-    return [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=PENDING[n].reason))
-        if n in PENDING else n
-        for n in sorted(names)
-    ]
-
-
-@pytest.mark.parametrize("name", _params(OPERATIONS))
-def test_operation_runs_unchanged(demo_api, shop_values, name):
-    operation = OPERATIONS[name]
-    CHECKS[name](run(demo_api, operation, shop_values, context=HYDROGEN_CONTEXT))
-
-
-@pytest.mark.parametrize("name", sorted(n for n in PENDING if PENDING[n].without))
-def test_the_rest_of_a_pending_operation_runs(demo_api, shop_values, name):
-    operation = OPERATIONS[name]
-    text = without(operation.document, PENDING[name].without)
-    CHECKS[name](run(demo_api, operation, shop_values, text=text, context=HYDROGEN_CONTEXT))
+    assert len(SET.operations) == 17
