@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from graphql import GraphQLError
+
 from storefront.demo_shop import ids
 from storefront.demo_shop.cart_metafields import find
 from storefront.demo_shop.carts import MetafieldRecord
@@ -10,6 +12,8 @@ from storefront.demo_shop.resolvers.cart import CartView, iso
 from storefront.demo_shop.resolvers.catalog import ctx
 
 field = registry.field
+
+MAX_IDENTIFIERS = 250
 
 
 @field("Mutation", "cartMetafieldsSet")
@@ -31,6 +35,8 @@ def resolve_metafield(cart: CartView, info, key, namespace=None):
 
 @field("Cart", "metafields")
 def resolve_metafields(cart: CartView, info, identifiers):
+    if len(identifiers) > MAX_IDENTIFIERS:
+        raise GraphQLError(f"`identifiers` takes at most {MAX_IDENTIFIERS} values.")
     return [find(cart.record, i.get("namespace"), i["key"]) for i in identifiers]
 
 
