@@ -3,10 +3,14 @@
 `tests/contract/clients/<set>/` holds our own copies of the operations a client
 sends (written from reading the client: same root fields, fields, fragments
 and variables), one `<operationName>.graphql` each, with `<operationName>.json`
-for its variables. In the variables, `{{name}}` stands for something only a
-running shop knows (a cart id, a line id, a delivery group...): `ShopValues`
-finds it, making a cart with a line, a selected delivery address and a
-metafield when asked for one.
+for its variables. Fragments live in `fragments/`, as the clients keep them
+apart in their own code, and each operation is sent with those it uses (as the
+storefront's own documents are: storefront/shopify/documents.py).
+
+In the variables, `{{name}}` stands for something only a running shop knows
+(a cart id, a line id, a delivery group...): `ShopValues` finds it, making a
+cart with a line, a selected delivery address and a metafield when asked for
+one.
 
 A set's test module says what each operation must answer (`Check`), and which
 operations wait for another branch's part of the schema (`Pending`): those are
@@ -30,13 +34,14 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     OperationDefinitionNode,
     parse,
     print_ast,
     validate,
 )
 from graphql.language import REMOVE, Visitor, visit
+
+from storefront.shopify.documents import load_fragments, with_fragments
 
 CLIENTS_DIR = Path(__file__).parent / "clients"
 PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -65,12 +70,17 @@ class ClientOperation:
 
 
 def load(set_name: str) -> dict[str, ClientOperation]:
+    folder = CLIENTS_DIR / set_name
+    fragments = load_fragments(folder / "fragments")
     operations = {}
-    for path in sorted((CLIENTS_DIR / set_name).glob("*.graphql")):
-        text = path.read_text(encoding="utf-8")
+    for path in sorted(folder.glob("*.graphql")):
+        [operation] = parse(path.read_text(encoding="utf-8"), no_location=True).definitions
+        assert operation.name.value == path.stem, f"{path.name} names {operation.name.value}"
+        document = DocumentNode(definitions=(operation, *with_fragments(operation, fragments)))
         variables_file = path.with_suffix(".json")
         variables = json.loads(variables_file.read_text()) if variables_file.exists() else {}
-        operations[path.stem] = ClientOperation(path.stem, text, parse(text), variables)
+        operations[path.stem] = ClientOperation(path.stem, print_ast(document), document,
+                                                variables)
     return operations
 
 
@@ -102,24 +112,10 @@ class _Without(Visitor):
 def without(document: DocumentNode, keys: tuple[str, ...]) -> str:
     """The document's text with those fields removed, and the fragments left unused."""
     pruned = visit(document, _Without(keys))
-    while True:
-        used = _spread_names(pruned)
-        kept = [d for d in pruned.definitions
-                if not isinstance(d, FragmentDefinitionNode) or d.name.value in used]
-        if len(kept) == len(pruned.definitions):
-            return print_ast(pruned)
-        pruned = DocumentNode(definitions=tuple(kept))
-
-
-def _spread_names(document: DocumentNode) -> set[str]:
-    names: set[str] = set()
-
-    class Spreads(Visitor):
-        def enter_fragment_spread(self, node: FragmentSpreadNode, *_):
-            names.add(node.name.value)
-
-    visit(document, Spreads())
-    return names
+    operation = next(d for d in pruned.definitions if isinstance(d, OperationDefinitionNode))
+    fragments = {d.name.value: d for d in pruned.definitions
+                 if isinstance(d, FragmentDefinitionNode)}
+    return print_ast(DocumentNode(definitions=(operation, *with_fragments(operation, fragments))))
 
 
 # The shop over HTTP -------------------------------------------------------
