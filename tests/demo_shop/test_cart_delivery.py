@@ -8,6 +8,7 @@ import pytest
 
 from storefront.demo_shop.carts import CartRecord, MemoryCartStore
 from storefront.demo_shop.shop import DemoShop
+from storefront.demo_shop.web import create_http_app
 from tests.demo_shop.conftest import run
 
 CART = """
@@ -259,3 +260,17 @@ def test_a_cart_stored_before_delivery_existed_still_reads():
     cart = CartRecord.from_json(json.dumps(old))
     assert cart.delivery_addresses == [] and cart.metafields == []
     assert CartRecord.from_json(cart.to_json()) == cart
+
+
+def test_the_checkout_page_shows_where_and_how_it_ships(shop):
+    cart_id = new_cart(shop)
+    added = mutate(shop, ADD, id=cart_id, a=[address({**PORTLAND, "company": "Lovelace & Co"},
+                                                     selected=True)])
+    group_id = added["cart"]["deliveryGroups"]["nodes"][0]["id"]
+    mutate(shop, SELECT, id=cart_id,
+           o=[{"deliveryGroupId": group_id, "deliveryOptionHandle": "express"}])
+    checkout_url = run(shop, "query($id: ID!) { cart(id: $id) { checkoutUrl } }",
+                       {"id": cart_id})["cart"]["checkoutUrl"]
+    page = create_http_app(shop, "t").test_client().get(checkout_url).get_data(as_text=True)
+    assert "<address>Ada Lovelace<br>Lovelace &amp; Co<br>12 Analytical Way<br>" in page
+    assert "Express (1 to 2 working days):\n    $15.00, charged at Shopify" in page
