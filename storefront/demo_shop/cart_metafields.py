@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from storefront.demo_shop.carts import CartRecord, MetafieldRecord
+from storefront.demo_shop import ids
+from storefront.demo_shop.carts import CartRecord, CartStore, MetafieldRecord
 
 APP_NAMESPACE = "$app"
 MAX_PER_SET = 25
@@ -161,3 +162,74 @@ def put(cart: CartRecord, namespace: str, key: str, kind: str, value: str, now: 
 def find(cart: CartRecord, namespace: str | None, key: str) -> MetafieldRecord | None:
     namespace = namespace or APP_NAMESPACE
     return next((m for m in cart.metafields if (m.namespace, m.key) == (namespace, key)), None)
+
+
+# The mutations ------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What cartMetafieldsSet and cartMetafieldDelete return."""
+
+    metafields: list[MetafieldRecord] = field(default_factory=list)
+    user_errors: list[MetafieldError] = field(default_factory=list)
+    deleted_id: str | None = None
+
+
+def _owner(store: CartStore, owner_id: object) -> tuple[str, str] | None:
+    """(token, key) of a cart of this shop, or None."""
+    parsed = ids.parse_cart_gid(owner_id)
+    return parsed if parsed and store.get(*parsed) is not None else None
+
+
+def set_all(store: CartStore, entries: Sequence[dict]) -> Outcome:
+    """Set every entry on its cart, or none when one is wrong."""
+    if len(entries) > MAX_PER_SET:
+        return Outcome(user_errors=[MetafieldError(
+            "LESS_THAN_OR_EQUAL_TO", ["metafields"], f"Set at most {MAX_PER_SET} at once.")])
+    keys = []
+    try:
+        for index, entry in enumerate(entries):
+            keys.append(check_entry(entry, index))
+            if _owner(store, entry["ownerId"]) is None:
+                raise MetafieldRejected(MetafieldError(
+                    "INVALID_OWNER", ["metafields", str(index), "ownerId"],
+                    "The owner is not a cart of this shop.", index))
+    except MetafieldRejected as rejected:
+        return Outcome(user_errors=[rejected.error])
+    stored: list[MetafieldRecord] = []
+    for owner in dict.fromkeys(entry["ownerId"] for entry in entries):
+
+        def change(cart: CartRecord, owner=owner) -> CartRecord:
+            now = store.now()
+            for entry, (namespace, key) in zip(entries, keys, strict=True):
+                if entry["ownerId"] == owner:
+                    stored.append(put(cart, namespace, key, entry["type"], entry["value"], now,
+                                      lambda: ids.new_number({m.id for m in cart.metafields})))
+            return cart
+
+        store.transact(*ids.parse_cart_gid(owner), change)
+    return Outcome(metafields=stored)
+
+
+def delete(store: CartStore, given: dict) -> Outcome:
+    # A malformed key names no metafield: MetafieldDeleteErrorCode has no other word.
+    namespace, key = split_key(given["key"])
+    deleted: list[MetafieldRecord] = []
+
+    def change(cart: CartRecord) -> CartRecord | None:
+        found = find(cart, namespace, key)
+        if found is None:
+            return None
+        cart.metafields.remove(found)
+        deleted.append(found)
+        return cart
+
+    parsed = ids.parse_cart_gid(given["ownerId"])
+    if parsed is None or store.transact(*parsed, change) is None:
+        return Outcome(user_errors=[MetafieldError(
+            "INVALID_OWNER", ["input", "ownerId"], "The owner is not a cart of this shop.")])
+    if not deleted:
+        return Outcome(user_errors=[MetafieldError(
+            "METAFIELD_DOES_NOT_EXIST", ["input", "key"], "The cart has no such metafield.")])
+    return Outcome(deleted_id=ids.gid("Metafield", deleted[0].id))

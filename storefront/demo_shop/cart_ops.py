@@ -17,8 +17,7 @@ from typing import Any
 from storefront.demo_shop import cart_delivery, cart_metafields, ids
 from storefront.demo_shop.cart_errors import CartWarning, UserError
 from storefront.demo_shop.cart_errors import Rejected as _Rejected
-from storefront.demo_shop.cart_metafields import MetafieldError, MetafieldRejected
-from storefront.demo_shop.carts import CartRecord, CartStore, LineRecord, MetafieldRecord
+from storefront.demo_shop.carts import CartRecord, CartStore, LineRecord
 from storefront.demo_shop.catalog import Catalog
 from storefront.demo_shop.discounts import PricedLine, price_cart
 
@@ -41,15 +40,6 @@ class Result:
     cart: CartRecord | None = None
     user_errors: list[UserError] = field(default_factory=list)
     warnings: list[CartWarning] = field(default_factory=list)
-
-
-@dataclass
-class MetafieldsResult:
-    """What cartMetafieldsSet and cartMetafieldDelete return."""
-
-    metafields: list[MetafieldRecord] = field(default_factory=list)
-    user_errors: list[MetafieldError] = field(default_factory=list)
-    deleted_id: str | None = None
 
 
 def _invalid_cart() -> Result:
@@ -180,58 +170,11 @@ class CartOperations:
 
     # Metafields (cart_metafields.py) -----------------------------------------
 
-    def metafields_set(self, entries: Sequence[dict]) -> MetafieldsResult:
-        """Set every entry on its cart, or none when one is wrong."""
-        if len(entries) > cart_metafields.MAX_PER_SET:
-            return MetafieldsResult(user_errors=[MetafieldError(
-                "LESS_THAN_OR_EQUAL_TO", ["metafields"],
-                f"Set at most {cart_metafields.MAX_PER_SET} metafields at once.")])
-        keys = []
-        try:
-            for index, entry in enumerate(entries):
-                keys.append(cart_metafields.check_entry(entry, index))
-                if self.get(entry["ownerId"]) is None:
-                    raise MetafieldRejected(MetafieldError(
-                        "INVALID_OWNER", ["metafields", str(index), "ownerId"],
-                        "The owner is not a cart of this shop.", index))
-        except MetafieldRejected as rejected:
-            return MetafieldsResult(user_errors=[rejected.error])
-        stored: list[MetafieldRecord] = []
-        for owner in dict.fromkeys(entry["ownerId"] for entry in entries):
+    def metafields_set(self, entries: Sequence[dict]) -> cart_metafields.Outcome:
+        return cart_metafields.set_all(self.store, entries)
 
-            def change(cart: CartRecord, owner=owner) -> CartRecord:
-                now = self.store.now()
-                for entry, (namespace, key) in zip(entries, keys, strict=True):
-                    if entry["ownerId"] == owner:
-                        stored.append(cart_metafields.put(
-                            cart, namespace, key, entry["type"], entry["value"], now,
-                            lambda: ids.new_number({m.id for m in cart.metafields})))
-                return cart
-
-            self.store.transact(*ids.parse_cart_gid(owner), change)
-        return MetafieldsResult(metafields=stored)
-
-    def metafield_delete(self, given: dict) -> MetafieldsResult:
-        # A malformed key names no metafield: MetafieldDeleteErrorCode has no other word.
-        namespace, key = cart_metafields.split_key(given["key"])
-        deleted: list[MetafieldRecord] = []
-
-        def change(cart: CartRecord) -> CartRecord | None:
-            found = cart_metafields.find(cart, namespace, key)
-            if found is None:
-                return None
-            cart.metafields.remove(found)
-            deleted.append(found)
-            return cart
-
-        parsed = ids.parse_cart_gid(given["ownerId"])
-        if parsed is None or self.store.transact(*parsed, change) is None:
-            return MetafieldsResult(user_errors=[MetafieldError(
-                "INVALID_OWNER", ["input", "ownerId"], "The owner is not a cart of this shop.")])
-        if not deleted:
-            return MetafieldsResult(user_errors=[MetafieldError(
-                "METAFIELD_DOES_NOT_EXIST", ["input", "key"], "The cart has no such metafield.")])
-        return MetafieldsResult(deleted_id=ids.gid("Metafield", deleted[0].id))
+    def metafield_delete(self, given: dict) -> cart_metafields.Outcome:
+        return cart_metafields.delete(self.store, given)
 
     # Helpers --------------------------------------------------------------
 
