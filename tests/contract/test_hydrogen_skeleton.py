@@ -9,7 +9,7 @@ language Hydrogen's storefront client adds to every query that declares them.
 from __future__ import annotations
 
 from tests.contract.client_documents import ClientSet, Outcome, Pending
-from tests.demo_shop.test_variant_encoding import decode
+from tests.demo_shop.variant_decoder import decode
 
 HYDROGEN_CONTEXT = {"country": "US", "language": "EN"}
 

@@ -12,7 +12,7 @@ from storefront.demo_shop.carts import MemoryCartStore
 from storefront.demo_shop.catalog import DEFAULT_CATALOG, CatalogError, load_catalog
 from storefront.demo_shop.shop import DemoShop
 from tests.demo_shop.conftest import errors_of, run
-from tests.demo_shop.test_variant_encoding import decode
+from tests.demo_shop.variant_decoder import decode
 
 RAW = json.loads(DEFAULT_CATALOG.read_text(encoding="utf-8"))
 

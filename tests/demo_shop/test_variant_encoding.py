@@ -1,74 +1,22 @@
-"""Shopify's v1 variant encoding, checked against a decoder written from its documentation.
-
-The decoder below follows the steps Shopify's schema gives for
-`Product.encodedVariantExistence` (expand ranges, expand repeated prefixes,
-read the combinations), written as a small recursive reader, independent of
-the encoder's code.
-"""
+"""Shopify's v1 variant encoding, checked against a decoder written from its documentation
+(tests/demo_shop/variant_decoder.py)."""
 
 from __future__ import annotations
 
 import itertools
-import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from storefront.demo_shop.variant_encoding import PREFIX, encode
+from tests.demo_shop.variant_decoder import decode
 
 # The example in Shopify's schema description of encodedVariantExistence.
 DOCUMENTED = "0:0:0,1:0-1,,1:0:0-1,1:1,,2:0:1,1:0,,"
 DOCUMENTED_COMBINATIONS = [
     (0, 0, 0), (0, 1, 0), (0, 1, 1), (1, 0, 0), (1, 0, 1), (1, 1, 1), (2, 0, 1), (2, 1, 0),
 ]
-
-
-def decode(encoded: str) -> list[tuple[int, ...]]:
-    """The combinations an encoding names, in the order it names them."""
-    assert encoded.startswith(PREFIX), encoded
-    tokens = re.findall(r"\d+|[:, -]", encoded[len(PREFIX):])
-    found: list[tuple[int, ...]] = []
-    position = 0
-
-    def peek() -> str | None:
-        return tokens[position] if position < len(tokens) else None
-
-    def take() -> str:
-        nonlocal position
-        position += 1
-        return tokens[position - 1]
-
-    def read_list(prefix: tuple[int, ...]) -> None:
-        # numbers or ranges, separated by spaces
-        while peek() is not None and peek().isdigit():
-            first = int(take())
-            last = first
-            if peek() == "-":
-                take()
-                last = int(take())
-            found.extend(prefix + (value,) for value in range(first, last + 1))
-            if peek() == " ":
-                take()
-
-    def read_node(prefix: tuple[int, ...]) -> None:
-        # value ':' (list | nodes) ','
-        while peek() is not None and peek().isdigit():
-            value = int(take())
-            assert take() == ":"
-            if tokens[position + 1 : position + 2] == [":"]:  # another level below
-                read_node(prefix + (value,))
-            else:
-                read_list(prefix + (value,))
-            if peek() == ",":
-                take()
-
-    if ":" in tokens:
-        read_node(())
-    else:
-        read_list(())
-    assert position == len(tokens), f"unread: {tokens[position:]}"
-    return found
 
 
 def test_the_documented_example_decodes_to_its_documented_combinations():
