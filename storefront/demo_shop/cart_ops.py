@@ -14,7 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from storefront.demo_shop import ids
+from storefront.demo_shop import cart_delivery, cart_metafields, ids
+from storefront.demo_shop.cart_errors import CartWarning, UserError
+from storefront.demo_shop.cart_errors import Rejected as _Rejected
 from storefront.demo_shop.carts import CartRecord, CartStore, LineRecord
 from storefront.demo_shop.catalog import Catalog
 from storefront.demo_shop.discounts import PricedLine, price_cart
@@ -31,20 +33,6 @@ WARNING_MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class UserError:
-    code: str
-    field: list[str] | None
-    message: str
-
-
-@dataclass(frozen=True)
-class CartWarning:
-    code: str
-    message: str
-    target: str
-
-
 @dataclass
 class Result:
     """What a cart mutation returns: the cart after it (or None), errors and warnings."""
@@ -52,14 +40,6 @@ class Result:
     cart: CartRecord | None = None
     user_errors: list[UserError] = field(default_factory=list)
     warnings: list[CartWarning] = field(default_factory=list)
-
-
-class _Rejected(Exception):
-    """The input is wrong: nothing changes and these user errors are returned."""
-
-    def __init__(self, *errors: UserError) -> None:
-        super().__init__(errors)
-        self.errors = list(errors)
 
 
 def _invalid_cart() -> Result:
@@ -164,6 +144,37 @@ class CartOperations:
             _buyer_identity(cart, identity, ["buyerIdentity"])
 
         return self._mutate(cart_id, change)
+
+    # Delivery (cart_delivery.py) ---------------------------------------------
+
+    def delivery_addresses_add(self, cart_id: str, addresses: Sequence[dict]) -> Result:
+        return self._mutate(cart_id, lambda cart, w: cart_delivery.add(cart, addresses, w))
+
+    def delivery_addresses_update(self, cart_id: str, addresses: Sequence[dict]) -> Result:
+        return self._mutate(cart_id, lambda cart, w: cart_delivery.update(cart, addresses, w))
+
+    def delivery_addresses_remove(self, cart_id: str, address_ids: Sequence[str]) -> Result:
+        return self._mutate(cart_id, lambda cart, w: cart_delivery.remove(cart, address_ids, w))
+
+    def delivery_addresses_replace(self, cart_id: str, addresses: Sequence[dict]) -> Result:
+        return self._mutate(cart_id, lambda cart, w: cart_delivery.replace(cart, addresses, w))
+
+    def delivery_options_select(self, cart_id: str, choices: Sequence[dict]) -> Result:
+        shop = self.catalog.shop
+        return self._mutate(
+            cart_id, lambda cart, w: cart_delivery.select_options(cart, shop, choices, w)
+        )
+
+    def delivery_groups(self, cart: CartRecord) -> list[cart_delivery.DeliveryGroup]:
+        return cart_delivery.groups_of(cart, self.catalog.shop, self.pricing(cart).total)
+
+    # Metafields (cart_metafields.py) -----------------------------------------
+
+    def metafields_set(self, entries: Sequence[dict]) -> cart_metafields.Outcome:
+        return cart_metafields.set_all(self.store, entries)
+
+    def metafield_delete(self, given: dict) -> cart_metafields.Outcome:
+        return cart_metafields.delete(self.store, given)
 
     # Helpers --------------------------------------------------------------
 

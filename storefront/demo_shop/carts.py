@@ -35,6 +35,27 @@ class LineRecord:
 
 
 @dataclass
+class AddressRecord:
+    """A delivery address on a cart (cartDeliveryAddressesAdd), as the buyer gave it."""
+
+    id: int
+    fields: dict[str, str]  # CartDeliveryAddressInput's fields that were given
+    selected: bool = False
+    one_time_use: bool = False
+
+
+@dataclass
+class MetafieldRecord:
+    id: int
+    namespace: str
+    key: str
+    type: str
+    value: str
+    created_at: float
+    updated_at: float
+
+
+@dataclass
 class CartRecord:
     """A cart as stored: plain data, serialised as JSON."""
 
@@ -49,18 +70,27 @@ class CartRecord:
     buyer_email: str | None = None
     buyer_phone: str | None = None
     buyer_country: str | None = None
+    delivery_addresses: list[AddressRecord] = field(default_factory=list)
+    # The delivery option chosen for the delivery group of each address (by address id).
+    delivery_options: dict[str, str] = field(default_factory=dict)
+    metafields: list[MetafieldRecord] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
 
     @classmethod
     def from_json(cls, text: str) -> CartRecord:
+        # Carts stored before a field existed read it as its default.
         raw = json.loads(text)
         raw["lines"] = [
             LineRecord(**{**line, "attributes": [tuple(a) for a in line["attributes"]]})
             for line in raw["lines"]
         ]
         raw["attributes"] = [tuple(a) for a in raw["attributes"]]
+        raw["delivery_addresses"] = [
+            AddressRecord(**address) for address in raw.get("delivery_addresses", [])
+        ]
+        raw["metafields"] = [MetafieldRecord(**m) for m in raw.get("metafields", [])]
         return cls(**raw)
 
 

@@ -46,7 +46,17 @@ MENU_ITEM_TYPES = frozenset(
 )
 DISCOUNT_TYPES = frozenset({"percentage", "fixed_amount"})
 DISCOUNT_STATUSES = frozenset({"active", "inactive", "usage_limit_reached"})
-POLICIES = ("shippingPolicy", "refundPolicy", "privacyPolicy", "termsOfService")
+POLICIES = ("shippingPolicy", "refundPolicy", "privacyPolicy", "termsOfService",
+            "subscriptionPolicy")
+# Unit prices (Shopify's UnitPriceMeasurement): the metric units a variant's quantity
+# may be measured in, each as a multiple of the first unit of its kind.
+MEASURED_TYPES = {
+    "VOLUME": {"ML": Decimal(1), "CL": Decimal(10), "L": Decimal(1000)},
+    "WEIGHT": {"MG": Decimal("0.001"), "G": Decimal(1), "KG": Decimal(1000)},
+    "LENGTH": {"MM": Decimal("0.1"), "CM": Decimal(1), "M": Decimal(100)},
+    "AREA": {"M2": Decimal(1)},
+    "COUNT": {"ITEM": Decimal(1)},
+}
 
 
 class CatalogError(ValueError):
@@ -76,6 +86,23 @@ class Option:
 
 
 @dataclass(frozen=True)
+class UnitMeasure:
+    """How much of something a variant holds, and the quantity its unit price is for."""
+
+    measured_type: str  # VOLUME, WEIGHT, ...
+    quantity_value: Decimal
+    quantity_unit: str  # ML, G, ...
+    reference_value: int
+    reference_unit: str
+
+    def unit_price(self, price: Decimal) -> Decimal:
+        """The price of `reference_value reference_unit` at `price` for the whole quantity."""
+        units = MEASURED_TYPES[self.measured_type]
+        quantity = self.quantity_value * units[self.quantity_unit]
+        return price * self.reference_value * units[self.reference_unit] / quantity
+
+
+@dataclass(frozen=True)
 class Variant:
     id: int
     product_id: int
@@ -89,6 +116,7 @@ class Variant:
     quantity_available: int
     image_id: int | None
     weight_grams: int | None
+    unit_measure: UnitMeasure | None = None
 
     @property
     def available(self) -> bool:
@@ -237,6 +265,23 @@ class Brand:
 
 
 @dataclass(frozen=True)
+class ShippingRate:
+    """One of the shop's delivery options: a price, free from some subtotal on."""
+
+    handle: str
+    title: str
+    description: str | None
+    price: Decimal
+    free_over: Decimal | None
+
+
+@dataclass(frozen=True)
+class ShippingZone:
+    countries: tuple[str, ...]
+    rates: tuple[ShippingRate, ...]
+
+
+@dataclass(frozen=True)
 class Shop:
     id: int
     name: str
@@ -247,6 +292,15 @@ class Shop:
     money_format: str
     brand: Brand | None
     policies: Mapping[str, Policy]
+    # Where it sells and in which languages (ISO codes, the primary one first), and
+    # its delivery rates by destination country.
+    countries: tuple[str, ...] = ("US",)
+    languages: tuple[str, ...] = ("EN",)
+    shipping: tuple[ShippingZone, ...] = ()
+
+    def rates_to(self, country: str | None) -> tuple[ShippingRate, ...]:
+        """The delivery options to a country (none when the shop doesn't ship there)."""
+        return next((zone.rates for zone in self.shipping if country in zone.countries), ())
 
 
 @dataclass(frozen=True)
@@ -442,6 +496,14 @@ class _Loader:
             if p:
                 url = f"{domain['url'].rstrip('/')}/policies/{p['handle']}"
                 policies[name] = Policy(number, p["title"], p["handle"], p["body"], url)
+        localization = raw.get("localization") or {}
+        countries = tuple(localization.get("countries") or ("US",))
+        languages = tuple(localization.get("languages") or ("EN",))
+        for code in countries:
+            check(bool(re.fullmatch(r"[A-Z]{2}", code)), f"shop.localization: country {code!r}")
+        for code in languages:
+            check(bool(re.fullmatch(r"[A-Z]{2,3}(_[A-Z]{2})?", code)),
+                  f"shop.localization: language {code!r}")
         return Shop(
             id=raw["id"],
             name=raw["name"],
@@ -452,7 +514,30 @@ class _Loader:
             money_format=raw["moneyFormat"],
             brand=brand,
             policies=MappingProxyType(policies),
+            countries=countries,
+            languages=languages,
+            shipping=tuple(self.shipping_zone(z, i)
+                           for i, z in enumerate(raw.get("shipping") or [])),
         )
+
+    def shipping_zone(self, raw: dict, number: int) -> ShippingZone:
+        where = f"shop.shipping[{number}]"
+        countries = tuple(raw.get("countries") or ())
+        check(bool(countries), f"{where}: name the countries it ships to")
+        rates = []
+        for rate in raw.get("rates") or ():
+            at = f"{where} rate {rate.get('handle')!r}"
+            check_handle(rate.get("handle"), at)
+            rates.append(ShippingRate(
+                handle=rate["handle"],
+                title=rate["title"],
+                description=rate.get("description"),
+                price=price(rate["price"], f"{at}: price"),
+                free_over=price(rate.get("freeOver"), f"{at}: freeOver"),
+            ))
+        check(bool(rates), f"{where}: a zone needs at least one rate")
+        check(len({r.handle for r in rates}) == len(rates), f"{where}: two rates share a handle")
+        return ShippingZone(countries, tuple(rates))
 
     def product(self, raw: dict, position: int) -> Product:
         where = f"product {raw.get('handle')!r}"
@@ -540,6 +625,7 @@ class _Loader:
             quantity_available=quantity,
             image_id=image_id,
             weight_grams=raw.get("weightGrams"),
+            unit_measure=unit_measure(raw.get("unitPriceMeasurement"), where),
         )
 
     def collection(self, raw: dict) -> Collection:
@@ -720,6 +806,23 @@ def price(raw: object, where: str) -> Decimal | None:
         f"{where}: {raw!r} must be non-negative with at most two decimals",
     )
     return amount
+
+
+def unit_measure(raw: dict | None, where: str) -> UnitMeasure | None:
+    """A variant's unitPriceMeasurement: its quantity, and the quantity its unit price is for."""
+    if raw is None:
+        return None
+    kind = raw.get("measuredType")
+    units = MEASURED_TYPES.get(kind, {})
+    check(bool(units), f"{where}: unitPriceMeasurement.measuredType {kind!r}")
+    for key in ("quantityUnit", "referenceUnit"):
+        check(raw.get(key) in units,
+              f"{where}: unitPriceMeasurement.{key} is not one of {', '.join(units)}")
+    quantity = Decimal(str(raw.get("quantityValue", 0)))
+    reference = raw.get("referenceValue")
+    check(quantity > 0 and isinstance(reference, int) and reference > 0,
+          f"{where}: unitPriceMeasurement needs positive quantityValue and referenceValue")
+    return UnitMeasure(kind, quantity, raw["quantityUnit"], reference, raw["referenceUnit"])
 
 
 def seo(raw: dict | None) -> SEO:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 _NUMERIC_GID = re.compile(r"gid://shopify/([A-Za-z]+)/([1-9][0-9]{0,17})")
 _TOKEN = r"[A-Za-z0-9_-]{1,64}"
@@ -44,3 +45,10 @@ def parse_line_gid(value: object) -> tuple[str, str] | None:
     """`(line id, cart token)` of a cart line id, or None when it is not one."""
     match = _LINE_GID.fullmatch(value) if isinstance(value, str) else None
     return (match.group(1), match.group(2)) if match else None
+
+
+def new_number(taken: set[int]) -> int:
+    """A fresh 12-digit number for a gid, unique among `taken` (the ids on one cart)."""
+    while (number := 10**11 + secrets.randbelow(9 * 10**11)) in taken:
+        pass
+    return number

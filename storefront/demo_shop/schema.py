@@ -9,9 +9,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLSchema, assert_valid_schema, build_schema
+from graphql import DocumentNode, GraphQLSchema, assert_valid_schema, build_schema
+from graphql.language import REMOVE, Visitor, visit
 
 from storefront.demo_shop import resolvers
+from storefront.demo_shop.carts import AddressRecord
 from storefront.demo_shop.catalog import (
     Collection,
     Metaobject,
@@ -26,10 +28,15 @@ from storefront.demo_shop.money import Money, format_decimal
 # Importing the modules registers their resolvers.
 from storefront.demo_shop.resolvers import (  # noqa: F401
     cart,
+    cart_delivery,
+    cart_metafields,
     catalog,
+    localization,
     redirects,
     search,
     shop,
+    sitemap,
+    variants,
 )
 
 SDL_PATH = Path(__file__).parent / "schema.graphql"
@@ -47,10 +54,15 @@ TYPE_NAMES: dict[type, str] = {
     Money: "MoneyV2",
     cart.Percentage: "PricingPercentageValue",
     shop.MediaImage: "MediaImage",
+    AddressRecord: "CartDeliveryAddress",
+    sitemap.SitemapItem: "SitemapResource",
+    sitemap.SitemapMetaobject: "SitemapResourceMetaobject",
 }
 
 
 def resolve_type(value: Any, info, abstract_type) -> str:
+    if isinstance(value, search.Hit):  # a search result is its record
+        value = value.record
     return TYPE_NAMES[type(value)]
 
 
@@ -83,3 +95,31 @@ def demo_schema() -> GraphQLSchema:
     # schema is a Decimal, so parsing them needs nothing.)
     schema.type_map["Decimal"].coerce_output_value = _serialize_decimal
     return schema
+
+
+@cache
+def execution_schema() -> GraphQLSchema:
+    """The same schema (same types and resolvers) without @defer.
+
+    graphql-core executes only schemas without @defer unless incremental delivery
+    is switched on. The demo shop answers a deferred fragment with the rest of
+    the result, at once, as the spec allows: documents are validated against
+    `demo_schema()`, then run here with their @defer directives removed.
+    """
+    schema = demo_schema()
+    kwargs = schema.to_kwargs()
+    kwargs["directives"] = tuple(d for d in schema.directives if d.name != "defer")
+    return GraphQLSchema(**kwargs)
+
+
+class _WithoutDefer(Visitor):
+    def enter_directive(self, node, *_):
+        return REMOVE if node.name.value == "defer" else None
+
+
+def without_defer(document: DocumentNode) -> DocumentNode:
+    """The document with every @defer removed (unchanged when it has none)."""
+    source = document.loc.source.body if document.loc else None
+    if source is not None and "defer" not in source:
+        return document
+    return visit(document, _WithoutDefer())

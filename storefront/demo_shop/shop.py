@@ -25,7 +25,12 @@ from storefront.demo_shop.catalog import (
 from storefront.demo_shop.context import ShopContext
 from storefront.demo_shop.files import FileStore
 from storefront.demo_shop.ids import number_of
-from storefront.demo_shop.schema import default_resolver, demo_schema
+from storefront.demo_shop.schema import (
+    default_resolver,
+    demo_schema,
+    execution_schema,
+    without_defer,
+)
 from storefront.demo_shop.search import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -146,8 +151,8 @@ class DemoShop:
         if errors:
             return ExecutionResult(data=None, errors=errors)
         result = execute(
-            self.schema,
-            document,
+            execution_schema(),
+            without_defer(document),
             variable_values=variables,
             operation_name=operation_name,
             context_value=self._context,

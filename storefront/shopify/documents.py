@@ -54,13 +54,15 @@ class _SpreadCollector(Visitor):
         self.names.add(node.name.value)
 
 
-def _spreads(node) -> set[str]:
+def spreads(node) -> set[str]:
+    """The names of the fragments spread in `node` (not followed into them)."""
     collector = _SpreadCollector()
     visit(node, collector)
     return collector.names
 
 
-def _load_fragments(folder: Path) -> dict[str, FragmentDefinitionNode]:
+def load_fragments(folder: Path) -> dict[str, FragmentDefinitionNode]:
+    """Every fragment defined in the folder's files, by name; only fragments, each once."""
     fragments: dict[str, FragmentDefinitionNode] = {}
     for path in sorted(folder.glob("*.graphql")):
         for definition in parse(path.read_text(), no_location=True).definitions:
@@ -73,12 +75,12 @@ def _load_fragments(folder: Path) -> dict[str, FragmentDefinitionNode]:
     return fragments
 
 
-def _with_fragments(
+def with_fragments(
     operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
 ) -> list[FragmentDefinitionNode]:
     """The fragments an operation needs, followed transitively, in a stable order."""
     needed: dict[str, FragmentDefinitionNode] = {}
-    pending = sorted(_spreads(operation))
+    pending = sorted(spreads(operation))
     while pending:
         name = pending.pop()
         if name in needed:
@@ -86,7 +88,7 @@ def _with_fragments(
         if name not in fragments:
             raise ValueError(f"{operation.name.value}: unknown fragment {name}")
         needed[name] = fragments[name]
-        pending.extend(sorted(_spreads(fragments[name])))
+        pending.extend(sorted(spreads(fragments[name])))
     return [needed[name] for name in sorted(needed)]
 
 
@@ -99,7 +101,7 @@ def load_operations(folder: Path = DOCUMENTS_DIR) -> dict[str, Operation]:
 def _parsed(folder: Path) -> dict[str, Operation]:
     # The documents ship with the code: parsed once per process, not once per
     # client (every app, CLI command and test builds one). Operations are frozen.
-    fragments = _load_fragments(folder / "fragments")
+    fragments = load_fragments(folder / "fragments")
     operations: dict[str, Operation] = {}
     for path in sorted(folder.glob("*.graphql")):
         source = path.read_text()
@@ -114,7 +116,7 @@ def _parsed(folder: Path) -> dict[str, Operation]:
         op = ops[0]
         if op.name.value != path.stem:
             raise ValueError(f"{path.name}: the operation must be named {path.stem}")
-        document = DocumentNode(definitions=(op, *_with_fragments(op, fragments)))
+        document = DocumentNode(definitions=(op, *with_fragments(op, fragments)))
         is_mutation = op.operation == OperationType.MUTATION
         if is_mutation and declared["policy"]:
             raise ValueError(f"{path.name}: a mutation is never cached: `# cache: none (why)`")

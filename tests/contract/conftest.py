@@ -15,6 +15,7 @@ from storefront.demo_shop.shop import DemoShop
 from storefront.demo_shop.transport import DemoShopTransport
 from storefront.shopify.client import StorefrontClient
 from storefront.shopify.transport import HTTPTransport, endpoint_url
+from tests.contract.client_documents import DemoApi, ShopValues
 from tests.support import processes
 from tests.support.ports import free_port
 
@@ -41,3 +42,15 @@ def client(request) -> StorefrontClient:
         server = request.getfixturevalue("demo_shop_server")
         transport = HTTPTransport(endpoint_url(server.url, "2026-04"), public_token=TOKEN)
     return StorefrontClient(transport, context={"country": "US", "language": "EN"})
+
+
+@pytest.fixture(scope="session")
+def demo_api(demo_shop_server) -> DemoApi:
+    """The demo shop's Storefront API over HTTP, for real clients' documents."""
+    return DemoApi(demo_shop_server.url, TOKEN)
+
+
+@pytest.fixture
+def shop_values(demo_api) -> ShopValues:
+    """What the documents' `{{placeholders}}` stand for; a fresh cart for each test."""
+    return ShopValues(demo_api)

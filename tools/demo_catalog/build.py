@@ -19,7 +19,16 @@ from itertools import product as combinations
 from pathlib import Path
 
 from tools.demo_catalog import art
-from tools.demo_catalog.content import DISCOUNTS, MENUS, PAGES, POLICIES, REDIRECTS, SHOP
+from tools.demo_catalog.content import (
+    DISCOUNTS,
+    LOCALIZATION,
+    MENUS,
+    PAGES,
+    POLICIES,
+    REDIRECTS,
+    SHIPPING,
+    SHOP,
+)
 from tools.demo_catalog.products import (
     CATEGORIES,
     COLORS,
@@ -28,6 +37,7 @@ from tools.demo_catalog.products import (
     ON_SALE,
     PRICE_STEPS,
     SOLD_OUT,
+    UNIT_PRICED,
 )
 
 OUT = Path(__file__).resolve().parents[2] / "storefront" / "demo_shop" / "catalog"
@@ -59,7 +69,8 @@ class Builder:
                 number += 1
                 self.products.append(self.product(number, category, product_type, *entry))
         return {
-            "shop": {**SHOP, "policies": POLICIES},
+            "shop": {**SHOP, "policies": POLICIES, "localization": LOCALIZATION,
+                     "shipping": SHIPPING},
             "products": self.products,
             "collections": self.collections(),
             "pages": PAGES,
@@ -103,6 +114,7 @@ class Builder:
                 "image": image_of[selected.get("Color")],
                 "weightGrams": rng.choice([120, 250, 400, 650, 900]),
                 "barcode": None,
+                **unit_price_measurement(handle, values),
             })
         if handle not in SOLD_OUT and all(v["quantityAvailable"] == 0 for v in variants):
             variants[0]["quantityAvailable"] = 8  # only the listed products sell out entirely
@@ -168,6 +180,16 @@ class Builder:
                 "products": handles,
             })
         return collections
+
+
+def unit_price_measurement(handle: str, values: tuple[str, ...]) -> dict:
+    """Skincare sold by volume shows a price per 100 ml, as the law asks in many places."""
+    sizes = [int(v.removesuffix(" ml")) for v in values if v.endswith(" ml")]
+    if handle not in UNIT_PRICED or not sizes:
+        return {}
+    return {"unitPriceMeasurement": {"measuredType": "VOLUME", "quantityValue": sizes[0],
+                                     "quantityUnit": "ML", "referenceValue": 100,
+                                     "referenceUnit": "ML"}}
 
 
 def build() -> dict[Path, str]:

@@ -26,6 +26,26 @@ SHOP = {
 }
 
 
+# Where the shop sells (the primary country and language first); markets come later.
+LOCALIZATION = {"countries": ["US"], "languages": ["EN"]}
+
+# Delivery rates by destination, as the shipping page and the FAQ describe them.
+SHIPPING = [
+    {"countries": ["US"], "rates": [
+        {"handle": "standard", "title": "Standard", "description": "3 to 5 working days",
+         "price": "5.00", "freeOver": "75.00"},
+        {"handle": "express", "title": "Express", "description": "1 to 2 working days",
+         "price": "15.00"},
+    ]},
+    {"countries": ["CA"], "rates": [
+        {"handle": "standard", "title": "Standard", "description": "5 to 8 working days",
+         "price": "12.00"},
+        {"handle": "express", "title": "Express", "description": "2 to 3 working days",
+         "price": "28.00"},
+    ]},
+]
+
+
 def _policy(title: str, handle: str, *paragraphs: str) -> dict:
     return {"title": title, "handle": handle,
             "body": "".join(f"<p>{text}</p>" for text in paragraphs)}

@@ -206,6 +206,9 @@ MISSING = {
     "water-bottle": [{"Size": "500 ml", "Color": "Black"}],
 }
 
+# Products sold by volume: their variants carry a unit price measurement (per 100 ml).
+UNIT_PRICED = {"oat-hand-cream", "rosehip-face-oil"}
+
 # Price steps for options that change the price (per value, added to the base price).
 PRICE_STEPS = {
     "100 ml": "14.00",

@@ -173,6 +173,7 @@ def resolve_buyer_identity(cart: CartView, info):
         "email": record.buyer_email,
         "phone": record.buyer_phone,
         "countryCode": record.buyer_country,
+        "customer": None,  # the demo has no customer accounts: every cart is a guest's
     }
 
 
@@ -195,6 +196,10 @@ def resolve_cart_cost(cart: CartView, info):
         "checkoutChargeAmount": Money(pricing.merchandise),
         "subtotalAmountEstimated": False,
         "totalAmountEstimated": False,
+        # Null, as Shopify answers since 2025-01: taxes and duties are computed at
+        # checkout, where the buyer's address is known (the fields are deprecated).
+        "totalTaxAmount": None,
+        "totalDutyAmount": None,
     }
 
 
@@ -242,6 +247,11 @@ def resolve_line_cost(line: LineView, info):
 @field("CartLine", "discountAllocations")
 def resolve_line_allocations(line: LineView, info):
     return list(line.allocations)
+
+
+@field("CartLine", "parentRelationship")
+def resolve_parent_relationship(line: LineView, info):
+    return None  # no line of the demo's is an add-on attached to another
 
 
 # Discount allocations -------------------------------------------------------

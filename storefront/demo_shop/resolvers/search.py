@@ -1,6 +1,15 @@
-"""`search` and `predictiveSearch` over products, pages and collections."""
+"""`search` and `predictiveSearch` over products, pages and collections.
+
+Each result comes wrapped in a `Hit`: the record, plus the `trackingParameters`
+Shopify gives results (and only results) so that a link to one tells its
+analytics the visit came from search: the result's place, the query, and
+whether it came from a search page (`_ss=r`) or the predictive box (`_ss=e`).
+"""
 
 from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
 
 from storefront.demo_shop.catalog import Product
 from storefront.demo_shop.filters import product_filter
@@ -14,6 +23,30 @@ field = registry.field
 
 PREDICTIVE_LIMIT = 10  # Shopify's default and maximum per type
 PREDICTIVE_FIELDS = ("TITLE", "PRODUCT_TYPE", "VARIANTS_TITLE", "VENDOR")  # Shopify's default
+
+
+def tracking_parameters(position: int, query: str, source: str) -> str:
+    return urlencode({"_pos": position, "_psq": query, "_ss": source, "_v": "1.0"})
+
+
+class Hit:
+    """A search result: reads as its record, with the tracking parameters of its place."""
+
+    __slots__ = ("record", "tracking_parameters")
+
+    def __init__(self, record: Any, tracking_parameters: str) -> None:
+        self.record = record
+        self.tracking_parameters = tracking_parameters
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.record, name)
+
+
+def hits(records, query: str, source: str) -> list[Hit]:
+    return [
+        Hit(record, tracking_parameters(place, query, source))
+        for place, record in enumerate(records, start=1)
+    ]
 
 
 @field("QueryRoot", "search")
@@ -60,8 +93,9 @@ def resolve_search(
         ordered.sort(key=lambda entry: not getattr(entry[1], "available", True))
     # The order above is fixed for a given query, so an item's place in it is
     # a stable position key for the cursors.
-    places = {id(item): i for i, (_, item) in enumerate(ordered)}
-    return paginate([item for _, item in ordered], lambda item: (places[id(item)],), **window)
+    found = hits((item for _, item in ordered), query, "r")
+    places = {id(hit): i for i, hit in enumerate(found)}
+    return paginate(found, lambda hit: (places[id(hit)],), **window)
 
 
 @field("QueryRoot", "predictiveSearch")
@@ -104,8 +138,9 @@ def resolve_predictive_search(
         result["pages"] = best(index.pages, frozenset({"title"}))
     if "QUERY" in types:
         result["queries"] = [
-            {"text": text, "styledText": styled}
-            for text, styled in index.suggestions(parsed, limit)
+            {"text": text, "styledText": styled,
+             "trackingParameters": tracking_parameters(place, query, "e")}
+            for place, (text, styled) in enumerate(index.suggestions(parsed, limit), start=1)
         ]
     if limitScope == "ALL":  # one budget for every type, in this order
         budget = limit
@@ -114,4 +149,7 @@ def resolve_predictive_search(
             budget -= len(result[name])
     else:  # EACH, Shopify's default
         result = {name: items[:limit] for name, items in result.items()}
-    return result
+    return {
+        name: items if name == "queries" else hits(items, query, "e")
+        for name, items in result.items()
+    }

@@ -64,6 +64,29 @@ def resolve_policy_id(policy: Policy, info):
     return ids.gid("ShopPolicy", policy.id)
 
 
+SUBSCRIPTION_HANDLE = "subscription-policy"
+SUBSCRIPTION_DEFAULT = (
+    "<p>Subscriptions renew automatically, at the price and frequency shown when you "
+    "subscribed, until you cancel them. You can cancel or pause a subscription at any "
+    "time before its next renewal.</p>"
+)
+
+
+@field("Shop", "subscriptionPolicy")
+def resolve_subscription_policy(shop: Shop, info):
+    """The merchant's policy, else Shopify's way: a default text, with no id."""
+    written = shop.policies.get("subscriptionPolicy")
+    if written is not None:
+        return written
+    url = ctx(info).store_url(f"/policies/{SUBSCRIPTION_HANDLE}")
+    return Policy(None, "Subscription policy", SUBSCRIPTION_HANDLE, SUBSCRIPTION_DEFAULT, url)
+
+
+@field("ShopPolicyWithDefault", "id")
+def resolve_policy_with_default_id(policy: Policy, info):
+    return ids.gid("ShopPolicy", policy.id) if policy.id is not None else None
+
+
 @dataclass(frozen=True)
 class MediaImage:
     """A brand image as Shopify serves it: media wrapping an image."""
