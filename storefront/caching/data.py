@@ -206,6 +206,14 @@ class CachingClient:
             self._count("joined")
             return flight.wait(self._time_left())
         try:
+            # A fetch that ended between our look at the store and our taking the lead
+            # has already answered: asking Shopify again would be a second fetch.
+            entry = self.store.get(key)
+            if (isinstance(entry, Entry) and entry.generations == generations
+                    and self.clock() - entry.fetched_at < policy.fresh):
+                self._count("joined")
+                flight.result = entry.data
+                return flight.result
             flight.result = self._fetch_shared(name, variables, key, policy, generations,
                                                fallback)
             return flight.result
