@@ -44,6 +44,7 @@ class CartRecord:
     updated_at: float
     lines: list[LineRecord] = field(default_factory=list)
     discount_codes: list[str] = field(default_factory=list)
+    gift_cards: list[int] = field(default_factory=list)  # ids, in the order they were added
     attributes: list[tuple[str, str]] = field(default_factory=list)
     note: str | None = None
     buyer_email: str | None = None

@@ -17,7 +17,7 @@ from storefront.demo_shop.discounts import Allocation
 from storefront.demo_shop.money import Money, format_decimal
 
 # Importing the modules registers their resolvers.
-from storefront.demo_shop.resolvers import cart, catalog, search, shop  # noqa: F401
+from storefront.demo_shop.resolvers import cart, catalog, gift_cards, search, shop  # noqa: F401
 
 SDL_PATH = Path(__file__).parent / "schema.graphql"
 

@@ -19,7 +19,7 @@ from itertools import product as combinations
 from pathlib import Path
 
 from tools.demo_catalog import art
-from tools.demo_catalog.content import DISCOUNTS, MENUS, PAGES, POLICIES, SHOP
+from tools.demo_catalog.content import DISCOUNTS, GIFT_CARDS, MENUS, PAGES, POLICIES, SHOP
 from tools.demo_catalog.products import (
     CATEGORIES,
     COLORS,
@@ -65,6 +65,7 @@ class Builder:
             "pages": PAGES,
             "menus": MENUS,
             "discounts": DISCOUNTS,
+            "giftCards": GIFT_CARDS,
         }
 
     def product(self, number, category, product_type, handle, title, kind, price, options, blurb):
