@@ -106,14 +106,11 @@ class CartOperations:
         """The cards on `cart` that can pay today, and what each pays of `total`
         (balances read through `conn` when given: inside an order's transaction)."""
         cards = [c for c in map(self.catalog.gift_card_by_id, cart.gift_cards) if c]
-        spent = self.ledger.spent([card.id for card in cards], conn)
-        today = self.today()
-        usable = []
-        for card in cards:
-            balance = card.balance - spent.get(card.id, ZERO)
-            if gift_cards.problem(card, balance, today) is None:
-                usable.append((card, balance))
-        return gift_cards.apply(usable, total)
+        balances, today = self.ledger.balances(cards, conn), self.today()
+        return gift_cards.apply(
+            ((card, balances[card.id]) for card in cards
+             if gift_cards.problem(card, balances[card.id], today) is None),
+            total)
 
     # Mutations ------------------------------------------------------------
 
@@ -175,17 +172,24 @@ class CartOperations:
 
         return self._mutate(cart_id, change, discount_warnings=True)
 
+    # The cards are checked before the cart's transaction: their balances are read from
+    # the shop's database through another connection, which must not wait for the lock
+    # that transaction holds on the same file.
+
     def gift_card_codes_update(self, cart_id: str, codes: Sequence[str]) -> Result:
         """The cart's gift cards become those `codes` name (`[]` removes them all)."""
+        checked = self._checked_gift_cards(codes, ["giftCardCodes"])
+
         def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
-            cart.gift_cards = self._gift_cards(codes, ["giftCardCodes"])
+            cart.gift_cards = checked()
 
         return self._mutate(cart_id, change)
 
     def gift_card_codes_add(self, cart_id: str, codes: Sequence[str]) -> Result:
+        checked = self._checked_gift_cards(codes, ["giftCardCodes"])
+
         def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
-            added = self._gift_cards(codes, ["giftCardCodes"])
-            cart.gift_cards = list(dict.fromkeys([*cart.gift_cards, *added]))
+            cart.gift_cards = list(dict.fromkeys([*cart.gift_cards, *checked()]))
             _check_count(cart.gift_cards, ["giftCardCodes"], "gift cards")
 
         return self._mutate(cart_id, change)
@@ -262,17 +266,30 @@ class CartOperations:
             if status.warning
         ]
 
+    def _checked_gift_cards(
+        self, codes: Sequence[str], where: list[str]
+    ) -> Callable[[], list[int]]:
+        """`_gift_cards` now; what it found (or its refusal) when called."""
+        try:
+            found = self._gift_cards(codes, where)
+        except _Rejected as rejected:
+            refusal = rejected
+
+            def refuse() -> list[int]:
+                raise refusal
+
+            return refuse
+        return lambda: list(found)
+
     def _gift_cards(self, codes: Sequence[str], where: list[str]) -> list[int]:
         """The ids of the cards `codes` name, each once; an INVALID user error for each
         code that can't pay (see gift_cards.py), and then nothing changes."""
         _check_count(codes, where, "gift card codes")
         cards = [self.catalog.gift_card(code) for code in codes]
-        spent = self.ledger.spent([card.id for card in cards if card])
-        today = self.today()
+        balances, today = self.ledger.balances([card for card in cards if card]), self.today()
         errors = []
         for index, card in enumerate(cards):
-            balance = card.balance - spent.get(card.id, ZERO) if card else ZERO
-            why = gift_cards.problem(card, balance, today)
+            why = gift_cards.problem(card, balances[card.id] if card else ZERO, today)
             if why:
                 errors.append(UserError("INVALID", [*where, str(index)], why))
         if errors:

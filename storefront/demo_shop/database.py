@@ -13,7 +13,9 @@ one file, even a temporary one, and change both in one transaction.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sqlite3
 import tempfile
 import threading
@@ -46,7 +48,9 @@ class SqliteFile:
     def path(self) -> Path:
         with self._ready:
             if self._path is None:
-                self._path = Path(tempfile.mkdtemp(prefix="demo-shop-")) / "orders.sqlite3"
+                folder = tempfile.mkdtemp(prefix="demo-shop-")
+                atexit.register(shutil.rmtree, folder, ignore_errors=True)  # the process's
+                self._path = Path(folder) / "orders.sqlite3"
             return self._path
 
     def connection(self) -> sqlite3.Connection:

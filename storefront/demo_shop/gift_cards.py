@@ -107,6 +107,13 @@ class Ledger:
             " GROUP BY card_id", list(card_ids)).fetchall()
         return {card_id: Decimal(total) / 100 for card_id, total in rows}
 
+    def balances(
+        self, cards: Sequence[GiftCard], conn: sqlite3.Connection | None = None
+    ) -> dict[int, Decimal]:
+        """Card id -> what is left on it: its catalog balance, less what orders spent."""
+        spent = self.spent([card.id for card in cards], conn)
+        return {card.id: card.balance - spent.get(card.id, ZERO) for card in cards}
+
     def of_order(
         self, order_id: int, conn: sqlite3.Connection | None = None
     ) -> list[tuple[int, Decimal, Decimal]]:

@@ -1,15 +1,18 @@
 """Orders placed at the demo checkout, refunded and cancelled from their demo page.
 
-An `OrderBook` keeps orders in the SQLite file its carts are in (next to the
-`carts` table), each with the webhooks it owes in the same file's outbox
-(outbox.py), written in the same transaction as the change they report:
+An `OrderBook` keeps orders in the shop's database, the SQLite file its carts
+are in (next to the `carts` table), each with the webhooks it owes in the same
+file's outbox (outbox.py), written in the same transaction as the change they
+report:
 
-- `place` turns a cart into an order (payloads.py), queues `orders/create` and
-  `orders/paid`, and finishes the cart (it is gone, as a Shopify cart is once
-  its checkout completes). A cart is placed once: placing it again, or opening
-  its checkout again, finds the order it became.
+- `place` turns a cart into an order (payloads.py), spends its gift cards
+  (gift_cards.py), queues `orders/create` and `orders/paid`, and finishes the
+  cart (it is gone, as a Shopify cart is once its checkout completes). A cart
+  is placed once: placing it again, or opening its checkout again, finds the
+  order it became.
 - `refund` returns one unit of a line: `refunds/create`, then `orders/updated`
-  with the `current_*` amounts reduced and the refund listed.
+  with the `current_*` amounts reduced and the refund listed; what goes back to
+  gift cards is on them again.
 - `cancel` refunds what is left and cancels: `refunds/create` (when money is
   left to return), then `orders/cancelled`.
 
@@ -91,7 +94,7 @@ def email_problem(email: str) -> str | None:
 
 
 class OrderBook:
-    """The orders of `shop` in the SQLite file at `path` (None: a temporary file)."""
+    """The orders of `shop`, in the shop's database (`shop.database`)."""
 
     def __init__(self, shop, clock: Callable[[], float] = time.time) -> None:
         self.shop = shop

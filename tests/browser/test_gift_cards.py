@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import Browser, Page, expect, money, new_document, store_with
+from tests.browser import Browser, Page, expect, money, new_document, page_at, store_with
 
 CARD = "FERNGIFTPART0125"  # $12.50 left on it (shipped demo catalog)
 
@@ -29,13 +29,8 @@ def gift_store(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: Browser, gift_store: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=gift_store)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, errors
+    with page_at(browser, gift_store) as page:
+        yield page
 
 
 def summary_amount(page: Page, label: str):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from storefront.demo_shop.carts import MemoryCartStore
+from storefront.demo_shop.carts import SqliteCartStore
 from storefront.demo_shop.shop import DemoShop
 from tests.demo_shop.conftest import FIXTURE_CATALOG, run
 
@@ -30,6 +30,12 @@ CART = """
                              discountAllocations { discountedAmount { amount } } } }
 """
 PAYLOAD = f"cart {{ {CART} }} userErrors {{ code field message }} warnings {{ code }}"
+
+
+@pytest.fixture
+def shop(tmp_path, clock) -> DemoShop:
+    """The fixture catalog's shop, its carts and what gift cards spent in this test's folder."""
+    return DemoShop(FIXTURE_CATALOG, carts=SqliteCartStore(tmp_path / "shop.sqlite3", clock=clock))
 
 
 def create(shop, lines=((TEE, 1),), codes=(), gift_cards=None):
@@ -134,8 +140,7 @@ def test_a_code_that_cannot_pay_is_refused_and_the_cart_kept(shop, code, message
     assert refused["userErrors"][0]["field"] == ["input", "giftCardCodes", "0"]
 
 
-def test_expiry_is_judged_by_the_shops_clock(clock):
-    shop = DemoShop(FIXTURE_CATALOG, carts=MemoryCartStore(clock=clock))
+def test_expiry_is_judged_by_the_shops_clock(shop, clock):
     clock.now = datetime(2026, 5, 27, 23, 59, tzinfo=UTC).timestamp()  # its last day
     cart_id = new_cart(shop, gift_cards=[OLD])
     assert cards(gift(shop, "Add", cart_id, [])["cart"]) == [("0003", "25.0", "0.0")]
@@ -179,7 +184,8 @@ def test_an_empty_cart_uses_nothing_of_a_card(shop):
     assert cards(cart) == [("0001", "0.0", "50.0")] and costs(cart)[1] == "0.0"
 
 
-def test_the_cards_are_in_the_shipped_catalog(shipped_shop):
+def test_the_cards_are_in_the_shipped_catalog(tmp_path, clock):
+    shipped_shop = DemoShop(carts=SqliteCartStore(tmp_path / "shipped.sqlite3", clock=clock))
     cart = create(shipped_shop, lines=(("gid://shopify/ProductVariant/1003", 2),),
                   gift_cards=["FERNGIFTPART0125", "FERNGIFTFIFTY050"])["cart"]
     assert [c[:2] for c in cards(cart)] == [("0125", "12.5"), ("Y050", "50.0")]
