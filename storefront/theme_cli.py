@@ -2,8 +2,8 @@
 
 It checks theme.toml (its colours read at 4.5:1), compiles every template of the
 theme and its parents, then renders the store's pages against the embedded demo
-shop: the brand's pages, a cart with lines and codes, search with and without
-results, 404 and 503, and each active creator's landing and product pages. Each
+shop: the brand's pages, a cart with lines, codes and a gift card, search with and
+without results, 404 and 503, and each active creator's landing and product pages. Each
 problem reads `themes/<theme>/templates/<file>:<line>: <message>`, and a verdict
 ends the output; the app's own logs show only with --verbose.
 """
@@ -48,6 +48,7 @@ PAGES: list[tuple[str, int]] = [
 # codes, the 503 of an outage, and every active creator's landing and product pages.
 JOURNEYS = True
 CART_CODES = ("WELCOME10", "NOT-A-CODE")  # one the demo shop applies, one it refuses
+CART_GIFT_CARD = "FERNGIFTPART0125"  # a demo gift card, so the cart shows one applied
 _CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 theme_cli = AppGroup("theme", help="Check themes.")
@@ -224,8 +225,8 @@ def _render_pages(
 def _journeys(app: Flask) -> Iterator[tuple[str, int, object]]:
     """(URL, expected status, how to fetch it) of the pages reached through other steps.
 
-    Each gets a visitor of its own (a test client): a cart holding lines and codes,
-    an outage (Shopify refusing every request) for the 503 page, and each active
+    Each gets a visitor of its own (a test client): a cart holding lines, codes and a
+    gift card, an outage (Shopify refusing every request) for the 503 page, and each active
     creator's follower: their landing page, a product they wrote about, a cart with
     lines and codes, and a 404, all dressed for them.
     """
@@ -237,6 +238,7 @@ def _journeys(app: Flask) -> Iterator[tuple[str, int, object]]:
             shopper.post("/cart/add", data={**form, "variant_id": "1003", "quantity": "2"})
             for code in CART_CODES:
                 shopper.post("/cart/discounts", data={**form, "code": code})
+            shopper.post("/cart/gift-cards", data={**form, "code": CART_GIFT_CARD})
             return shopper.get(url)
         return fetch
 

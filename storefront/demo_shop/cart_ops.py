@@ -9,17 +9,21 @@ wrong key is one user error on `cartId` and no cart.
 from __future__ import annotations
 
 import secrets
+import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
-from storefront.demo_shop import cart_delivery, cart_metafields, ids
+from storefront.demo_shop import cart_delivery, cart_metafields, gift_cards, ids
 from storefront.demo_shop.cart_errors import CartWarning, UserError
 from storefront.demo_shop.cart_errors import Rejected as _Rejected
 from storefront.demo_shop.carts import CartRecord, CartStore, LineRecord
 from storefront.demo_shop.catalog import Catalog
 from storefront.demo_shop.discounts import PricedLine, price_cart
+from storefront.demo_shop.money import ZERO
 
 MAX_INPUT_ITEMS = 250  # Shopify's cap on lines, attributes and codes in one input
 MAX_NOTE_LENGTH = 5000
@@ -47,11 +51,12 @@ def _invalid_cart() -> Result:
 
 
 class CartOperations:
-    """Cart mutations over a catalog and a store."""
+    """Cart mutations over a catalog, a store, and the ledger of what gift cards spent."""
 
-    def __init__(self, catalog: Catalog, store: CartStore) -> None:
+    def __init__(self, catalog: Catalog, store: CartStore, ledger: gift_cards.Ledger) -> None:
         self.catalog = catalog
         self.store = store
+        self.ledger = ledger
 
     # Reading --------------------------------------------------------------
 
@@ -70,6 +75,22 @@ class CartOperations:
 
     def pricing(self, cart: CartRecord):
         return price_cart(self.catalog, self.priced_lines(cart), cart.discount_codes)
+
+    def today(self) -> date:
+        """The shop's date (UTC), from the store's clock: what gift cards expire by."""
+        return datetime.fromtimestamp(self.store.now(), UTC).date()
+
+    def gift_cards(
+        self, cart: CartRecord, total: Decimal, conn: sqlite3.Connection | None = None
+    ) -> tuple[gift_cards.Applied, ...]:
+        """The cards on `cart` that can pay today, and what each pays of `total`
+        (balances read through `conn` when given: inside an order's transaction)."""
+        cards = [c for c in map(self.catalog.gift_card_by_id, cart.gift_cards) if c]
+        balances, today = self.ledger.balances(cards, conn), self.today()
+        return gift_cards.apply(
+            ((card, balances[card.id]) for card in cards
+             if gift_cards.problem(card, balances[card.id], today) is None),
+            total)
 
     # Mutations ------------------------------------------------------------
 
@@ -90,6 +111,10 @@ class CartOperations:
             if cart_input.get("discountCodes"):
                 cart.discount_codes = _codes(
                     cart_input["discountCodes"], ["input", "discountCodes"]
+                )
+            if cart_input.get("giftCardCodes"):
+                cart.gift_cards = self._gift_cards(
+                    cart_input["giftCardCodes"], ["input", "giftCardCodes"]
                 )
             self._add_lines(cart, cart_input.get("lines") or [], warnings, ["input", "lines"])
         except _Rejected as rejected:
@@ -126,6 +151,41 @@ class CartOperations:
             cart.discount_codes = _codes(codes, ["discountCodes"])
 
         return self._mutate(cart_id, change, discount_warnings=True)
+
+    # The cards are checked before the cart's transaction: their balances are read from
+    # the shop's database through another connection, which must not wait for the lock
+    # that transaction holds on the same file.
+
+    def gift_card_codes_update(self, cart_id: str, codes: Sequence[str]) -> Result:
+        """The cart's gift cards become those `codes` name (`[]` removes them all)."""
+        checked = self._checked_gift_cards(codes, ["giftCardCodes"])
+
+        def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
+            cart.gift_cards = checked()
+
+        return self._mutate(cart_id, change)
+
+    def gift_card_codes_add(self, cart_id: str, codes: Sequence[str]) -> Result:
+        checked = self._checked_gift_cards(codes, ["giftCardCodes"])
+
+        def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
+            cart.gift_cards = list(dict.fromkeys([*cart.gift_cards, *checked()]))
+            _check_count(cart.gift_cards, ["giftCardCodes"], "gift cards")
+
+        return self._mutate(cart_id, change)
+
+    def gift_card_codes_remove(self, cart_id: str, applied_ids: Sequence[str]) -> Result:
+        def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
+            _check_count(applied_ids, ["appliedGiftCardIds"], "gift cards")
+            for index, applied_id in enumerate(applied_ids):
+                number = ids.number_of(applied_id, "AppliedGiftCard")
+                if number not in cart.gift_cards:
+                    raise _Rejected(UserError(
+                        "INVALID", ["appliedGiftCardIds", str(index)],
+                        "The applied gift card does not exist."))
+                cart.gift_cards.remove(number)
+
+        return self._mutate(cart_id, change)
 
     def attributes_update(self, cart_id: str, attributes: Sequence[dict]) -> Result:
         def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
@@ -216,6 +276,36 @@ class CartOperations:
             for status in self.pricing(cart).codes
             if status.warning
         ]
+
+    def _checked_gift_cards(
+        self, codes: Sequence[str], where: list[str]
+    ) -> Callable[[], list[int]]:
+        """`_gift_cards` now; what it found (or its refusal) when called."""
+        try:
+            found = self._gift_cards(codes, where)
+        except _Rejected as rejected:
+            refusal = rejected
+
+            def refuse() -> list[int]:
+                raise refusal
+
+            return refuse
+        return lambda: list(found)
+
+    def _gift_cards(self, codes: Sequence[str], where: list[str]) -> list[int]:
+        """The ids of the cards `codes` name, each once; an INVALID user error for each
+        code that can't pay (see gift_cards.py), and then nothing changes."""
+        _check_count(codes, where, "gift card codes")
+        cards = [self.catalog.gift_card(code) for code in codes]
+        balances, today = self.ledger.balances([card for card in cards if card]), self.today()
+        errors = []
+        for index, card in enumerate(cards):
+            why = gift_cards.problem(card, balances[card.id] if card else ZERO, today)
+            if why:
+                errors.append(UserError("INVALID", [*where, str(index)], why))
+        if errors:
+            raise _Rejected(*errors)
+        return list(dict.fromkeys(card.id for card in cards))
 
     def _variant(self, merchandise_id: object, where: list[str]):
         variant = self.catalog.variant(ids.number_of(merchandise_id, "ProductVariant"))

@@ -65,6 +65,7 @@ class CartRecord:
     updated_at: float
     lines: list[LineRecord] = field(default_factory=list)
     discount_codes: list[str] = field(default_factory=list)
+    gift_cards: list[int] = field(default_factory=list)  # ids, in the order they were added
     attributes: list[tuple[str, str]] = field(default_factory=list)
     note: str | None = None
     buyer_email: str | None = None
@@ -123,10 +124,10 @@ class _Freshness:
 
     def __init__(self, expiry_days: float, clock: Callable[[], float]) -> None:
         self.expiry_days = expiry_days
-        self._clock = clock
+        self.clock = clock  # tests move it by hand
 
     def now(self) -> float:
-        return self._clock()
+        return self.clock()
 
     def _cutoff(self) -> float:
         return self.now() - self.expiry_days * DAY

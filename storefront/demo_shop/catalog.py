@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from html import unescape
@@ -46,6 +46,7 @@ MENU_ITEM_TYPES = frozenset(
 )
 DISCOUNT_TYPES = frozenset({"percentage", "fixed_amount"})
 DISCOUNT_STATUSES = frozenset({"active", "inactive", "usage_limit_reached"})
+GIFT_CARD_CODE = re.compile(r"[A-Za-z0-9]{8,20}")  # Shopify's rule for a gift card's code
 POLICIES = ("shippingPolicy", "refundPolicy", "privacyPolicy", "termsOfService",
             "subscriptionPolicy")
 # Unit prices (Shopify's UnitPriceMeasurement): the metric units a variant's quantity
@@ -229,6 +230,24 @@ class Discount:
 
 
 @dataclass(frozen=True)
+class GiftCard:
+    """A gift card as the shop issued it; what orders spent of it is kept elsewhere
+    (gift_cards.py), so `balance` is what it held when the catalog was made."""
+
+    id: int
+    code: str
+    initial_value: Decimal
+    balance: Decimal
+    currency_code: str
+    expires_on: date | None  # usable through that day (the shop's zone: UTC)
+    enabled: bool
+
+    @property
+    def last_characters(self) -> str:
+        return self.code[-4:].upper()
+
+
+@dataclass(frozen=True)
 class MetaobjectField:
     key: str
     type: str
@@ -317,6 +336,7 @@ class Catalog:
     images_dir: Path
     redirects: tuple[Redirect, ...]
     _index: Mapping[tuple[str, Any], Any] = field(repr=False, compare=False)
+    gift_cards: tuple[GiftCard, ...] = ()
 
     def _get(self, kind: str, key: Any) -> Any:
         return self._index.get((kind, key))
@@ -354,6 +374,13 @@ class Catalog:
     def discount(self, code: str) -> Discount | None:
         """The discount for a code as a shopper typed it (codes are case-insensitive)."""
         return self._get("discount", code.strip().casefold())
+
+    def gift_card(self, code: str) -> GiftCard | None:
+        """The card whose code is `code` in any case (as typed: Shopify trims nothing)."""
+        return self._get("gift-card", code.casefold())
+
+    def gift_card_by_id(self, number: int | None) -> GiftCard | None:
+        return self._get("gift-card#", number)
 
     def metaobject(self, type_: str, handle: str) -> Metaobject | None:
         return self._get("metaobject", (type_, handle))
@@ -421,6 +448,7 @@ class _Loader:
         pages = tuple(self.page(p) for p in raw["pages"])
         menus = tuple(self.menu(m) for m in raw["menus"])
         discounts = tuple(self.discount(d) for d in raw["discounts"])
+        gift_cards = tuple(self.gift_card(g, shop) for g in raw.get("giftCards", []))
         metaobjects = tuple(self.metaobject(m) for m in raw_metaobjects)
         # Optional: a shop without URL redirects leaves the key out.
         redirects = tuple(self.redirect(r) for r in raw.get("redirects", []))
@@ -435,6 +463,7 @@ class _Loader:
             images_dir=self.images_dir,
             redirects=redirects,
             _index=MappingProxyType(self.index),
+            gift_cards=gift_cards,
         )
 
     def image(self, raw: dict | str | None, where: str, *, alt: str = "") -> Image | None:
@@ -744,6 +773,33 @@ class _Loader:
         )
         self.add("discount", discount.code.casefold(), discount, where)
         return discount
+
+    def gift_card(self, raw: dict, shop: Shop) -> GiftCard:
+        where = f"gift card {raw.get('id')!r}"  # never its code: codes stay out of messages
+        code = raw.get("code")
+        check(isinstance(code, str) and bool(GIFT_CARD_CODE.fullmatch(code)),
+              f"{where}: a code is 8 to 20 letters and digits")
+        initial = price(raw.get("initialValue"), f"{where}: initialValue")
+        balance = price(raw.get("balance", raw.get("initialValue")), f"{where}: balance")
+        check(initial is not None and initial > 0, f"{where}: initialValue must be above 0")
+        check(balance <= initial, f"{where}: balance must not exceed initialValue")
+        check(raw.get("currencyCode") == shop.currency_code,
+              f"{where}: currencyCode must be the shop's ({shop.currency_code})")
+        enabled = raw.get("enabled", True)
+        check(isinstance(enabled, bool), f"{where}: enabled must be true or false")
+        expires_on = None
+        if raw.get("expiresOn") is not None:
+            try:
+                expires_on = date.fromisoformat(str(raw["expiresOn"]))
+            except ValueError as exc:
+                raise CatalogError(f"{where}: expiresOn must be a date (YYYY-MM-DD)") from exc
+        card = GiftCard(raw["id"], code, initial, balance, raw["currencyCode"], expires_on,
+                        enabled)
+        self.add("gift-card#", card.id, card, where)
+        check(("gift-card", code.casefold()) not in self.index,
+              f"{where}: another gift card has the same code")
+        self.index[("gift-card", code.casefold())] = card
+        return card
 
     def metaobject(self, raw: dict) -> Metaobject:
         where = f"metaobject {raw.get('type')}/{raw.get('handle')!r}"

@@ -13,13 +13,15 @@ the standalone server has no such endpoint and needs `--webhook-url`.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from storefront.demo_shop import ids
 from storefront.demo_shop.context import CHECKOUTS_PATH
 from storefront.demo_shop.orders import OrderBook, Refused, email_problem
 from storefront.demo_shop.outbox import DELIVERED, FAILED, PENDING
-from storefront.demo_shop.payloads import refundable
+from storefront.demo_shop.payloads import refundable, refunded
 
 ORDERS_PATH = "/demo-shop/orders"
 SENDER = "demo_shop.webhooks"  # app.extensions key of the app's Sender
@@ -86,8 +88,11 @@ def add_routes(bp: Blueprint, book: OrderBook, money) -> None:
         if found is None:
             return _problem("This order doesn't exist, or the link is incomplete.", 404)
         deliveries = book.deliveries(order_id)
+        cards = book.gift_card_payments(order_id)
+        charged = Decimal(found["total_price"]) - sum((paid for _, paid in cards), Decimal(0))
         return render_template(
             "demo_shop/order.html", order=found, key=key, money=money,
+            gift_cards=cards, charged=charged, refunded=refunded,
             price=lambda amount: money({"amount": amount, "currencyCode": found["currency"]}),
             deliveries=deliveries, refundable=refundable(found),
             waiting=any(d["state"] == PENDING for d in deliveries),

@@ -1,15 +1,18 @@
 """Orders placed at the demo checkout, refunded and cancelled from their demo page.
 
-An `OrderBook` keeps orders in the SQLite file its carts are in (next to the
-`carts` table), each with the webhooks it owes in the same file's outbox
-(outbox.py), written in the same transaction as the change they report:
+An `OrderBook` keeps orders in the shop's database, the SQLite file its carts
+are in (next to the `carts` table), each with the webhooks it owes in the same
+file's outbox (outbox.py), written in the same transaction as the change they
+report:
 
-- `place` turns a cart into an order (payloads.py), queues `orders/create` and
-  `orders/paid`, and finishes the cart (it is gone, as a Shopify cart is once
-  its checkout completes). A cart is placed once: placing it again, or opening
-  its checkout again, finds the order it became.
+- `place` turns a cart into an order (payloads.py), spends its gift cards
+  (gift_cards.py), queues `orders/create` and `orders/paid`, and finishes the
+  cart (it is gone, as a Shopify cart is once its checkout completes). A cart
+  is placed once: placing it again, or opening its checkout again, finds the
+  order it became.
 - `refund` returns one unit of a line: `refunds/create`, then `orders/updated`
-  with the `current_*` amounts reduced and the refund listed.
+  with the `current_*` amounts reduced and the refund listed; what goes back to
+  gift cards is on them again.
 - `cancel` refunds what is left and cancels: `refunds/create` (when money is
   left to return), then `orders/cancelled`.
 
@@ -34,7 +37,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from storefront.demo_shop import payloads
 from storefront.demo_shop.database import SqliteFile
@@ -92,18 +94,21 @@ def email_problem(email: str) -> str | None:
 
 
 class OrderBook:
-    """The orders of `shop` in the SQLite file at `path` (None: a temporary file)."""
+    """The orders of `shop`, in the shop's database (`shop.database`)."""
 
-    def __init__(self, shop, path: Path | None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, shop, clock: Callable[[], float] = time.time) -> None:
         self.shop = shop
-        self.db = SqliteFile(path, SCHEMA)
+        # The shop's database: an order and what its gift cards paid are written together.
+        self.db: SqliteFile = shop.database
+        self.db.require(SCHEMA)
         self.outbox = Outbox(self.db)
         self.clock = clock
 
     @classmethod
     def beside(cls, shop) -> OrderBook:
-        """The book in the shop's cart file (a temporary file for carts kept in memory)."""
-        return cls(shop, getattr(shop.carts, "path", None))
+        """The book in the shop's database (beside its carts, or a temporary file for
+        carts kept in memory)."""
+        return cls(shop)
 
     # Reading ------------------------------------------------------------------
 
@@ -137,8 +142,9 @@ class OrderBook:
         if found:
             return self._placed(*found)
         cart = self.shop.carts.get(token, key)
-        if cart is None:
-            return None
+        if cart is None:  # none, or placed since we looked (its cart then removed)
+            found = self.of_cart(token, key)
+            return self._placed(*found) if found else None
         operations = self.shop.operations
         lines = operations.priced_lines(cart)
         if not lines:
@@ -150,6 +156,8 @@ class OrderBook:
             if found:  # placed meanwhile, by another request
                 return self._placed(*found, conn=conn)
             now = self.clock()
+            # Balances read under the write lock: two orders never spend the same money.
+            cards = operations.gift_cards(cart, pricing.total, conn)
             number = conn.execute("SELECT COALESCE(MAX(number), ?) + 1 FROM demo_orders",
                                   (FIRST_NUMBER - 1,)).fetchone()[0]
             order = payloads.order(
@@ -158,7 +166,10 @@ class OrderBook:
                 pricing=pricing, attributes=cart.attributes, note=cart.note,
                 currency=self.shop.catalog.shop.currency_code,
                 customer_id=self._customer_id(conn, email), cart_token=token, now=now,
+                gift_cards_paid=sum((card.used for card in cards), Decimal(0)),
             )
+            self.shop.gift_cards.record(
+                conn, order["id"], [(card.card.id, card.used) for card in cards], now)
             paid = payloads.paid(copy.deepcopy(order))
             order_key = secrets.token_urlsafe(24)
             conn.execute(
@@ -187,7 +198,7 @@ class OrderBook:
             if not left[line_item_id]:
                 raise Refused("Every unit of this line has been refunded already.")
             now = self.clock()
-            refund = payloads.refund(order, {line_item_id: 1}, now)
+            refund = self._refund(conn, order, {line_item_id: 1}, now)
             order["refunds"].append(refund)
             payloads.with_refunds(payloads.updated(order, now))
             self._save(conn, order)
@@ -205,7 +216,7 @@ class OrderBook:
             webhooks = []
             left = {item: count for item, count in payloads.refundable(order).items() if count}
             if left and Decimal(order["current_total_price"]) > 0:
-                refund = payloads.refund(order, left, now)
+                refund = self._refund(conn, order, left, now)
                 order["refunds"].append(refund)
                 webhooks.append(("refunds/create", refund))
             payloads.cancelled(order, now)
@@ -213,6 +224,22 @@ class OrderBook:
             self._save(conn, order)
             self.outbox.add(conn, order_id, webhooks, target, now)
         return order
+
+    def _refund(self, conn: sqlite3.Connection, order: dict, quantities: dict[int, int],
+                now: float) -> dict:
+        """A refund of `quantities`; what goes back to gift cards is on them again."""
+        held = sum((net for _, _, net in self.shop.gift_cards.of_order(order["id"], conn)),
+                   Decimal(0))
+        refund = payloads.refund(order, quantities, now, gift_cards_paid=held)
+        self.shop.gift_cards.give_back(conn, order["id"], payloads.to_gift_cards(refund), now)
+        return refund
+
+    def gift_card_payments(self, order_id: int) -> list[tuple[str, Decimal]]:
+        """(last characters, amount paid) of each gift card that paid the order."""
+        catalog = self.shop.catalog
+        return [(card.last_characters if card else "", paid)
+                for card_id, paid, _ in self.shop.gift_cards.of_order(order_id)
+                for card in [catalog.gift_card_by_id(card_id)]]
 
     def _locked(self, conn: sqlite3.Connection, order_id: int, key: str) -> dict:
         row = conn.execute("SELECT key, body FROM demo_orders WHERE id = ?",

@@ -8,6 +8,12 @@ attributes as `note_attributes`. `refund` makes a `refunds/create` body for
 some units of some lines, and `with_refunds` recomputes what Shopify's
 `current_*` fields say after them; `cancelled` is the order once cancelled.
 
+Gift cards are a payment, as on Shopify: `total_price` and the discounts stay
+what the cart cost, and "gift_card" joins `payment_gateway_names` (before the
+test gateway, which is left out when the cards paid everything). A refund
+goes back the way the money came: to the test gateway first, then the rest
+to the gift cards, one transaction per gateway.
+
 Plain functions over plain dicts (what is stored is what is sent). The demo
 has no taxes or shipping: tax is 0 and prices do not include it.
 
@@ -26,6 +32,7 @@ from decimal import ROUND_DOWN, Decimal
 from urllib.parse import urlencode
 
 from storefront.demo_shop.discounts import PricedLine, Pricing, is_order_discount
+from storefront.demo_shop.gift_cards import GATEWAY as GIFT_CARD_GATEWAY
 from storefront.demo_shop.money import format_decimal
 
 CENT = Decimal("0.01")
@@ -110,8 +117,10 @@ def order(
     customer_id: int,
     cart_token: str,
     now: float,
+    gift_cards_paid: Decimal = ZERO,
 ) -> dict:
-    """The body of `orders/create` for a priced cart (financial_status `pending`)."""
+    """The body of `orders/create` for a priced cart (financial_status `pending`);
+    `gift_cards_paid` of its total was paid with gift cards."""
     applied = [status for status in pricing.codes if status.applicable]
     index = {status.code: position for position, status in enumerate(applied)}
     line_items = []
@@ -183,7 +192,7 @@ def order(
         "note": note,
         "note_attributes": [{"name": key, "value": value} for key, value in attributes],
         "tags": "",
-        "payment_gateway_names": [GATEWAY],
+        "payment_gateway_names": gateways(pricing.total, gift_cards_paid),
         "buyer_accepts_marketing": False,
         "taxes_included": False,
         "discount_codes": [
@@ -206,6 +215,14 @@ def order(
         "refunds": [],
     }
     return with_refunds(body)
+
+
+def gateways(total: Decimal, gift_cards_paid: Decimal) -> list[str]:
+    """The gateways that took the order's money: gift cards, then the test gateway for
+    what they left to pay (or alone, when nothing was paid with a gift card)."""
+    if gift_cards_paid <= 0:
+        return [GATEWAY]
+    return [GIFT_CARD_GATEWAY] + ([GATEWAY] if total > gift_cards_paid else [])
 
 
 def _remaining(body: dict) -> dict[int, list[tuple[Decimal, Decimal]]]:
@@ -251,11 +268,14 @@ def with_refunds(body: dict) -> dict:
     return body
 
 
-def refund(body: dict, quantities: Mapping[int, int], now: float) -> dict:
+def refund(body: dict, quantities: Mapping[int, int], now: float,
+           gift_cards_paid: Decimal = ZERO) -> dict:
     """A `refunds/create` body returning `quantities` (line item id -> units) of `body`.
 
     The units refunded are the next ones not refunded yet; raises ValueError
-    when a line has fewer left.
+    when a line has fewer left. `gift_cards_paid` is what gift cards paid of
+    the order and has not been refunded yet: what the test gateway took is
+    returned first, then the gift cards'.
     """
     currency = body["currency"]
     refund_id = new_id()
@@ -279,6 +299,15 @@ def refund(body: dict, quantities: Mapping[int, int], now: float) -> dict:
             "total_tax_set": money_set(ZERO, currency),
         })
     time = timestamp(now)
+    on_gateway = max(Decimal(body["current_total_price"]) - gift_cards_paid, ZERO)
+    shares = [(GATEWAY, min(total, on_gateway))]
+    shares.append((GIFT_CARD_GATEWAY, total - shares[0][1]))
+    transactions = [
+        {"id": new_id(), "order_id": body["id"], "kind": "refund", "status": "success",
+         "gateway": gateway, "amount": amount(value), "currency": currency,
+         "created_at": time, "test": False}
+        for gateway, value in shares if value > 0 or (gateway == GATEWAY and total == 0)
+    ]
     return {
         "id": refund_id,
         "admin_graphql_api_id": f"gid://shopify/Refund/{refund_id}",
@@ -288,13 +317,19 @@ def refund(body: dict, quantities: Mapping[int, int], now: float) -> dict:
         "note": None,
         "restock": False,
         "refund_line_items": items,
-        "transactions": [{
-            "id": new_id(), "order_id": body["id"], "kind": "refund", "status": "success",
-            "gateway": GATEWAY, "amount": amount(total), "currency": currency,
-            "created_at": time, "test": False,
-        }],
+        "transactions": transactions,
         "order_adjustments": [],
     }
+
+
+def refunded(refund_body: dict, gateway: str | None = None) -> Decimal:
+    """What a refund returned (through `gateway` only, when given)."""
+    return sum((Decimal(t["amount"]) for t in refund_body["transactions"]
+                if gateway in (None, t["gateway"])), ZERO)
+
+
+def to_gift_cards(refund_body: dict) -> Decimal:
+    return refunded(refund_body, GIFT_CARD_GATEWAY)
 
 
 def updated(body: dict, now: float) -> dict:

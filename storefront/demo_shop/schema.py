@@ -31,6 +31,7 @@ from storefront.demo_shop.resolvers import (  # noqa: F401
     cart_delivery,
     cart_metafields,
     catalog,
+    gift_cards,
     localization,
     redirects,
     search,

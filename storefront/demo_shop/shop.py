@@ -23,7 +23,9 @@ from storefront.demo_shop.catalog import (
     load_catalog,
 )
 from storefront.demo_shop.context import ShopContext
+from storefront.demo_shop.database import SqliteFile
 from storefront.demo_shop.files import FileStore
+from storefront.demo_shop.gift_cards import Ledger
 from storefront.demo_shop.ids import number_of
 from storefront.demo_shop.schema import (
     default_resolver,
@@ -50,6 +52,10 @@ class DemoShop:
         self.schema = demo_schema()
         self.catalog: Catalog = load_catalog(catalog_path)
         self.carts: CartStore = carts if carts is not None else MemoryCartStore()
+        # The shop's own tables (what gift cards spent; its order book's orders and
+        # outbox) live beside its carts, or in a temporary file for carts in memory.
+        self.database = SqliteFile(getattr(self.carts, "path", None))
+        self.gift_cards = Ledger(self.database)
         self.base_url = base_url.rstrip("/")
         self._edits = threading.Lock()
         self.files = FileStore()  # what the Admin API's staged uploads and fileCreate made
@@ -57,7 +63,7 @@ class DemoShop:
 
     def _use(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.operations = CartOperations(catalog, self.carts)
+        self.operations = CartOperations(catalog, self.carts, self.gift_cards)
         # One assignment: a request in flight keeps the context it started with.
         self._context = ShopContext(
             catalog=catalog,

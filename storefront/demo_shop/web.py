@@ -161,7 +161,8 @@ def _uploaded_file(shop: DemoShop, name: str) -> Response:
 
 
 def _checkout_view(cart: dict[str, Any]) -> dict[str, Any]:
-    """The cart plus what the page sums: each code's allocations and all discounts.
+    """The cart plus what the page sums: each code's allocations, all discounts, and the
+    total before gift cards paid their part.
 
     Product discounts are allocated on lines, order discounts on the cart; a
     code's total is the sum of both.
@@ -178,11 +179,16 @@ def _checkout_view(cart: dict[str, Any]) -> dict[str, Any]:
         {**code, "allocated": allocated.get(code["code"].casefold(), Decimal(0))}
         for code in cart["discountCodes"]
     ]
+    gift_cards = sum((Decimal(c["amountUsed"]["amount"]) for c in cart["appliedGiftCards"]),
+                     Decimal(0))
     return {
         "cart": cart,
         "lines": lines,
         "codes": codes,
         "discounts": sum(allocated.values(), Decimal(0)),
+        # totalAmount is what is left to pay: gift cards are a payment, not a discount.
+        "after_discounts": {"amount": Decimal(cart["cost"]["totalAmount"]["amount"]) + gift_cards,
+                            "currencyCode": cart["cost"]["totalAmount"]["currencyCode"]},
     }
 
 

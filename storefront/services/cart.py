@@ -7,6 +7,7 @@ a refusal: the previous cart is read back) and what to tell the shopper.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,10 @@ MAX_CODE = 255
 _CART_ID = re.compile(r"gid://shopify/Cart/[A-Za-z0-9-]{1,128}(\?key=[A-Za-z0-9]{1,128})?")
 _VARIANT_ID = re.compile(r"(?:gid://shopify/ProductVariant/)?([0-9]{1,20})")
 _LINE_ID = re.compile(r"gid://shopify/CartLine/[A-Za-z0-9-]{1,128}(\?cart=[A-Za-z0-9-]{1,128})?")
+_GIFT_CARD_ID = re.compile(r"gid://shopify/AppliedGiftCard/[A-Za-z0-9_-]{1,128}")
+_PRINTED_WITH = re.compile(r"[\s-]+")  # gift card codes are printed in groups of four
+
+log = logging.getLogger(__name__)
 
 # Why a discount code does not apply, in the shopper's words (Shopify's
 # CartWarningCode values); anything else gets the general sentence.
@@ -44,6 +49,14 @@ LINE_MESSAGES = {
     "MERCHANDISE_NOT_FOUND": "That item isn't available. Please choose another option.",
     "INVALID": "That quantity isn't valid.",
 }
+
+
+# A gift card code Shopify did not apply: it says why in a user error, or (as it does for
+# some codes) drops it without a word, which only the applied cards' last characters show.
+GIFT_CARD_NOT_APPLIED = (
+    "That gift card code didn't work. Check it: a gift card that has expired, been disabled "
+    "or used up can't be applied."
+)
 
 
 class BadCartInput(ValueError):
@@ -94,6 +107,26 @@ def discount_code(value: str | None) -> str:
     if not code or len(code) > MAX_CODE or any(ord(c) < 32 for c in code):
         raise BadCartInput("Please enter a discount code.")
     return code
+
+
+def gift_card_code(value: str | None) -> str:
+    """A gift card code as typed, less the spaces and dashes it is printed with
+    (Shopify's codes are letters and digits, and Shopify trims nothing itself)."""
+    code = _PRINTED_WITH.sub("", value or "")
+    if not code or len(code) > MAX_CODE or any(ord(c) < 32 for c in code):
+        raise BadCartInput("Please enter a gift card code.")
+    return code
+
+
+def gift_card_id(value: str | None) -> str:
+    if not value or not _GIFT_CARD_ID.fullmatch(value):
+        raise BadCartInput("That gift card isn't valid.")
+    return value
+
+
+def masked(code: str) -> str:
+    """A gift card code as pages and logs may show it: its last four characters."""
+    return "••••" + code[-4:].upper()
 
 
 def read(client: StorefrontClient, cart_id: str | None) -> m.Cart | None:
@@ -177,6 +210,53 @@ def remove_code(client: StorefrontClient, cart_id: str, code: str) -> Outcome:
     codes = [c.code for c in current.discount_codes if c.code.casefold() != code.casefold()]
     result = api.cart_discount_codes_update(client, current.id, codes)
     return _outcome(client, result, current)
+
+
+def apply_gift_card(client: StorefrontClient, cart_id: str | None, code: str) -> Outcome:
+    """Add a gift card to those already on the cart. A refusal keeps the cart; no message
+    and no log line carries more of the code than `masked` shows."""
+    result = _gift_card_change(client, cart_id, api.cart_gift_card_codes_add, code)
+    if isinstance(result, Outcome):
+        return result
+    cart, user_errors = result
+    errors = [_without(code, e.message) or GIFT_CARD_NOT_APPLIED for e in user_errors]
+    ending = code[-4:].upper()
+    if not errors and not any(g.last_characters.upper() == ending for g in cart.gift_cards):
+        errors = [GIFT_CARD_NOT_APPLIED]
+    if errors:
+        log.info("gift card %s not applied", masked(code))
+        return Outcome(cart, errors=errors)
+    return Outcome(cart, notices=[f"Gift card {masked(code)} applied."])
+
+
+def remove_gift_card(client: StorefrontClient, cart_id: str | None, applied_id: str) -> Outcome:
+    result = _gift_card_change(client, cart_id, api.cart_gift_card_codes_remove, applied_id)
+    if isinstance(result, Outcome):
+        return result
+    cart, user_errors = result
+    if user_errors:
+        return Outcome(cart, errors=["That gift card isn't on your cart."])
+    return Outcome(cart, notices=["Gift card removed."])
+
+
+def _gift_card_change(client: StorefrontClient, cart_id: str | None, mutation, argument):
+    """(cart, user errors) after a gift card mutation, one request when all goes well; or
+    the Outcome to answer at once (no cart, or no answer from Shopify)."""
+    cart_id = cart_id_or_none(cart_id)
+    if cart_id is None:
+        return Outcome(None, errors=["Your cart is empty."])
+    result = _reconciled(client, cart_id, mutation, [argument])
+    if isinstance(result, Outcome):
+        return result
+    cart = result.cart or read(client, cart_id)  # refused: the cart as it is
+    if cart is None:
+        return Outcome(None, errors=["Your cart is empty."])
+    return cart, result.user_errors
+
+
+def _without(code: str, message: str) -> str:
+    """Shopify's `message` with the code, wherever it appears, masked."""
+    return re.sub(re.escape(code), masked(code), message, flags=re.IGNORECASE)
 
 
 def _change(client: StorefrontClient, cart_id: str, mutation, argument) -> Outcome:

@@ -317,6 +317,22 @@ def cart_discount_codes_update(
     return _cart_mutation(client, "CartDiscountCodesUpdate", variables)
 
 
+def cart_gift_card_codes_add(
+    client: StorefrontClient, cart_id: str, codes: Sequence[str]
+) -> m.CartResult:
+    """Add gift cards by code to those already on the cart."""
+    variables = {"cartId": cart_id, "giftCardCodes": list(codes)}
+    return _cart_mutation(client, "CartGiftCardCodesAdd", variables)
+
+
+def cart_gift_card_codes_remove(
+    client: StorefrontClient, cart_id: str, applied_ids: Sequence[str]
+) -> m.CartResult:
+    """Take gift cards off the cart by their `AppliedGiftCard` ids."""
+    variables = {"cartId": cart_id, "appliedGiftCardIds": list(applied_ids)}
+    return _cart_mutation(client, "CartGiftCardCodesRemove", variables)
+
+
 def cart_attributes_update(
     client: StorefrontClient, cart_id: str, attributes: dict[str, str]
 ) -> m.CartResult:

@@ -243,6 +243,16 @@ class DiscountCode:
 
 
 @dataclass(frozen=True)
+class AppliedGiftCard:
+    """A gift card paying part of the cart: Shopify shows only its last characters."""
+
+    id: str
+    last_characters: str
+    amount_used: Money  # what it pays of this cart
+    balance: Money  # what is left on the card
+
+
+@dataclass(frozen=True)
 class Cart:
     id: str
     checkout_url: str
@@ -253,11 +263,12 @@ class Cart:
     discounts: list[DiscountAllocation]
     lines: list[CartLine]
     subtotal: Money
-    total: Money
+    total: Money  # what is left to pay: after discounts, and after gift cards paid their part
     buyer_country: str | None = None
     buyer_email: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    gift_cards: list[AppliedGiftCard] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

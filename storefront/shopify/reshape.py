@@ -302,6 +302,16 @@ def cart(raw: Raw | None) -> m.Cart | None:
         buyer_email=buyer.get("email"),
         created_at=raw.get("createdAt"),
         updated_at=raw.get("updatedAt"),
+        gift_cards=[applied_gift_card(g) for g in raw.get("appliedGiftCards") or []],
+    )
+
+
+def applied_gift_card(raw: Raw) -> m.AppliedGiftCard:
+    return m.AppliedGiftCard(
+        id=raw["id"],
+        last_characters=raw["lastCharacters"],
+        amount_used=money(raw["amountUsed"]),
+        balance=money(raw["balance"]),
     )
 
 

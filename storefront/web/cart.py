@@ -129,6 +129,11 @@ def _cart_json(outcome: carts.Outcome) -> dict:
                  "variant": ln.variant.title, "quantity": ln.quantity, "total": money(ln.total)}
                 for ln in cart.lines
             ],
+            "gift_cards": [
+                {"id": g.id, "last_characters": g.last_characters,
+                 "amount_used": money(g.amount_used), "balance": money(g.balance)}
+                for g in cart.gift_cards
+            ],
         },
     }
 
@@ -246,6 +251,18 @@ def _code_applied(cart_id: str, code: str) -> carts.Outcome:
 def remove_code():
     code = carts.discount_code(request.form.get("code"))
     return _respond(carts.remove_code(storefront(), cart_cookie.cart_id(), code), _back())
+
+
+@bp.post("/cart/gift-cards")
+def apply_gift_card():
+    code = carts.gift_card_code(request.form.get("code"))
+    return _respond(carts.apply_gift_card(storefront(), cart_cookie.cart_id(), code), _back())
+
+
+@bp.post("/cart/gift-cards/remove")
+def remove_gift_card():
+    applied = carts.gift_card_id(request.form.get("gift_card_id"))
+    return _respond(carts.remove_gift_card(storefront(), cart_cookie.cart_id(), applied), _back())
 
 
 @bp.post("/cart/note")

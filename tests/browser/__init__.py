@@ -19,7 +19,7 @@ except ImportError:
 
 __all__ = [
     "FAVICON", "Browser", "ConsoleMessage", "Page", "expect", "money", "new_document",
-    "store_with", "sync_playwright",
+    "page_at", "store_with", "sync_playwright",
 ]
 
 FAVICON = "/favicon.ico"  # browsers ask for it on every site that names no other icon
@@ -42,6 +42,21 @@ def store_with(root: Path, creators: Path, theme: str) -> Iterator[str]:
     finally:
         store.stop()
     assert "Traceback" not in store.log(), store.log()
+
+
+@contextmanager
+def page_at(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A page in a browser context of its own (its own cookies, hence its own cart) whose
+    base URL is `base_url`; an uncaught error in any page it shows fails the test."""
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, errors
 
 
 def money(text: str) -> Decimal:

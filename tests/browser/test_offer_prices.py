@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser import Browser, Page, expect, money
+from tests.browser import Browser, Page, expect, money, page_at
 from tests.support import STRONG_KEY, processes
 from tests.web.offer_kinds import KINDS, Kind, offer_catalog, offer_creators
 
@@ -51,13 +51,8 @@ def offer_store(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture
 def shopper(browser: Browser, offer_store: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=offer_store)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert not errors, errors
+    with page_at(browser, offer_store) as page:
+        yield page
 
 
 def shown_price(page: Page) -> Decimal | None:

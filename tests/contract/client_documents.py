@@ -214,16 +214,27 @@ query Readback($cartId: ID!) {
     }
     giftMessage: metafield(namespace: "custom", key: "gift_message") { value type }
     deliveryNote: metafield(namespace: "custom", key: "delivery_note") { value }
+    appliedGiftCards { id lastCharacters amountUsed { amount } balance { amount } }
+  }
+}
+"""
+
+APPLY_GIFT_CARD = """
+mutation ApplyGiftCard($cartId: ID!, $code: String!) {
+  cartGiftCardCodesAdd(cartId: $cartId, giftCardCodes: [$code]) {
+    cart { appliedGiftCards { id lastCharacters } }
+    userErrors { message }
   }
 }
 """
 
 OUR_DOCUMENTS = {"Setup": SETUP, "NewCart": NEW_CART, "DeliverTo": DELIVER_TO,
-                 "Readback": READBACK}
+                 "Readback": READBACK, "ApplyGiftCard": APPLY_GIFT_CARD}
 
 # Values the shop cannot give yet: the parts of other branches (blogs, gift cards).
-NOT_YET = {"articleHandle": "not-yet", "giftCardCode": "NOT-YET",
-           "appliedGiftCardId": "gid://shopify/AppliedGiftCard/1"}
+NOT_YET = {"articleHandle": "not-yet"}
+# A demo gift card with $50 on it (tools/demo_catalog/content.py).
+GIFT_CARD = "FERNGIFTFIFTY050"
 
 
 class ShopValues:
@@ -231,7 +242,7 @@ class ShopValues:
 
     def __init__(self, api: DemoApi) -> None:
         self.api = api
-        self._values: dict[str, str] = dict(NOT_YET)
+        self._values: dict[str, str] = {**NOT_YET, "giftCardCode": GIFT_CARD}
 
     def __getitem__(self, name: str) -> str:
         if name not in self._values:
@@ -245,6 +256,12 @@ class ShopValues:
             mug = [v["id"] for v in shop["mug"]["variants"]["nodes"] if v["availableForSale"]]
             self._values.update(productId=shop["tee"]["id"], variantId=tee[0],
                                 otherVariantId=mug[0])
+        if name == "appliedGiftCardId":  # the demo card, applied to the test's cart
+            applied = self.api.data(APPLY_GIFT_CARD, {"cartId": self["cartId"], "code": GIFT_CARD})
+            cards = applied["cartGiftCardCodesAdd"]["cart"]["appliedGiftCards"]
+            self._values[name] = next(c["id"] for c in cards if GIFT_CARD.endswith(
+                c["lastCharacters"]))
+            return
         if name not in self._values:  # a cart: with a line, an address and a metafield
             cart = self.api.data(NEW_CART, {"variantId": self._values["variantId"]})
             cart = cart["cartCreate"]["cart"]

@@ -8,19 +8,13 @@ really change the cart: each test reads the cart back before and after.
 
 from __future__ import annotations
 
-from tests.contract.client_documents import Check, ClientSet, Outcome, Pending
+from tests.contract.client_documents import GIFT_CARD, Check, ClientSet, Outcome, Pending
 
 BLOG_SITEMAP = ("waits for the blogs branch: the demo shop has no blog yet, so "
                 "sitemap(type: {}) has no items")
-GIFT_CARDS = "waits for the gift cards branch: Mutation.{}"
 PENDING = {
     "SitemapArticles": Pending(BLOG_SITEMAP.format("ARTICLE")),
     "SitemapBlogs": Pending(BLOG_SITEMAP.format("BLOG")),
-    "CartQuery": Pending("waits for the gift cards branch: Cart.appliedGiftCards",
-                         without=("appliedGiftCards",)),
-    "cartGiftCardCodesAdd": Pending(GIFT_CARDS.format("cartGiftCardCodesAdd")),
-    "cartGiftCardCodesRemove": Pending(GIFT_CARDS.format("cartGiftCardCodesRemove")),
-    "cartGiftCardCodesUpdate": Pending(GIFT_CARDS.format("cartGiftCardCodesUpdate")),
 }
 
 
@@ -156,6 +150,26 @@ def check_cart(out: Outcome) -> None:
     assert cart["buyerIdentity"]["customer"] is None
 
 
+def demo_cards(cart: dict) -> list[dict]:
+    return [c for c in cart["appliedGiftCards"] if GIFT_CARD.endswith(c["lastCharacters"])]
+
+
+def check_gift_card_added(out: Outcome) -> None:
+    [card] = demo_cards(out.after)
+    assert float(card["amountUsed"]["amount"]) > 0  # it pays for the cart
+    assert float(card["balance"]["amount"]) == 50 - float(card["amountUsed"]["amount"])
+
+
+def check_gift_card_removed(out: Outcome) -> None:
+    applied = out.values["appliedGiftCardId"]
+    assert applied in [c["id"] for c in out.before["appliedGiftCards"]]
+    assert applied not in [c["id"] for c in out.after["appliedGiftCards"]]
+
+
+def check_gift_cards_replaced(out: Outcome) -> None:
+    assert [c["lastCharacters"] for c in out.after["appliedGiftCards"]] == [GIFT_CARD[-4:]]
+
+
 def changed(field: str, expected) -> Check:
     def check(out: Outcome) -> None:
         assert out.before[field] != expected and out.after[field] == expected
@@ -191,10 +205,9 @@ CHECKS = {
     "cartSelectedDeliveryOptionsUpdate": check_delivery_option,
     "cartMetafieldsSet": check_metafield_set,
     "cartMetafieldDelete": check_metafield_deleted,
-    # Checked once the gift cards branch is in (they fail before reaching a check).
-    "cartGiftCardCodesAdd": lambda out: out.after["id"],
-    "cartGiftCardCodesRemove": lambda out: out.after["id"],
-    "cartGiftCardCodesUpdate": lambda out: out.after["id"],
+    "cartGiftCardCodesAdd": check_gift_card_added,
+    "cartGiftCardCodesRemove": check_gift_card_removed,
+    "cartGiftCardCodesUpdate": check_gift_cards_replaced,
 }
 
 

@@ -21,8 +21,6 @@ PENDING = {
     "RegularSearch": Pending(f"{BLOGS} (Article in SearchResultItem)", without=("articles",)),
     "PredictiveSearch": Pending(f"{BLOGS} (PredictiveSearchResult.articles)",
                                 without=("articles",)),
-    "CartQuery": Pending("waits for the gift cards branch: Cart.appliedGiftCards",
-                         without=("appliedGiftCards",)),
 }
 
 

@@ -40,12 +40,14 @@ class Shop:
         return 200
 
     def cart(self, lines=((TEE, 3), (TOTE, 1)), codes=("APPAREL20", "TAKE5", "NOPE"),
-             attributes=CREATOR_ATTRIBUTES, note=None, buyer_email=None) -> tuple[str, str]:
+             attributes=CREATOR_ATTRIBUTES, note=None, buyer_email=None,
+             gift_cards=()) -> tuple[str, str]:
         """A new cart; its (token, key)."""
         cart_input = {
             "lines": [{"merchandiseId": f"gid://shopify/ProductVariant/{variant}",
                        "quantity": quantity} for variant, quantity in lines],
             "discountCodes": list(codes),
+            "giftCardCodes": list(gift_cards),
             "attributes": [{"key": k, "value": v} for k, v in attributes],
             "note": note,
         }

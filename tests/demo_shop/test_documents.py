@@ -29,6 +29,19 @@ def sample_cart(shop) -> tuple[str, str]:
     return cart["id"], cart["lines"]["nodes"][0]["id"]
 
 
+def usable_gift_card(shop):
+    """A card of the shop's catalog that can pay whatever the day."""
+    return next(c for c in shop.catalog.gift_cards if c.enabled and c.expires_on is None)
+
+
+def applied_gift_card(shop, cart_id: str) -> str:
+    """The id of a card applied to cart `cart_id`."""
+    card = usable_gift_card(shop)
+    run(shop, OPERATIONS["CartGiftCardCodesAdd"].document,
+        {"cartId": cart_id, "giftCardCodes": [card.code]})
+    return f"gid://shopify/AppliedGiftCard/{card.id}"
+
+
 def variables_for(name: str, shop) -> dict:
     """Sensible variables for each operation; a new document needs an entry here."""
     product = shop.catalog.products[0]
@@ -94,6 +107,12 @@ def variables_for(name: str, shop) -> dict:
             "attributes": [{"key": "_creator", "value": "maya"}],
         },
         "CartNoteUpdate": lambda: {"cartId": cart_id, "note": "Gift wrap, please"},
+        "CartGiftCardCodesAdd": lambda: {
+            "cartId": cart_id, "giftCardCodes": [usable_gift_card(shop).code],
+        },
+        "CartGiftCardCodesRemove": lambda: {
+            "cartId": cart_id, "appliedGiftCardIds": [applied_gift_card(shop, cart_id)],
+        },
         "CartBuyerIdentityUpdate": lambda: {
             "cartId": cart_id,
             "buyerIdentity": {"email": "a@example.com", "countryCode": "CA"},

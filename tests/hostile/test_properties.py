@@ -60,9 +60,11 @@ def test_any_cookies(app, cookies):
 
 @SETTINGS
 @given(form=st.dictionaries(st.sampled_from(["variant_id", "quantity", "line_id", "code", "note",
-                                             "return_to", "extra"]), anything, max_size=6),
+                                             "gift_card_id", "return_to", "extra"]),
+                            anything, max_size=6),
        action=st.sampled_from(["/cart/add", "/cart/update", "/cart/remove", "/cart/discounts",
-                               "/cart/discounts/remove", "/cart/note", "/checkout"]))
+                               "/cart/discounts/remove", "/cart/gift-cards",
+                               "/cart/gift-cards/remove", "/cart/note", "/checkout"]))
 def test_any_form_fields_never_500_and_a_refusal_keeps_the_cart(app, form, action):
     client = app.test_client()
     token = csrf_token(client)

@@ -21,6 +21,7 @@ from pathlib import Path
 from tools.demo_catalog import art
 from tools.demo_catalog.content import (
     DISCOUNTS,
+    GIFT_CARDS,
     LOCALIZATION,
     MENUS,
     PAGES,
@@ -77,6 +78,7 @@ class Builder:
             "menus": MENUS,
             "discounts": DISCOUNTS,
             "redirects": REDIRECTS,
+            "giftCards": GIFT_CARDS,
         }
 
     def product(self, number, category, product_type, handle, title, kind, price, options, blurb):

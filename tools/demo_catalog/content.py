@@ -1,4 +1,4 @@
-"""The demo shop's words: the shop, its pages, menus, policies and discount codes."""
+"""The demo shop's words: the shop, its pages, menus, policies, discount codes and gift cards."""
 
 from __future__ import annotations
 
@@ -189,4 +189,18 @@ REDIRECTS = [
     {"id": 7005, "path": "/collections/summer",
      "target": "/collections/sale?sort_by=price-ascending"},
     {"id": 7006, "path": "/pages/press", "target": "https://press.fernwood.example/kit"},
+]
+
+# Gift cards the demo shop has issued (listed in the README's demo shop section).
+# One is partly spent already, one expired (expiresOn is long past), one was
+# disabled; orders spend the rest, in the demo shop's database.
+GIFT_CARDS = [
+    {"id": 960001, "code": "FERNGIFTFIFTY050", "initialValue": "50.00", "balance": "50.00",
+     "currencyCode": "USD", "expiresOn": None, "enabled": True},
+    {"id": 960002, "code": "FERNGIFTPART0125", "initialValue": "100.00", "balance": "12.50",
+     "currencyCode": "USD", "expiresOn": "2099-12-31", "enabled": True},
+    {"id": 960003, "code": "FERNGIFTOLD00025", "initialValue": "25.00", "balance": "25.00",
+     "currencyCode": "USD", "expiresOn": "2025-01-31", "enabled": True},
+    {"id": 960004, "code": "FERNGIFTOFF00040", "initialValue": "40.00", "balance": "40.00",
+     "currencyCode": "USD", "expiresOn": None, "enabled": False},
 ]

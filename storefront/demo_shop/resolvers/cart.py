@@ -10,6 +10,7 @@ from storefront.demo_shop import ids
 from storefront.demo_shop.cart_ops import Result
 from storefront.demo_shop.carts import CartRecord
 from storefront.demo_shop.discounts import Allocation, PricedLine, Pricing
+from storefront.demo_shop.gift_cards import Applied
 from storefront.demo_shop.money import Money
 from storefront.demo_shop.pagination import paginate
 from storefront.demo_shop.resolvers import registry
@@ -34,6 +35,12 @@ class CartView:
     lines: tuple[LineView, ...]
     pricing: Pricing
     checkout_url: str
+    gift_cards: tuple[Applied, ...] = ()
+
+    @property
+    def to_pay(self) -> Decimal:
+        """The total once gift cards paid their part (Shopify's `cost.totalAmount`)."""
+        return self.pricing.total - sum((card.used for card in self.gift_cards), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,8 @@ def cart_view(info, record: CartRecord | None) -> CartView | None:
         )
         for priced in operations.priced_lines(record)
     )
-    return CartView(record, lines, pricing, ctx(info).checkout_url(record.token, record.key))
+    return CartView(record, lines, pricing, ctx(info).checkout_url(record.token, record.key),
+                    operations.gift_cards(record, pricing.total))
 
 
 def payload(info, result: Result) -> dict:
@@ -192,7 +200,7 @@ def resolve_cart_cost(cart: CartView, info):
     pricing = cart.pricing
     return {
         "subtotalAmount": Money(pricing.subtotal),
-        "totalAmount": Money(pricing.total),
+        "totalAmount": Money(cart.to_pay),  # gift cards are a payment: net of them
         "checkoutChargeAmount": Money(pricing.merchandise),
         "subtotalAmountEstimated": False,
         "totalAmountEstimated": False,
