@@ -104,6 +104,13 @@ def _box_message(lines: list[str]) -> str:
     return " ".join(" ".join(kept).split())
 
 
+def tracking(exchange: dict[str, Any]) -> bool:
+    """Whether an exchange is the browser's consent and tracking check, which Hydrogen
+    sends through its own Storefront API proxy in the `unstable` API version (its
+    `consentManagement` field is not in 2026-04) and carries on without."""
+    return "/api/unstable/" in exchange.get("path", "")
+
+
 def cart_id(value: Any) -> str | None:
     """The first cart ID in a reply's data (gid://shopify/Cart/...), if any."""
     if isinstance(value, str):
@@ -124,6 +131,7 @@ class Route:
     browser_status: int | None = None
     shows: list[str] = field(default_factory=list)  # demo data found on the page
     graphql_errors: list[str] = field(default_factory=list)  # full messages
+    tracking_errors: list[str] = field(default_factory=list)  # see tracking(); not counted
     user_errors: list[str] = field(default_factory=list)
     app_errors: list[str] = field(default_factory=list)
     images: dict[str, int] = field(default_factory=dict)  # shown / blocked by CSP
@@ -181,6 +189,11 @@ def summary(routes: list[Route]) -> list[str]:
         lines += ["", f"{len(distinct)} distinct things the demo shop lacks "
                   "(from its GraphQL errors), by the routes they break:"]
         lines += [f"- `{name}`: {', '.join(names)}" for name, names in distinct.items()]
+    if tracked := [route.name for route in routes if route.tracking_errors]:
+        errors = sorted({e for route in routes for e in route.tracking_errors})
+        lines += ["", f"Not counted: the browser's consent check (Storefront API `unstable`, "
+                  f"through the app) failed on {', '.join(tracked)}: {'; '.join(errors)}. "
+                  "Hydrogen carries on without it."]
     return lines
 
 

@@ -16,12 +16,12 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.hydrogen_report import Route, app_errors, reply_errors
+from bench.hydrogen_report import Route, app_errors, reply_errors, tracking
 
 MISSING = "/hydrogen-walk-no-such-page"
 TIMEOUT_S = 120  # the dev server compiles each route on its first request
@@ -35,6 +35,7 @@ _CSP_LISTENER = """window.__csp = [];
 document.addEventListener('securitypolicyviolation',
   e => window.__csp.push(`${e.effectiveDirective} ${e.blockedURI}`));"""
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
+REFUSED = "Failed to load resource: net::ERR_FAILED"  # what Chromium says of a refused URL
 
 _DISCOVER = """{
   shop { name privacyPolicy { handle title } refundPolicy { handle title }
@@ -282,8 +283,9 @@ def _choose_variant_and_add(route: Route, page: Any, demo: Demo, expect: Callabl
         expect(price).not_to_have_text(before, timeout=30_000)
         route.notes.append(f"variant: {name} {value} -> URL {page.url.split('/')[-1]}, "
                            f"price {before.strip()} -> {price.inner_text().strip()}")
-        with page.expect_response(lambda r: r.url.split("?")[0].endswith("/cart")
-                                  and r.request.method == "POST", timeout=60_000) as added:
+        # A fetcher posts to the route's data URL (/cart.data) rather than /cart.
+        with page.expect_response(lambda r: r.request.method == "POST" and urllib.parse.urlsplit(
+                r.url).path in ("/cart", "/cart.data"), timeout=60_000) as added:
             page.get_by_role("button", name="Add to cart").click()
         route.notes.append(f"Add to cart answered {added.value.status}")
         _settle(page)
@@ -341,17 +343,22 @@ def walk(base: str, shop: Shop, demo: Demo, chromium: Browser, recorder: Any,
                 route.notes.append(f"walk failed: {str(error).splitlines()[0]}")
         _logged(app, since, route)
         exchanges = recorder.of(route.name)
-        route.graphql_errors = list(dict.fromkeys(m for x in exchanges for m in x["errors"]))
+        route.graphql_errors = _errors(x for x in exchanges if not tracking(x))
+        route.tracking_errors = _errors(x for x in exchanges if tracking(x))
         route.user_errors = list(dict.fromkeys(m for x in exchanges for m in x["user_errors"]))
         if route.name in ("product", "cart"):
             route.notes += _carts_held(shop, exchanges)
         route.app_errors = app_errors(app.output[since:])
         route.notes += [f"Chromium console: {p[:300]}"
-                        for p in dict.fromkeys(chromium.problems[problems:])]
+                        for p in dict.fromkeys(chromium.problems[problems:]) if p != REFUSED]
         routes.append(route)
         print(f"  {route.name:18} {route.path:52} {route.http_status} / "
               f"{route.browser_status}  {'works' if route.works else 'FAILS'}", flush=True)
     return routes
+
+
+def _errors(exchanges: Iterable[dict[str, Any]]) -> list[str]:
+    return list(dict.fromkeys(m for x in exchanges for m in x["errors"]))
 
 
 def _logged(app: Any, since: int, route: Route) -> None:

@@ -23,6 +23,7 @@ from bench.hydrogen_report import (
     report,
     summary,
     table,
+    tracking,
     user_errors,
 )
 
@@ -150,6 +151,17 @@ def test_table_summary_and_report_list_what_the_shop_lacks_by_route():
     assert result["mode"] == "dev" and result["routes_working"] == 1
     assert result["routes"][1]["lacks"] == ["@defer", "QueryRoot.localization"]
     assert result["routes"][2]["works"] is True
+
+
+def test_the_browsers_consent_check_is_reported_apart_and_not_counted():
+    consent = {"path": "/api/unstable/graphql.json", "errors": ["Not Found"]}
+    assert tracking(consent) and not tracking({"path": "/api/2026-04/graphql.json"})
+    home = _route("home", http_status=200, browser_status=200, shows=["Tee"],
+                  tracking_errors=["Not Found"])
+    assert home.works
+    assert summary([home])[-1].startswith(
+        "Not counted: the browser's consent check (Storefront API `unstable`, through the app) "
+        "failed on home: Not Found.")
 
 
 def _variant(id_: str, price: str, size: str, available: bool = True) -> dict:
