@@ -135,6 +135,7 @@ class Route:
     user_errors: list[str] = field(default_factory=list)
     app_errors: list[str] = field(default_factory=list)
     images: dict[str, int] = field(default_factory=dict)  # shown / blocked by CSP
+    failed: list[str] = field(default_factory=list)  # what a shopper could not do there
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -145,7 +146,7 @@ class Route:
     def works(self) -> bool:
         statuses = {s for s in (self.http_status, self.browser_status) if s is not None}
         return (statuses == {self.expected_status} and bool(self.shows)
-                and not self.graphql_errors)
+                and not self.graphql_errors and not self.failed)
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "lacks": self.lacks, "works": self.works}
@@ -184,13 +185,14 @@ def table(routes: list[Route]) -> list[str]:
 def summary(routes: list[Route]) -> list[str]:
     working = sum(route.works for route in routes)
     lines = [f"{working} of {len(routes)} routes work (expected status, the demo data shown, "
-             "no GraphQL error)."]
+             "no GraphQL error, nothing the shopper could not do)."]
+    lines += [f"- {route.name}: {failure}" for route in routes for failure in route.failed]
     if distinct := distinct_lacks(routes):
         lines += ["", f"{len(distinct)} distinct things the demo shop lacks "
                   "(from its GraphQL errors), by the routes they break:"]
         lines += [f"- `{name}`: {', '.join(names)}" for name, names in distinct.items()]
     if tracked := [route.name for route in routes if route.tracking_errors]:
-        errors = sorted({e for route in routes for e in route.tracking_errors})
+        errors = sorted({e.rstrip(".") for route in routes for e in route.tracking_errors})
         lines += ["", f"Not counted: the browser's consent check (Storefront API `unstable`, "
                   f"through the app) failed on {', '.join(tracked)}: {'; '.join(errors)}. "
                   "Hydrogen carries on without it."]

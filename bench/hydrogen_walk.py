@@ -247,6 +247,8 @@ def in_browser(route: Route, wanted: list[str], page: Any, demo: Demo, shop_orig
     route.browser_status = response.status if response else None
     if route.name == "product" and route.browser_status == 200:
         _choose_variant_and_add(route, page, demo, expect)
+    elif route.name == "product":
+        route.failed.append("no variant to choose: the product page did not open")
     text = page.inner_text("body")
     shows = found(text, wanted)
     route.shows = [s for s in route.shows if s in shows] if route.http_status else shows
@@ -255,7 +257,7 @@ def in_browser(route: Route, wanted: list[str], page: Any, demo: Demo, shop_orig
         route.shows = []
     violations = page.evaluate("window.__csp || []")
     route.images = {"shown": page.evaluate(_IMAGES, shop_origin),
-                    "blocked": sum(v.startswith("img-src") for v in violations)}
+                    "blocked": len({v for v in violations if v.startswith("img-src")})}
     route.notes += [f"CSP blocked {v}" for v in dict.fromkeys(violations)]
     page.screenshot(path=str(screenshots / f"{route.name.replace(' ', '-')}.png"),
                     full_page=True)
@@ -290,7 +292,8 @@ def _choose_variant_and_add(route: Route, page: Any, demo: Demo, expect: Callabl
         route.notes.append(f"Add to cart answered {added.value.status}")
         _settle(page)
     except Exception as error:  # noqa: BLE001 - any failure here is the finding
-        route.notes.append(f"variant choice or Add to cart failed: {str(error).splitlines()[0]}")
+        route.failed.append(f"choosing {name} {value} and adding to the cart failed: "
+                            f"{str(error).splitlines()[0]}")
 
 
 @dataclass

@@ -127,6 +127,10 @@ def test_a_route_works_with_its_status_both_ways_demo_data_and_no_graphql_error(
     assert Route("404", "/x", "its 404", expected_status=404, http_status=404,
                  browser_status=404, shows=["/x not found"]).works
     assert not _route("article").works  # never opened
+    stuck = _route("product", http_status=200, browser_status=200, shows=["Tee"],
+                   failed=["choosing Size XL and adding to the cart failed: timeout"])
+    assert not stuck.works
+    assert "- product: choosing Size XL and adding to the cart failed: timeout" in summary([stuck])
 
 
 def test_table_summary_and_report_list_what_the_shop_lacks_by_route():
