@@ -89,8 +89,10 @@ def install() -> Path:
     (TOOLS / packed).unlink()
     if lock.exists():
         shutil.copy(lock, STARTER / "package-lock.json")
-    subprocess.run(["npm", "ci" if lock.exists() else "install", "--no-audit", "--no-fund"],
-                   cwd=STARTER, check=True, env=_env())
+    # --loglevel=error: the starter asks for Node 22 or 24 (see versions()), and npm
+    # would warn about it once per package.
+    subprocess.run(["npm", "ci" if lock.exists() else "install", "--no-audit", "--no-fund",
+                    "--loglevel=error"], cwd=STARTER, check=True, env=_env())
     shutil.copy(STARTER / "package-lock.json", lock)
     stamp.write_text(CLI_HYDROGEN + "\n")
     return STARTER
@@ -262,6 +264,39 @@ def app_env(shop_api: str, shop_public: str, token: str) -> str:
 # The run ---------------------------------------------------------------------------
 
 
+def run(starter: Path, out: Path, about: dict[str, Any], expect: Any,
+        sync_playwright: Any) -> list[report.Route]:
+    """The shop, the recorder and the app started, every route walked, all stopped."""
+    token = secrets.token_hex(16)  # 32 characters, the length of a real public token
+    shop, shop_public = demo_shop(out, token)
+    recorder = Recorder(shop.url, out / "graphql.jsonl")
+    env_file = out / "hydrogen.env"
+    env_file.write_text(app_env(recorder.url, shop_public, token))
+    app = None
+    try:
+        where = walk.Shop(shop.url, shop_public, token)
+        demo = walk.discover(where)
+        app, base = hydrogen_dev(starter, env_file)
+        print(f"demo shop {shop.url} (images on {shop_public}), recorder {recorder.url}, "
+              f"app {base}", flush=True)
+        about["content_security_policy"] = walk.Shopper(base).policy()
+        with sync_playwright() as playwright:
+            chromium = walk.Browser.launch(playwright, CHROMIUM, base)
+            try:
+                routes = walk.walk(base, where, demo, chromium, recorder, app, out, expect)
+            finally:
+                chromium.browser.close()
+        about["notes"] = demo.notes + [f"Chromium refused {len(set(chromium.blocked))} "
+                                       f"off-machine URLs: {sorted(set(chromium.blocked))}"]
+    finally:
+        if app is not None:
+            app.stop()
+            (out / "app.log").write_text(app.log(), encoding="utf-8")
+        recorder.stop()
+        shop.stop()
+    return routes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make hydrogen", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="where the results go "
@@ -291,32 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"skeleton {about['versions']['skeleton']}, @shopify/hydrogen "
           f"{about['versions']['hydrogen']}, Node {about['versions']['node']} (the starter "
           f"asks for {about['versions']['node_wanted']})", flush=True)
-    token = secrets.token_hex(16)  # 32 characters, the length of a real public token
-    shop, shop_public = demo_shop(out, token)
-    recorder = Recorder(shop.url, out / "graphql.jsonl")
-    env_file = out / "hydrogen.env"
-    env_file.write_text(app_env(recorder.url, shop_public, token))
-    app = None
-    try:
-        where = walk.Shop(shop.url, shop_public, token)
-        demo = walk.discover(where)
-        app, base = hydrogen_dev(starter, env_file)
-        print(f"demo shop {shop.url} (images on {shop_public}), recorder {recorder.url}, "
-              f"app {base}", flush=True)
-        with sync_playwright() as playwright:
-            chromium = walk.Browser.launch(playwright, CHROMIUM, base)
-            try:
-                routes = walk.walk(base, where, demo, chromium, recorder, app, out, expect)
-            finally:
-                chromium.browser.close()
-        about["notes"] = demo.notes + [f"Chromium refused {len(set(chromium.blocked))} "
-                                       f"off-machine URLs: {sorted(set(chromium.blocked))}"]
-    finally:
-        if app is not None:
-            app.stop()
-            (out / "app.log").write_text(app.log(), encoding="utf-8")
-        recorder.stop()
-        shop.stop()
+    routes = run(starter, out, about, expect, sync_playwright)
     result = report.report(routes, about)
     (out / "report.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     if args.screenshots:

@@ -212,6 +212,14 @@ class Shopper:
             return error.code, error.read().decode("utf-8", "replace")
 
 
+    def policy(self) -> str:
+        """The Content-Security-Policy the app sends with its home page."""
+        request = urllib.request.Request(self.base + "/", headers={"User-Agent": "hydrogen-walk"})
+        with self.opener.open(request, timeout=TIMEOUT_S) as response:
+            response.read()
+            return response.headers.get("Content-Security-Policy", "")
+
+
 def add_to_cart(shopper: Shopper, variant_id: str) -> tuple[int, str]:
     """What the skeleton's Add to cart posts (a CartForm), sent without JavaScript."""
     line = {"merchandiseId": variant_id, "quantity": 1}
