@@ -146,6 +146,10 @@ class Recorder:
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, as Shopify answers: the app's runtime reuses connections, and
+            # one closed under it fails a request ("Network connection lost").
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 recorder._forward(self)
 
@@ -160,7 +164,7 @@ class Recorder:
 
     def _forward(self, handler: BaseHTTPRequestHandler) -> None:
         route = self.route
-        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        body = _body(handler)
         headers = {k: v for k, v in handler.headers.items()
                    if k.lower() not in (*_HOP_BY_HOP, "host", "accept-encoding")}
         request = urllib.request.Request(self.upstream + handler.path, data=body or None,
@@ -207,6 +211,19 @@ class Recorder:
     def stop(self) -> None:
         self._server.shutdown()
         self._log.close()
+
+
+def _body(handler: BaseHTTPRequestHandler) -> bytes:
+    """A request's body, sized or chunked (the app forwards the browser's as a stream)."""
+    if "chunked" not in handler.headers.get("Transfer-Encoding", "").lower():
+        return handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+    chunks = []
+    while size := int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16):
+        chunks.append(handler.rfile.read(size))
+        handler.rfile.readline()  # the CRLF after each chunk
+    while handler.rfile.readline().strip():  # trailers, up to the blank line
+        pass
+    return b"".join(chunks)
 
 
 def operation_name(query: str) -> str:

@@ -3,6 +3,7 @@ route's verdict and the report, the walk's plan, the skeleton's unpacking, the r
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import tarfile
@@ -307,3 +308,26 @@ def test_the_recorder_passes_replies_through_and_keeps_their_errors_by_route(tmp
     assert recorder.of("home") == []
     logged = json.loads((tmp_path / "g.jsonl").read_text())
     assert logged["query"].startswith("mutation") and logged["reply"]["data"] is None
+
+
+def test_the_recorder_keeps_connections_alive_and_reads_chunked_bodies(tmp_path):
+    # The app's runtime reuses a connection, and streams a body it forwards in chunks.
+    shop = ThreadingHTTPServer(("127.0.0.1", 0), _Shop)
+    threading.Thread(target=shop.serve_forever, daemon=True).start()
+    recorder = hydrogen.Recorder(f"http://127.0.0.1:{shop.server_port}", tmp_path / "g.jsonl")
+    connection = http.client.HTTPConnection("127.0.0.1", int(recorder.url.rsplit(":", 1)[1]))
+    try:
+        recorder.route = "home"
+        body = json.dumps({"query": "query ensureCookies { shop { name } }"}).encode()
+        connection.request("POST", "/api/unstable/graphql.json", body=iter([body[:10], body[10:]]),
+                           headers={"Content-Type": "application/json"}, encode_chunked=True)
+        assert connection.getresponse().read()
+        connection.request("POST", "/api/2026-04/graphql.json", body=b'{"query": "{ a }"}',
+                           headers={"Content-Type": "application/json"})
+        assert connection.getresponse().status == 200
+    finally:
+        connection.close()
+        recorder.stop()
+        shop.shutdown()
+    first, second = recorder.of("home")
+    assert first["operation"] == "ensureCookies" and tracking(first) and not tracking(second)
