@@ -58,6 +58,15 @@ demo-catalog:
 audit: $(VENV)/.test
 	$(BIN)/python -m bench.audit $(AUDIT_ARGS)
 
+# Shopify's Hydrogen skeleton app, unmodified, on the demo shop (bench/hydrogen.py;
+# installs the pinned skeleton from npm into .hydrogen/, runs it under
+# `shopify hydrogen dev` and walks every route over HTTP and in Chromium; a few
+# minutes). `make hydrogen HYDROGEN_ARGS="--screenshots"` also writes
+# docs/screenshots/hydrogen-*.png.
+.PHONY: hydrogen
+hydrogen: $(VENV)/.test
+	$(BIN)/python -m bench.hydrogen $(HYDROGEN_ARGS)
+
 .PHONY: bench bench-orders
 bench: $(VENV)/.test
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -39,6 +39,20 @@ class _Gunicorn(BaseApplication):
         return self.app
 
 
+_ORIGIN = re.compile(r"https?://(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?")
+
+
+def _origin(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """`--public-url`: a scheme, a host and maybe a port; nothing after them."""
+    if value is None:
+        return None
+    value = value.rstrip("/")
+    if not _ORIGIN.fullmatch(value):
+        raise click.BadParameter(f"{value!r}: give an origin such as http://localhost:8100 "
+                                 "(scheme, host and port, no path)")
+    return value
+
+
 def _free_port(host: str) -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
@@ -74,6 +88,14 @@ def _free_port(host: str) -> int:
     "(also DEMO_SHOP_ADMIN_TOKEN, which keeps it off the command line). Unset: the Admin "
     "API refuses every request.",
 )
+@click.option(
+    "--public-url",
+    callback=_origin,
+    help="The origin written into the URLs the shop hands out (images, checkouts); "
+    "default http://HOST:PORT. Hydrogen's Content-Security-Policy in development allows "
+    "images from http://localhost:* but not from http://127.0.0.1, so a Hydrogen app "
+    "pointed at this shop needs http://localhost:PORT here.",
+)
 @click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 256))
 @click.option(
     "--cart-db",
@@ -98,6 +120,7 @@ def serve(
     token: str,
     latency_ms: int,
     admin_token: str | None,
+    public_url: str | None,
     threads: int,
     cart_db: Path | None,
     catalog: Path | None,
@@ -121,7 +144,7 @@ def serve(
     if cart_db is None:
         cart_db = Path(tempfile.mkdtemp(prefix="demo-shop-")) / "carts.sqlite3"
     base_url = f"http://{host}:{port}"
-    shop = DemoShop(catalog, carts=SqliteCartStore(cart_db), base_url=base_url)
+    shop = DemoShop(catalog, carts=SqliteCartStore(cart_db), base_url=public_url or base_url)
     app = create_http_app(shop, token, latency_ms=latency_ms, webhook_url=webhook_url or None,
                           webhook_secret=secret, admin_token=admin_token or None)
 

@@ -57,7 +57,9 @@ from storefront.demo_shop.outbox import Sender
 from storefront.demo_shop.shop import DemoShop
 
 FILE_MAX_AGE = 365 * 24 * 3600  # catalog images never change under the same name
-VERSION = re.compile(r"\d{4}-\d{2}")
+# A dated version, or `unstable` as Shopify also answers (Hydrogen's browser code asks
+# it through the app; the demo shop answers every version with its one schema).
+VERSION = re.compile(r"\d{4}-\d{2}|unstable")
 CHECKOUT_DOCUMENT = parse((Path(__file__).parent / "checkout.graphql").read_text())
 API_VERSION = "2026-04"  # of the webhooks' payloads, unless the app names its own
 

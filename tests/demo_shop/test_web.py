@@ -219,6 +219,14 @@ def test_bad_versions_and_paths_are_a_json_404(client, path):
     assert response.headers["X-Request-Id"]
 
 
+def test_the_unstable_version_answers_as_shopify_does(client):
+    # Hydrogen's browser code asks `unstable` (through the app) for its consent check.
+    response = client.post("/api/unstable/graphql.json", json={"query": "{ shop { name } }"},
+                           headers=AUTH)
+    assert response.status_code == 200
+    assert response.get_json()["data"]["shop"]["name"]
+
+
 def test_get_is_a_405(client):
     response = client.get(URL, headers=AUTH)
     assert response.status_code == 405
