@@ -12,12 +12,20 @@ from typing import Any
 from graphql import GraphQLSchema, assert_valid_schema, build_schema
 
 from storefront.demo_shop import resolvers
-from storefront.demo_shop.catalog import Collection, Metaobject, Page, Product, Variant
+from storefront.demo_shop.catalog import (
+    Article,
+    Blog,
+    Collection,
+    Metaobject,
+    Page,
+    Product,
+    Variant,
+)
 from storefront.demo_shop.discounts import Allocation
 from storefront.demo_shop.money import Money, format_decimal
 
 # Importing the modules registers their resolvers.
-from storefront.demo_shop.resolvers import cart, catalog, search, shop  # noqa: F401
+from storefront.demo_shop.resolvers import blog, cart, catalog, search, shop  # noqa: F401
 
 SDL_PATH = Path(__file__).parent / "schema.graphql"
 
@@ -27,6 +35,8 @@ TYPE_NAMES: dict[type, str] = {
     Variant: "ProductVariant",
     Collection: "Collection",
     Page: "Page",
+    Blog: "Blog",
+    Article: "Article",
     Metaobject: "Metaobject",
     cart.LineView: "CartLine",
     Allocation: "CartCodeDiscountAllocation",

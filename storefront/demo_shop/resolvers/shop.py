@@ -130,7 +130,8 @@ def resolve_menu_item_id(item: MenuItem, info):
 
 @field("MenuItem", "resourceId")
 def resolve_menu_item_resource(item: MenuItem, info):
-    """The gid of the collection, product or page the item links to, when it is one of ours."""
+    """The gid of the collection, product, page or blog the item links to, when it is one
+    of ours."""
     catalog = ctx(info).catalog
     path = (item.url or "").removeprefix(catalog.shop.url.rstrip("/"))
     kind, _, handle = path.strip("/").partition("/")
@@ -138,6 +139,7 @@ def resolve_menu_item_resource(item: MenuItem, info):
         "collections": ("Collection", catalog.collection),
         "products": ("Product", catalog.product),
         "pages": ("Page", catalog.page),
+        "blogs": ("Blog", catalog.blog),
     }.get(kind)
     record = found[1](handle) if found and handle else None
     return ids.gid(found[0], record.id) if record else None
@@ -263,6 +265,8 @@ def find_node(info, value: object):
         "Collection": catalog.collection_by_id,
         "Page": catalog.page_by_id,
         "Metaobject": catalog.metaobject_by_id,
+        "Blog": catalog.blog_by_id,
+        "Article": catalog.article_by_id,
     }.get(type_name)
     return lookup(number) if lookup else None
 
