@@ -203,21 +203,9 @@ def recommendations(
     return [reshape.product_card(p) for p in data.get("productRecommendations") or []]
 
 
-def search(
-    client: StorefrontClient,
-    query: str,
-    *,
-    first: int | None = 24,
-    after: str | None = None,
-    last: int | None = None,
-    before: str | None = None,
-    sort_key: str = "RELEVANCE",
-    reverse: bool = False,
-    filters: Sequence[dict[str, Any]] = (),
-) -> m.Paginated[m.ProductCard]:
-    """A page of the products a search finds."""
-    return search_page(client, query, first=first, after=after, last=last, before=before,
-                       sort_key=sort_key, reverse=reverse, filters=filters).products
+def search(client: StorefrontClient, query: str, **options: Any) -> m.Paginated[m.ProductCard]:
+    """A page of the products a search finds (the options of `search_page`, but articles)."""
+    return search_page(client, query, **options).products
 
 
 def search_page(

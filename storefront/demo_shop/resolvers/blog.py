@@ -6,16 +6,9 @@ from collections.abc import Callable
 
 from storefront.demo_shop import ids
 from storefront.demo_shop.catalog import Article, Author, Blog
-from storefront.demo_shop.pagination import Key, paginate
+from storefront.demo_shop.pagination import Key
 from storefront.demo_shop.resolvers import registry
-from storefront.demo_shop.resolvers.catalog import (
-    by_id,
-    by_relevance,
-    ctx,
-    one_of,
-    query_matches,
-    truncate,
-)
+from storefront.demo_shop.resolvers.catalog import ctx, one_of, page_of, truncate
 
 field = registry.field
 
@@ -41,17 +34,6 @@ def _article_sorts(info) -> dict[str | None, Callable[[Article], Key]]:
     }
 
 
-def _articles(info, entries, sortKey, reverse, query, window):
-    """A page of `entries` (an index's (article, document) pairs) matching `query`."""
-    items, relevance = query_matches(info, entries, query)
-    key = (
-        by_relevance(relevance)
-        if sortKey == "RELEVANCE" and relevance
-        else _article_sorts(info).get(sortKey, by_id)
-    )
-    return paginate(items, key, reverse=bool(reverse), **window)
-
-
 # Root fields --------------------------------------------------------------
 
 
@@ -71,18 +53,13 @@ def resolve_blog_by_handle(_, info, handle):
 
 @field("QueryRoot", "blogs")
 def resolve_blogs(_, info, sortKey=None, reverse=False, query=None, **window):
-    items, relevance = query_matches(info, ctx(info).search.blogs, query)
-    key = (
-        by_relevance(relevance)
-        if sortKey == "RELEVANCE" and relevance
-        else BLOG_SORTS.get(sortKey, by_id)
-    )
-    return paginate(items, key, reverse=bool(reverse), **window)
+    return page_of(info, ctx(info).search.blogs, BLOG_SORTS, sortKey, reverse, query, window)
 
 
 @field("QueryRoot", "articles")
 def resolve_articles(_, info, sortKey=None, reverse=False, query=None, **window):
-    return _articles(info, ctx(info).search.articles, sortKey, reverse, query, window)
+    entries = ctx(info).search.articles
+    return page_of(info, entries, _article_sorts(info), sortKey, reverse, query, window)
 
 
 # Blog ---------------------------------------------------------------------
@@ -106,7 +83,7 @@ def resolve_article_by_handle(blog: Blog, info, handle):
 @field("Blog", "articles")
 def resolve_blog_articles(blog: Blog, info, sortKey=None, reverse=False, query=None, **window):
     entries = [(a, doc) for a, doc in ctx(info).search.articles if a.blog_handle == blog.handle]
-    return _articles(info, entries, sortKey, reverse, query, window)
+    return page_of(info, entries, _article_sorts(info), sortKey, reverse, query, window)
 
 
 # Article ------------------------------------------------------------------

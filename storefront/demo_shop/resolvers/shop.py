@@ -19,13 +19,7 @@ from storefront.demo_shop.catalog import (
 )
 from storefront.demo_shop.pagination import paginate
 from storefront.demo_shop.resolvers import registry
-from storefront.demo_shop.resolvers.catalog import (
-    by_id,
-    by_relevance,
-    ctx,
-    one_of,
-    query_matches,
-)
+from storefront.demo_shop.resolvers.catalog import ctx, one_of, page_of
 
 field = registry.field
 
@@ -174,13 +168,7 @@ PAGE_SORTS = {
 
 @field("QueryRoot", "pages")
 def resolve_pages(_, info, sortKey=None, reverse=False, query=None, **window):
-    items, relevance = query_matches(info, ctx(info).search.pages, query)
-    key = (
-        by_relevance(relevance)
-        if sortKey == "RELEVANCE" and relevance
-        else PAGE_SORTS.get(sortKey, by_id)
-    )
-    return paginate(items, key, reverse=bool(reverse), **window)
+    return page_of(info, ctx(info).search.pages, PAGE_SORTS, sortKey, reverse, query, window)
 
 
 @field("Page", "id")
