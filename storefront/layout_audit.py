@@ -26,7 +26,8 @@ SCRIPT = Path(__file__).with_name("layout_audit.js").read_text("utf-8")
 CHROMIUM = Path("/usr/bin/chromium")
 WIDTHS = (390, 1280)
 BRAND_PAGES = ("/", "/collections/apparel", "/products/organic-cotton-tee",
-               "/search?q=linen", "/cart")
+               "/search?q=linen", "/blogs/journal", "/blogs/journal/how-to-care-for-linen",
+               "/cart")
 
 
 @dataclass(frozen=True)
