@@ -34,7 +34,7 @@ class TaggedPage:
 
     @property
     def tags(self) -> list[str]:
-        """The tags of the articles listed, each once, in order (the Storefront API
+        """The tags of the articles listed, each once, A to Z (the Storefront API
         has no list of a blog's tags)."""
         found = {t.casefold(): t for a in self.page.articles.items for t in a.tags}
         return sorted(found.values(), key=str.casefold)

@@ -201,7 +201,7 @@ def search(client: StorefrontClient, text: str, window: Window) -> m.Paginated[m
     return window.fetch(lambda w: api.search(client, search_terms(text), **w.arguments()))
 
 
-SEARCH_ARTICLES = 3  # articles shown above a search's products, on its first page
+SEARCH_ARTICLES = 3  # articles shown after a search's products, on its first page
 
 
 def search_page(
@@ -209,9 +209,10 @@ def search_page(
 ) -> m.SearchResults:
     """A page of products and, on the first page when `articles`, the first few articles
     (one request: `/search?type=article` lists them all)."""
-    count = SEARCH_ARTICLES if articles and window == Window() else 0
+    # (decided per window: a refused cursor falls back to the first page, as cached)
     return window.fetch(lambda w: api.search_page(
-        client, search_terms(text), **w.arguments(), articles=count))
+        client, search_terms(text), **w.arguments(),
+        articles=SEARCH_ARTICLES if articles and w == Window() else 0))
 
 
 def suggest(client: StorefrontClient, text: str) -> m.PredictiveResults | None:
