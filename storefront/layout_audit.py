@@ -7,7 +7,7 @@ For each page and width it reports (layout_audit.js does the looking):
 - contrast: text reading below 4.5:1 (3:1 for large text) on the colour behind it.
 
 `flask theme check --audit` runs it against the embedded demo shop, for the brand
-and for each active creator (their landing page and a product they wrote about).
+and for each active creator (their landing page, a product and an article they wrote about).
 The browser tests run it for every demo creator in every shipped theme. It needs
 Playwright's Python driver and Debian's Chromium (`/usr/bin/chromium`); it never
 downloads a browser.
@@ -26,7 +26,8 @@ SCRIPT = Path(__file__).with_name("layout_audit.js").read_text("utf-8")
 CHROMIUM = Path("/usr/bin/chromium")
 WIDTHS = (390, 1280)
 BRAND_PAGES = ("/", "/collections/apparel", "/products/organic-cotton-tee",
-               "/search?q=linen", "/cart")
+               "/search?q=linen", "/blogs/journal", "/blogs/journal/how-to-care-for-linen",
+               "/cart")
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,14 @@ def audit_page(page: Any, url: str, width: int, creator: str | None = None) -> l
 
 
 def creator_pages(creators: Iterable[Any]) -> Iterator[tuple[str, list[str]]]:
-    """(handle, URLs) for each active creator: their link, then a product they wrote about."""
+    """(handle, URLs) for each active creator: their link, then a product they wrote about,
+    and an article they wrote about when they did (its note is on the page)."""
     for creator in creators:
         if creator.is_active:
             product = next(iter(creator.notes), "organic-cotton-tee")
-            yield creator.handle, [f"/@{creator.handle}", f"/products/{product}"]
+            urls = [f"/@{creator.handle}", f"/products/{product}"]
+            urls += [f"/blogs/{article}" for article in list(creator.article_notes)[:1]]
+            yield creator.handle, urls
 
 
 def audit_app(app: Any, widths: Iterable[int] = WIDTHS) -> list[Finding]:

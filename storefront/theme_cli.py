@@ -2,8 +2,9 @@
 
 It checks theme.toml (its colours read at 4.5:1), compiles every template of the
 theme and its parents, then renders the store's pages against the embedded demo
-shop: the brand's pages, a cart with lines, codes and a gift card, search with and
-without results, 404 and 503, and each active creator's landing and product pages. Each
+shop: the brand's pages (blog, tagged articles and an article among them), a cart
+with lines, codes and a gift card, search with and without results, 404 and 503, and
+each active creator's landing, product and article pages. Each
 problem reads `themes/<theme>/templates/<file>:<line>: <message>`, and a verdict
 ends the output; the app's own logs show only with --verbose.
 """
@@ -38,6 +39,10 @@ PAGES: list[tuple[str, int]] = [
     ("/pages/about", 200),
     ("/policies", 200),
     ("/policies/refund-policy", 200),
+    ("/blogs/journal", 200),
+    ("/blogs/journal/tagged/care", 200),
+    ("/blogs/journal/how-to-care-for-linen", 200),
+    ("/search?q=linen&type=article", 200),
     ("/cart", 200),
     ("/no-such-page", 404),
     ("/sitemap.xml", 200),
@@ -259,7 +264,7 @@ def _journeys(app: Flask) -> Iterator[tuple[str, int, object]]:
     registry = app.extensions.get("creators")
     for _, urls in layout_audit.creator_pages(registry or ()):
         follower = app.test_client()
-        for url in urls:  # their link, then a product they wrote about
+        for url in urls:  # their link, then a product (and an article) they wrote about
             yield url, 200, follower.get
         yield "/cart", 200, with_cart(follower)
         yield "/no-such-page", 404, follower.get

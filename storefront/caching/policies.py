@@ -20,7 +20,7 @@ class Policy:
 
 DAY = 86400
 
-# Shop, brand, menus, pages and policies change rarely and no webhook of ours
+# Shop, brand, menus, pages, blogs and policies change rarely and no webhook of ours
 # announces them: a long life, refreshed in the background.
 SHOP = Policy(fresh=300, stale=3600, error=DAY, tags=("shop",))
 # Catalog data: products, collections, search. Webhooks purge it on change.

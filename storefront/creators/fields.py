@@ -32,8 +32,8 @@ from storefront.visit.referral import PLATFORM_PARAMETERS
 
 TOP_KEYS = (
     "name", "status", "aliases", "avatar", "bio", "theme",
-    "hero", "discount", "offer", "collections", "notes", "theme_settings", "social",
-    "commission", "legacy_ids",
+    "hero", "discount", "offer", "collections", "notes", "article_notes", "theme_settings",
+    "social", "commission", "legacy_ids",
 )
 HERO_KEYS = ("title", "subtitle", "image", "cta_label", "cta_url")
 DISCOUNT_KEYS = ("code", "label")
@@ -215,6 +215,7 @@ class Checker:
             discount=self.discount(data),
             collections=self.collections(data),
             notes=self.notes(data),
+            article_notes=self.article_notes(data),
             theme_settings=self.theme_settings(data, data.get("theme")),
             social=self.social(data),
             commission=self.commission(data),
@@ -495,6 +496,29 @@ class Checker:
             text = self.prose(notes, product, f"notes.{product}", required=True, max_len=NOTE_MAX)
             if text is not None:
                 found[product] = text
+        return MappingProxyType(found)
+
+    def article_notes(self, data: Mapping[str, Any]) -> Mapping[str, str]:
+        """`[article_notes.<blog>]` tables of `article-handle = "note"`, as "blog/article" keys."""
+        blogs = self.table(data, "article_notes", "[article_notes.<blog handle>]") or {}
+        found: dict[str, str] = {}
+        rule = rules.SHOPIFY_HANDLE_RULE
+        for blog, notes in blogs.items():
+            path = f"article_notes.{blog}"
+            if not rules.is_shopify_handle(blog):
+                self.add("article_notes", f"{blog!r} is not a Shopify blog handle: {rule}")
+            elif not isinstance(notes, dict):
+                self.add(path, f"must be a table of article-handle = \"note\" ([{path}]), "
+                               f"not {_kind(notes)}")
+            else:
+                for article in notes:
+                    if not rules.is_shopify_handle(article):
+                        self.add(path, f"{article!r} is not a Shopify article handle: {rule}")
+                        continue
+                    text = self.prose(notes, article, f"{path}.{article}", required=True,
+                                      max_len=NOTE_MAX)
+                    if text is not None:
+                        found[f"{blog}/{article}"] = text
         return MappingProxyType(found)
 
     def theme_settings(self, data: Mapping[str, Any], theme: Any = None) -> Mapping[str, str]:

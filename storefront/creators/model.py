@@ -102,6 +102,8 @@ class Creator:
     discount: Discount | None = None
     collections: tuple[CollectionRef, ...] = ()
     notes: Mapping[str, str] = field(default_factory=_empty)  # product handle -> note
+    # "<blog handle>/<article handle>" -> note, from the file's [article_notes.<blog>] tables
+    article_notes: Mapping[str, str] = field(default_factory=_empty)
     theme_settings: Mapping[str, str] = field(default_factory=_empty)  # e.g. accent -> "#c0392b"
     social: tuple[tuple[str, str], ...] = ()  # (platform, https URL), in file order
     commission: Commission | None = None  # None: the shop's default (COMMISSION_PERCENT)
@@ -116,6 +118,7 @@ class Creator:
         # Read-only mappings don't pickle; a cache (e.g. Redis) may need to.
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values["notes"] = dict(self.notes)
+        values["article_notes"] = dict(self.article_notes)
         values["theme_settings"] = dict(self.theme_settings)
         return _unpickle_creator, (values,)
 
@@ -133,8 +136,13 @@ class Creator:
         """Handles of the products the creator wrote a note on, in file order."""
         return tuple(self.notes)
 
+    def article_note(self, blog: str, article: str) -> str | None:
+        """The creator's note on an article of a blog (both by handle), if they wrote one."""
+        return self.article_notes.get(f"{blog}/{article}")
+
 
 def _unpickle_creator(values: dict[str, Any]) -> Creator:
     values["notes"] = MappingProxyType(values["notes"])
+    values["article_notes"] = MappingProxyType(values.get("article_notes", {}))
     values["theme_settings"] = MappingProxyType(values["theme_settings"])
     return Creator(**values)

@@ -73,6 +73,11 @@ status = "active"
 # [notes]
 # organic-cotton-tee = "The one I wear every day."
 
+# Their note on a blog article, shown on its page: one table per blog (its handle),
+# article handle = "note" (at most 500 characters).
+# [article_notes.journal]
+# how-to-care-for-linen = "I wash mine exactly like this."
+
 # Brand colours over the theme's (#rgb or #rrggbb): accent, accent_text, background, text.
 # [theme_settings]
 # accent = "#c0392b"

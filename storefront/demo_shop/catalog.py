@@ -185,6 +185,49 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Author:
+    first_name: str
+    last_name: str
+    email: str
+    bio: str | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class Article:
+    id: int
+    blog_handle: str
+    handle: str
+    title: str
+    author: Author
+    published_at: str
+    tags: tuple[str, ...]
+    excerpt_html: str
+    excerpt: str
+    content_html: str
+    content: str
+    image: Image | None
+    seo: SEO
+
+
+@dataclass(frozen=True)
+class Blog:
+    id: int
+    handle: str
+    title: str
+    seo: SEO
+    articles: tuple[Article, ...]  # newest first, as the catalog lists them
+
+    @property
+    def authors(self) -> tuple[Author, ...]:
+        """Each author once, in the order they first appear."""
+        return tuple({a.author.email: a.author for a in self.articles}.values())
+
+
+@dataclass(frozen=True)
 class MenuItem:
     id: int
     title: str
@@ -335,6 +378,7 @@ class Catalog:
     metaobjects: tuple[Metaobject, ...]
     images_dir: Path
     redirects: tuple[Redirect, ...]
+    blogs: tuple[Blog, ...]
     _index: Mapping[tuple[str, Any], Any] = field(repr=False, compare=False)
     gift_cards: tuple[GiftCard, ...] = ()
 
@@ -371,6 +415,19 @@ class Catalog:
     def menu(self, handle: str) -> Menu | None:
         return self._get("menu", handle)
 
+    def blog(self, handle: str) -> Blog | None:
+        return self._get("blog", handle)
+
+    def blog_by_id(self, number: int | None) -> Blog | None:
+        return self._get("blog#", number)
+
+    def article_by_id(self, number: int | None) -> Article | None:
+        return self._get("article#", number)
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for b in self.blogs for a in b.articles)
+
     def discount(self, code: str) -> Discount | None:
         """The discount for a code as a shopper typed it (codes are case-insensitive)."""
         return self._get("discount", code.strip().casefold())
@@ -390,6 +447,9 @@ class Catalog:
 
     def redirect_by_id(self, number: int | None) -> Redirect | None:
         return next((r for r in self.redirects if r.id == number), None)
+
+    def article(self, blog: Blog, handle: str) -> Article | None:
+        return self._get("article", (blog.handle, handle))
 
 
 # Loading ------------------------------------------------------------------
@@ -452,6 +512,7 @@ class _Loader:
         metaobjects = tuple(self.metaobject(m) for m in raw_metaobjects)
         # Optional: a shop without URL redirects leaves the key out.
         redirects = tuple(self.redirect(r) for r in raw.get("redirects", []))
+        blogs = tuple(self.blog(b) for b in raw.get("blogs", []))  # a shop may have none
         return Catalog(
             shop=shop,
             products=products,
@@ -462,6 +523,7 @@ class _Loader:
             metaobjects=metaobjects,
             images_dir=self.images_dir,
             redirects=redirects,
+            blogs=blogs,
             _index=MappingProxyType(self.index),
             gift_cards=gift_cards,
         )
@@ -697,6 +759,42 @@ class _Loader:
         self.add("page#", page.id, page, where)
         return page
 
+    def blog(self, raw: dict) -> Blog:
+        where = f"blog {raw.get('handle')!r}"
+        check_handle(raw.get("handle"), where)
+        articles = tuple(self.article(a, raw["handle"], where) for a in raw.get("articles", []))
+        blog = Blog(raw["id"], raw["handle"], raw["title"], seo(raw.get("seo")), articles)
+        self.add("blog", blog.handle, blog, where)
+        self.add("blog#", blog.id, blog, where)
+        return blog
+
+    def article(self, raw: dict, blog_handle: str, where: str) -> Article:
+        where = f"{where} article {raw.get('handle')!r}"
+        check_handle(raw.get("handle"), where)
+        author = raw.get("author") or {}
+        for key in ("firstName", "lastName", "email"):
+            check(isinstance(author.get(key), str), f"{where}: author.{key} must be a string")
+        check(moment(raw.get("publishedAt"), where) is not None, f"{where}: needs publishedAt")
+        article = Article(
+            id=raw["id"],
+            blog_handle=blog_handle,
+            handle=raw["handle"],
+            title=raw["title"],
+            author=Author(author["firstName"], author["lastName"], author["email"],
+                          author.get("bio")),
+            published_at=raw["publishedAt"],
+            tags=tuple(raw.get("tags", [])),
+            excerpt_html=raw.get("excerptHtml") or "",
+            excerpt=html_to_text(raw.get("excerptHtml") or ""),
+            content_html=raw.get("contentHtml") or "",
+            content=html_to_text(raw.get("contentHtml") or ""),
+            image=self.image(raw.get("image"), where),
+            seo=seo(raw.get("seo")),
+        )
+        self.add("article", (blog_handle, article.handle), article, where)
+        self.add("article#", article.id, article, where)
+        return article
+
     def menu(self, raw: dict) -> Menu:
         where = f"menu {raw.get('handle')!r}"
         check_handle(raw.get("handle"), where)
@@ -838,7 +936,8 @@ def check_handle(handle: object, where: str) -> None:
 
 
 def moment(raw: object, where: str) -> datetime | None:
-    """A discount's startsAt or endsAt: an ISO 8601 date and time with its offset."""
+    """A discount's startsAt or endsAt, an article's publishedAt: an ISO 8601 date and
+    time with its offset."""
     if raw is None:
         return None
     try:

@@ -15,6 +15,8 @@ from graphql.language import REMOVE, Visitor, visit
 from storefront.demo_shop import resolvers
 from storefront.demo_shop.carts import AddressRecord
 from storefront.demo_shop.catalog import (
+    Article,
+    Blog,
     Collection,
     Metaobject,
     Page,
@@ -27,6 +29,7 @@ from storefront.demo_shop.money import Money, format_decimal
 
 # Importing the modules registers their resolvers.
 from storefront.demo_shop.resolvers import (  # noqa: F401
+    blog,
     cart,
     cart_delivery,
     cart_metafields,
@@ -48,6 +51,8 @@ TYPE_NAMES: dict[type, str] = {
     Variant: "ProductVariant",
     Collection: "Collection",
     Page: "Page",
+    Blog: "Blog",
+    Article: "Article",
     Metaobject: "Metaobject",
     Redirect: "UrlRedirect",
     cart.LineView: "CartLine",

@@ -3,7 +3,8 @@
 Supported: case-insensitive terms (all required: AND is implied), `OR`
 between groups of terms (AND binds tighter), `-term` and `NOT term`
 exclusion, "quoted phrases", `term*` prefixes, and `field:value` for `title`,
-`tag`, `product_type`, `vendor`, `sku` and `available_for_sale`. Words match
+`tag`, `tag_not`, `product_type`, `vendor`, `sku` and `available_for_sale`, and
+for articles `author` and `blog_title`. Words match
 whole words, singular and plural alike ("tees" finds "Tee"), as Shopify's
 storefront search does. Parentheses are not supported; unknown fields match
 nothing.
@@ -22,7 +23,15 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import ClassVar
 
-from storefront.demo_shop.catalog import Catalog, Collection, Page, Product, html_to_text
+from storefront.demo_shop.catalog import (
+    Article,
+    Blog,
+    Catalog,
+    Collection,
+    Page,
+    Product,
+    html_to_text,
+)
 
 _WORD = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(
@@ -37,6 +46,7 @@ WEIGHTS = {
     "product_type": 4,
     "tag": 4,
     "vendor": 3,
+    "author": 3,
     "variants_title": 2,
     "variants_sku": 2,
     "variants_barcode": 2,
@@ -44,7 +54,8 @@ WEIGHTS = {
 }
 ALL_FIELDS = frozenset(WEIGHTS)
 # Exact-value fields of the syntax, compared whole and case-insensitively.
-EXACT_FIELDS = frozenset({"tag", "product_type", "vendor", "sku", "available_for_sale"})
+EXACT_FIELDS = frozenset({"tag", "product_type", "vendor", "sku", "available_for_sale", "author",
+                          "blog_title"})
 
 Words = tuple[str, ...]
 
@@ -124,7 +135,7 @@ def _prefix_words(value: str) -> Words:
 
 @dataclass(frozen=True)
 class Document:
-    """The searchable text of one product, page or collection."""
+    """The searchable text of one product, page, collection, blog or article."""
 
     fields: dict[str, tuple[Words, ...]]
     exact: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -163,6 +174,26 @@ def collection_document(collection: Collection) -> Document:
     )
 
 
+def blog_document(blog: Blog) -> Document:
+    return Document(fields={"title": (words(blog.title),)})
+
+
+def article_document(article: Article, blog: Blog) -> Document:
+    return Document(
+        fields={
+            "title": (words(article.title),),
+            "tag": tuple(words(t) for t in article.tags),
+            "author": (words(article.author.name),),
+            "body": (words(article.excerpt), words(article.content)),
+        },
+        exact={
+            "tag": frozenset(t.casefold() for t in article.tags),
+            "author": frozenset({article.author.name.casefold()}),
+            "blog_title": frozenset({blog.title.casefold()}),
+        },
+    )
+
+
 def _contains(sequence: Words, term: Term) -> bool:
     """Whether the term's words appear consecutively in `sequence`."""
     size = len(term.words)
@@ -187,6 +218,8 @@ def _term_score(term: Term, document: Document, searchable: frozenset[str]) -> i
             )
         if term.field in EXACT_FIELDS and term.value in document.exact.get(term.field, ()):
             return WEIGHTS.get(term.field, 1)
+        if term.field == "tag_not":  # matches what lacks the tag
+            return 1 if term.value not in document.exact.get("tag", ()) else 0
         return 0
     return max(
         (
@@ -214,7 +247,8 @@ def score(query: Query, document: Document, searchable: frozenset[str] = ALL_FIE
 
 
 class SearchIndex:
-    """Documents for every product, page and collection of a catalog, built once."""
+    """Documents for every product, page, collection, blog and article of a catalog, built
+    once."""
 
     # The last few catalogs' indexes: a catalog never changes (an edit makes a
     # new one), and every shop of a process on the same catalog can share one.
@@ -239,6 +273,8 @@ class SearchIndex:
         self.products = [(p, product_document(p)) for p in catalog.products]
         self.pages = [(p, page_document(p)) for p in catalog.pages]
         self.collections = [(c, collection_document(c)) for c in catalog.collections]
+        self.blogs = [(b, blog_document(b)) for b in catalog.blogs]
+        self.articles = [(a, article_document(a, b)) for b in catalog.blogs for a in b.articles]
         self._suggestions = _suggestion_texts(catalog)
 
     @staticmethod

@@ -201,6 +201,20 @@ def search(client: StorefrontClient, text: str, window: Window) -> m.Paginated[m
     return window.fetch(lambda w: api.search(client, search_terms(text), **w.arguments()))
 
 
+SEARCH_ARTICLES = 3  # articles shown after a search's products, on its first page
+
+
+def search_page(
+    client: StorefrontClient, text: str, window: Window, *, articles: bool = True
+) -> m.SearchResults:
+    """A page of products and, on the first page when `articles`, the first few articles
+    (one request: `/search?type=article` lists them all)."""
+    # (decided per window: a refused cursor falls back to the first page, as cached)
+    return window.fetch(lambda w: api.search_page(
+        client, search_terms(text), **w.arguments(),
+        articles=SEARCH_ARTICLES if articles and w == Window() else 0))
+
+
 def suggest(client: StorefrontClient, text: str) -> m.PredictiveResults | None:
     """Type-ahead results; predictive search takes plain words, not search syntax."""
     words = " ".join(_TERM.findall(text)[:10])

@@ -111,13 +111,15 @@ def policies(client: StorefrontClient) -> list[m.Policy]:
 def sitemap_entries(
     client: StorefrontClient, kind: str, after: str | None = None
 ) -> m.Paginated[m.SitemapEntry]:
-    """One page (250) of products, collections or pages for the sitemap."""
+    """One page (250) of products, collections, pages, blogs or articles for the sitemap."""
     variables = {
         "first": MAX_PAGE_SIZE,
         kind: after,
         "withProducts": kind == "products",
         "withCollections": kind == "collections",
         "withPages": kind == "pages",
+        "withBlogs": kind == "blogs",
+        "withArticles": kind == "articles",
     }
     data = _paged(client, "SitemapEntries", variables, cursors=(kind,))
     return reshape.paginated(data[kind], reshape.sitemap_entry)
@@ -201,7 +203,12 @@ def recommendations(
     return [reshape.product_card(p) for p in data.get("productRecommendations") or []]
 
 
-def search(
+def search(client: StorefrontClient, query: str, **options: Any) -> m.Paginated[m.ProductCard]:
+    """A page of the products a search finds (the options of `search_page`, but articles)."""
+    return search_page(client, query, **options).products
+
+
+def search_page(
     client: StorefrontClient,
     query: str,
     *,
@@ -212,15 +219,40 @@ def search(
     sort_key: str = "RELEVANCE",
     reverse: bool = False,
     filters: Sequence[dict[str, Any]] = (),
-) -> m.Paginated[m.ProductCard]:
+    articles: int = 0,
+) -> m.SearchResults:
+    """A page of the products a search finds and, when `articles` > 0, its first articles
+    (in the same request)."""
     variables = {
         "query": query,
         **_window(first, after, last, before),
         "sortKey": sort_key,
         "reverse": reverse,
         "productFilters": list(filters),
+        "withArticles": articles > 0,
+        "articleCount": min(max(articles, 1), MAX_PAGE_SIZE),
     }
-    return reshape.paginated(_paged(client, "Search", variables)["search"], reshape.product_card)
+    data = _paged(client, "Search", variables)
+    found = data.get("articles")
+    return m.SearchResults(
+        products=reshape.paginated(data["search"], reshape.product_card),
+        articles=reshape.paginated(found, reshape.article_card) if found else None,
+    )
+
+
+def article_search(
+    client: StorefrontClient,
+    query: str,
+    *,
+    first: int | None = 24,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> m.Paginated[m.ArticleCard]:
+    """A page of the articles a search finds (`/search?type=article`)."""
+    variables = {"query": query, **_window(first, after, last, before)}
+    data = _paged(client, "ArticleSearch", variables)
+    return reshape.paginated(data["search"], reshape.article_card)
 
 
 def predictive_search(client: StorefrontClient, query: str, limit: int = 6) -> m.PredictiveResults:
@@ -231,6 +263,7 @@ def predictive_search(client: StorefrontClient, query: str, limit: int = 6) -> m
         collections=list(raw.get("collections") or []),
         pages=list(raw.get("pages") or []),
         queries=list(raw.get("queries") or []),
+        articles=[reshape.article_card(a) for a in raw.get("articles") or []],
     )
 
 
@@ -242,6 +275,28 @@ def url_redirect(client: StorefrontClient, path: str) -> str | None:
     """The target of the shop's URL redirect from `path` (as the caller normalised it)."""
     nodes = client.execute("UrlRedirect", {"query": f'path:"{path}"'})["urlRedirects"]["nodes"]
     return nodes[0]["target"] if nodes else None
+
+
+def blog_page(
+    client: StorefrontClient,
+    handle: str,
+    *,
+    first: int | None = 24,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    query: str | None = None,
+) -> m.BlogPage | None:
+    """A blog and a page of its articles, newest first; `query` is Shopify's search
+    syntax over them (`tag:...`)."""
+    variables = {"handle": handle, **_window(first, after, last, before), "query": query}
+    return reshape.blog_page(_paged(client, "BlogPage", variables)["blog"])
+
+
+def article_page(client: StorefrontClient, blog: str, handle: str) -> m.ArticlePage | None:
+    """An article and its blog, or None when either is missing."""
+    data = client.execute("ArticlePage", {"blog": blog, "handle": handle})
+    return reshape.article_page(data["blog"])
 
 
 def variants(client: StorefrontClient, ids: Sequence[str]) -> dict[str, m.Variant]:

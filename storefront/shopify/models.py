@@ -139,6 +139,54 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Blog:
+    id: str
+    handle: str
+    title: str
+    seo: SEO
+
+
+@dataclass(frozen=True)
+class ArticleCard:
+    """What a blog's list, search results and suggestions show of an article."""
+
+    id: str
+    handle: str
+    blog_handle: str
+    title: str
+    published_at: str
+    author: str | None  # the author's name
+    excerpt: str  # plain text
+    excerpt_html: str
+    image: Image | None
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        """Where the store shows it: /blogs/<blog>/<article>."""
+        return f"/blogs/{self.blog_handle}/{self.handle}"
+
+
+@dataclass(frozen=True)
+class Article(ArticleCard):
+    content_html: str = ""
+    author_bio: str | None = None
+    seo: SEO = SEO()
+
+
+@dataclass(frozen=True)
+class BlogPage:
+    blog: Blog
+    articles: Paginated[ArticleCard]
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    blog: Blog
+    article: Article
+
+
+@dataclass(frozen=True)
 class MenuItem:
     title: str
     type: str
@@ -187,6 +235,15 @@ class PredictiveResults:
     collections: list[dict]
     pages: list[dict]
     queries: list[dict]
+    articles: list[ArticleCard] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """A search's products, and its first few articles when they were asked for."""
+
+    products: Paginated[ProductCard]
+    articles: Paginated[ArticleCard] | None = None
 
 
 @dataclass(frozen=True)
@@ -319,3 +376,4 @@ class Policy:
 class SitemapEntry:
     handle: str
     updated_at: str | None
+    blog: str | None = None  # an article's blog handle (its URL needs both)

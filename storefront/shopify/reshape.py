@@ -178,6 +178,52 @@ def page(raw: Raw | None) -> m.Page | None:
     )
 
 
+def blog(raw: Raw) -> m.Blog:
+    return m.Blog(id=raw["id"], handle=raw["handle"], title=raw["title"], seo=seo(raw.get("seo")))
+
+
+def _article_fields(raw: Raw) -> dict[str, Any]:
+    author = raw.get("authorV2") or {}
+    return {
+        "id": raw["id"],
+        "handle": raw["handle"],
+        "blog_handle": raw["blog"]["handle"],
+        "title": raw["title"],
+        "published_at": raw["publishedAt"],
+        "author": author.get("name") or None,
+        "excerpt": raw.get("excerpt") or "",
+        "excerpt_html": raw.get("excerptHtml") or "",
+        "image": image(raw.get("image")),
+        "tags": list(raw.get("tags") or []),
+    }
+
+
+def article_card(raw: Raw) -> m.ArticleCard:
+    return m.ArticleCard(**_article_fields(raw))
+
+
+def article(raw: Raw) -> m.Article:
+    return m.Article(
+        **_article_fields(raw),
+        content_html=raw.get("contentHtml") or "",
+        author_bio=(raw.get("authorV2") or {}).get("bio") or None,
+        seo=seo(raw.get("seo")),
+    )
+
+
+def blog_page(raw: Raw | None) -> m.BlogPage | None:
+    if not raw:
+        return None
+    return m.BlogPage(blog=blog(raw), articles=paginated(raw["articles"], article_card))
+
+
+def article_page(raw: Raw | None) -> m.ArticlePage | None:
+    """The blog and its article; None when either is missing."""
+    if not raw or not raw.get("articleByHandle"):
+        return None
+    return m.ArticlePage(blog=blog(raw), article=article(raw["articleByHandle"]))
+
+
 def _menu_item(raw: Raw) -> m.MenuItem:
     return m.MenuItem(
         title=raw["title"],
@@ -348,4 +394,9 @@ def policy(raw: Raw | None) -> m.Policy | None:
 
 
 def sitemap_entry(raw: Raw) -> m.SitemapEntry:
-    return m.SitemapEntry(handle=raw["handle"], updated_at=raw.get("updatedAt"))
+    """A product, collection, page, blog (no date) or article (its publishing date)."""
+    return m.SitemapEntry(
+        handle=raw["handle"],
+        updated_at=raw.get("updatedAt") or raw.get("publishedAt"),
+        blog=(raw.get("blog") or {}).get("handle"),
+    )

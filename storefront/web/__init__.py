@@ -68,6 +68,7 @@ class SessionOverHttps(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     from storefront.web import (
+        blogs,
         cart,
         catalog,
         context,
@@ -108,7 +109,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     # Shopify signs webhooks with an HMAC; they carry no CSRF token.
     csrf.exempt(webhooks.bp)
-    for blueprint in (catalog.bp, cart.bp, seo.bp, creators.bp, webhooks.bp):
+    for blueprint in (catalog.bp, blogs.bp, cart.bp, seo.bp, creators.bp, webhooks.bp):
         app.register_blueprint(blueprint)
     app.after_request(for_machines(http_caching))
 

@@ -20,7 +20,7 @@ from flask import (
 )
 
 from storefront.current import visit
-from storefront.services import catalog
+from storefront.services import blogs, catalog
 from storefront.shared_pages import shared_page
 from storefront.shopify.errors import StorefrontError
 from storefront.theming import render
@@ -51,12 +51,14 @@ def shared(build) -> str:
     return pages.cached(build, cart_cookie.count)
 
 
-def _window() -> catalog.Window:
+def page_window() -> catalog.Window:
+    """The slice of a list this request's `after` or `before` asks for."""
     return catalog.Window.parse(request.args.get("after"), request.args.get("before"))
 
 
 @bp.errorhandler(catalog.BadPageLink)
-def _bad_link(error: catalog.BadPageLink):
+def bad_link(error: catalog.BadPageLink):
+    """A page link no page of ours makes (a mangled cursor or tag): a clear 400."""
     return layout.page("errors/400.html", message=f"Sorry, {error}."), 400
 
 
@@ -83,7 +85,7 @@ def home():
 @bp.get("/collections")
 @shared_page
 def collections():
-    window = _window()
+    window = page_window()
     return shared(lambda: layout.page(
         "collections.html", collections=catalog.collections(storefront(), window)
     ))
@@ -98,7 +100,7 @@ def collection(handle: str):
         # (a page per stray value would only fill the page cache).
         return redirect(url_with(sort_by=None), 302)
     in_stock = request.args.get("available") == "1"
-    window = _window()
+    window = page_window()
 
     def build():
         page = catalog.collection(storefront(), handle, window, sort, in_stock)
@@ -164,26 +166,40 @@ def _variant_url(handle: str, variant_id: str) -> str:
     return url_for("store.product", handle=handle, variant=numeric_id(variant_id))
 
 
+# Shopify's `type` values a search link may carry: none for products with a few
+# articles beside them, or one kind alone.
+SEARCH_TYPES = ("", "product", "article")
+
+
 @bp.get("/search")
 @shared_page
 def search():
     text = request.args.get("q", "")[:200]
-    window = _window()
+    kind = request.args.get("type", "")
+    if kind not in SEARCH_TYPES:
+        # (as a stray sort: the search at its own address, not a page per value)
+        return redirect(url_with(type=None), 302)
+    window = page_window()
 
     def build():
-        terms = catalog.search_terms(text)
-        results = catalog.search(storefront(), text, window) if terms else None
-        return layout.page("search.html", query=text, results=results)
+        terms, results, articles = catalog.search_terms(text), None, None
+        if terms and kind == "article":
+            results = blogs.search(storefront(), text, window)
+        elif terms:
+            found = catalog.search_page(storefront(), text, window, articles=kind == "")
+            results, articles = found.products, found.articles
+        return layout.page("search.html", query=text, results=results, articles=articles,
+                           search_type=kind)
 
     return shared(build)
 
 
 @bp.get("/search/suggest")
 def suggest():
-    """Type-ahead: a few products, collections and pages as JSON."""
+    """Type-ahead: a few products, collections, pages and articles as JSON."""
     found = catalog.suggest(storefront(), request.args.get("q", "")[:100])
     if found is None:
-        return jsonify({"products": [], "collections": [], "pages": []})
+        return jsonify({"products": [], "collections": [], "pages": [], "articles": []})
     return jsonify({
         "products": [
             {"title": p.title, "url": f"/products/{p.handle}", "price": money(p.price.min),
@@ -194,6 +210,7 @@ def suggest():
             {"title": c["title"], "url": f"/collections/{c['handle']}"} for c in found.collections
         ],
         "pages": [{"title": p["title"], "url": f"/pages/{p['handle']}"} for p in found.pages],
+        "articles": [{"title": a.title, "url": a.path} for a in found.articles],
     })
 
 

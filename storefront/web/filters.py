@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
+from babel.dates import format_date
 from babel.numbers import format_currency
 from flask import Flask, request
 from markupsafe import Markup, escape
 
 from storefront import colors
 from storefront.locales import shopper_locale
+from storefront.services.blogs import tag_handle
 from storefront.shopify import models as m
 from storefront.theming.themes import COLOR, FONT_FAMILIES
 from storefront.web.pages import TRACKING
@@ -22,6 +25,17 @@ def money(value: m.Money | None) -> str:
     if value is None:
         return ""
     return format_currency(Decimal(value.amount), value.currency_code, locale=shopper_locale())
+
+
+def date(value: str | None, style: str = "long") -> str:
+    """An ISO 8601 date and time from Shopify (`2026-01-25T10:00:00Z`) as its day in the
+    shopper's locale: `January 25, 2026` ("long"), `Jan 25, 2026` ("medium"); '' for
+    None or anything unreadable."""
+    try:
+        day = datetime.fromisoformat(value or "").date()
+    except (TypeError, ValueError):
+        return ""
+    return format_date(day, style, locale=shopper_locale())
 
 
 def amount(value: m.Money) -> str:
@@ -144,6 +158,28 @@ def product_json_ld(product: m.Product) -> dict:
     }
 
 
+def article_json_ld(article: m.Article, blog: m.Blog, shop: m.Shop) -> dict:
+    """schema.org Article data; the template writes it with `tojson`, which escapes it."""
+    url = canonical_url()
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": article.title,
+        "description": article.seo.description or article.excerpt,
+        "datePublished": article.published_at,
+        "url": url,
+        "mainEntityOfPage": url,
+        "articleSection": blog.title,
+        "keywords": ", ".join(article.tags),
+        "publisher": {"@type": "Organization", "name": shop.name},
+    }
+    if article.author:
+        data["author"] = {"@type": "Person", "name": article.author}
+    if article.image is not None:
+        data["image"] = [absolute_url(image_url(article.image, 1200))]
+    return data
+
+
 def titled(title: str) -> str:
     """A page title ending with the shop's name, unless Shopify's SEO title has it already."""
     from storefront.web.layout import layout
@@ -195,6 +231,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(absolute_url)
     app.add_template_global(canonical_url)
     app.add_template_global(product_json_ld)
+    app.add_template_global(article_json_ld)
+    app.add_template_filter(date)
+    app.add_template_filter(tag_handle, "handleize")
     app.add_template_filter(money)
     app.add_template_filter(amount)
     app.add_template_filter(image_url)

@@ -13,7 +13,8 @@ from storefront.web.context import storefront
 
 bp = Blueprint("seo", __name__)
 
-KINDS = {"products": "store.product", "collections": "store.collection", "pages": "store.page"}
+KINDS = {"products": "store.product", "collections": "store.collection", "pages": "store.page",
+         "blogs": "blogs.blog", "articles": "blogs.article"}
 PER_SITEMAP = 5000  # well under the protocol's 50,000 URLs per file
 MAX_WALK = 400  # pages of 250 handles: 100,000 entries of each kind at most
 
@@ -55,12 +56,16 @@ def part(kind: str, number: int):
     entries = _entries(kind)[(number - 1) * PER_SITEMAP : number * PER_SITEMAP]
     if not entries and number > 1:
         abort(404)
-    urls = [
-        (url_for(KINDS[kind], handle=e.handle, _external=True), (e.updated_at or "")[:10])
-        for e in entries
-    ]
+    urls = [(_url(kind, e), (e.updated_at or "")[:10]) for e in entries]
     body = render("sitemap.xml", urls=urls)
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
+
+
+def _url(kind: str, entry: m.SitemapEntry) -> str:
+    """Where the store shows an entry (an article's address names its blog too)."""
+    if entry.blog is not None:
+        return url_for(KINDS[kind], blog=entry.blog, handle=entry.handle, _external=True)
+    return url_for(KINDS[kind], handle=entry.handle, _external=True)
 
 
 @bp.get("/favicon.ico")

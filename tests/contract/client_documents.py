@@ -12,11 +12,7 @@ In the variables, `{{name}}` stands for something only a running shop knows
 cart with a line, a selected delivery address and a metafield when asked for
 one.
 
-A set's test module says what each operation must answer (`Check`), and which
-operations wait for another branch's part of the schema (`Pending`): those are
-expected to fail until it lands (strict xfail, so they announce themselves when
-they pass), and what remains of them once the pending fields are removed must
-already run.
+A set's test module says what each operation must answer (`Check`).
 """
 
 from __future__ import annotations
@@ -32,14 +28,11 @@ import pytest
 import requests
 from graphql import (
     DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
     OperationDefinitionNode,
     parse,
     print_ast,
     validate,
 )
-from graphql.language import REMOVE, Visitor, visit
 
 from storefront.shopify.documents import load_fragments, with_fragments
 
@@ -82,40 +75,6 @@ def load(set_name: str) -> dict[str, ClientOperation]:
         operations[path.stem] = ClientOperation(path.stem, print_ast(document), document,
                                                 variables)
     return operations
-
-
-# Pending fields -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pending:
-    """An operation that needs fields another branch adds (named in `reason`).
-
-    `without`: the response keys (aliases or field names) to remove to get the
-    part of the operation that must already run; empty when nothing would remain.
-    """
-
-    reason: str
-    without: tuple[str, ...] = ()
-
-
-class _Without(Visitor):
-    def __init__(self, keys: tuple[str, ...]) -> None:
-        super().__init__()
-        self.keys = keys
-
-    def enter_field(self, node: FieldNode, *_):
-        key = (node.alias or node.name).value
-        return REMOVE if key in self.keys else None
-
-
-def without(document: DocumentNode, keys: tuple[str, ...]) -> str:
-    """The document's text with those fields removed, and the fragments left unused."""
-    pruned = visit(document, _Without(keys))
-    operation = next(d for d in pruned.definitions if isinstance(d, OperationDefinitionNode))
-    fragments = {d.name.value: d for d in pruned.definitions
-                 if isinstance(d, FragmentDefinitionNode)}
-    return print_ast(DocumentNode(definitions=(operation, *with_fragments(operation, fragments))))
 
 
 # The shop over HTTP -------------------------------------------------------
@@ -231,8 +190,8 @@ mutation ApplyGiftCard($cartId: ID!, $code: String!) {
 OUR_DOCUMENTS = {"Setup": SETUP, "NewCart": NEW_CART, "DeliverTo": DELIVER_TO,
                  "Readback": READBACK, "ApplyGiftCard": APPLY_GIFT_CARD}
 
-# Values the shop cannot give yet: the parts of other branches (blogs, gift cards).
-NOT_YET = {"articleHandle": "not-yet"}
+# An article of the demo shop's Journal (tools/demo_catalog/journal.py).
+ARTICLE = "how-to-care-for-linen"
 # A demo gift card with $50 on it (tools/demo_catalog/content.py).
 GIFT_CARD = "FERNGIFTFIFTY050"
 
@@ -242,7 +201,7 @@ class ShopValues:
 
     def __init__(self, api: DemoApi) -> None:
         self.api = api
-        self._values: dict[str, str] = {**NOT_YET, "giftCardCode": GIFT_CARD}
+        self._values: dict[str, str] = {"articleHandle": ARTICLE, "giftCardCode": GIFT_CARD}
 
     def __getitem__(self, name: str) -> str:
         if name not in self._values:
@@ -361,7 +320,7 @@ def _cart_id_in(data: dict) -> str | None:
 
 @dataclass(frozen=True)
 class ClientSet:
-    """A client's operations, what each must answer, and which wait for another branch.
+    """A client's operations and what each must answer.
 
     `context`: variables the client adds on its own to any operation that declares
     them (Hydrogen's storefront client adds the country and language).
@@ -369,7 +328,6 @@ class ClientSet:
 
     name: str
     checks: dict[str, Check]
-    pending: dict[str, Pending] = field(default_factory=dict)
     context: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -377,14 +335,9 @@ class ClientSet:
         return load(self.name)
 
     def tests(self):
-        """The set's three tests, for its module to bind to `test_*` names."""
-        operations, checks, pending = self.operations, self.checks, self.pending
+        """The set's two tests, for its module to bind to `test_*` names."""
+        operations, checks = self.operations, self.checks
         names = sorted(operations)
-        expected_to_fail = [
-            pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=pending[n].reason))
-            if n in pending else n
-            for n in names
-        ]
 
         @pytest.mark.parametrize("name", names)
         def valid_against_shopify(shopify, name):
@@ -393,17 +346,10 @@ class ClientSet:
             errors = validate(shopify, operations[name].document)
             assert errors == [], [e.message for e in errors]
 
-        @pytest.mark.parametrize("name", expected_to_fail)
+        @pytest.mark.parametrize("name", names)
         def runs_unchanged(demo_api, shop_values, name):
             """The operation, as the client sends it, answers what its page needs."""
             outcome = run(demo_api, operations[name], shop_values, context=self.context)
             checks[name](outcome)
 
-        @pytest.mark.parametrize("name", sorted(n for n in pending if pending[n].without))
-        def rest_of_pending_runs(demo_api, shop_values, name):
-            """What remains of a pending operation without its pending fields runs already."""
-            text = without(operations[name].document, pending[name].without)
-            checks[name](run(demo_api, operations[name], shop_values, text=text,
-                             context=self.context))
-
-        return valid_against_shopify, runs_unchanged, rest_of_pending_runs
+        return valid_against_shopify, runs_unchanged

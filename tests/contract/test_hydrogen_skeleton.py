@@ -8,21 +8,10 @@ language Hydrogen's storefront client adds to every query that declares them.
 
 from __future__ import annotations
 
-from tests.contract.client_documents import ClientSet, Outcome, Pending
+from tests.contract.client_documents import ClientSet, Outcome
 from tests.demo_shop.variant_decoder import decode
 
 HYDROGEN_CONTEXT = {"country": "US", "language": "EN"}
-
-BLOGS = "waits for the blogs branch: QueryRoot.blog/blogs, Article"
-PENDING = {
-    "Blogs": Pending(f"{BLOGS} (QueryRoot.blogs)"),
-    "Blog": Pending(f"{BLOGS} (QueryRoot.blog, Blog.articles)"),
-    "Article": Pending(f"{BLOGS} (QueryRoot.blog, Blog.articleByHandle)"),
-    "RegularSearch": Pending(f"{BLOGS} (Article in SearchResultItem)", without=("articles",)),
-    "PredictiveSearch": Pending(f"{BLOGS} (PredictiveSearchResult.articles)",
-                                without=("articles",)),
-}
-
 
 def nodes(connection: dict) -> list:
     return connection["nodes"]
@@ -124,14 +113,36 @@ def check_search(out: Outcome) -> None:
     assert products[0]["trackingParameters"].startswith("_pos=1&_psq=linen&")
     assert all(p["selectedOrFirstAvailableVariant"]["price"]["amount"] for p in products)
     assert all(p["__typename"] == "Page" and p["trackingParameters"] for p in pages)
+    articles = nodes(out.data["articles"])
+    assert articles and all(a["__typename"] == "Article" and a["trackingParameters"]
+                            for a in articles)
 
 
 def check_predictive(out: Outcome) -> None:
     found = out.data["predictiveSearch"]
     assert found["products"] and found["queries"]
-    for kind in ("products", "collections", "pages", "queries"):
+    assert found["articles"]
+    for kind in ("products", "collections", "pages", "articles", "queries"):
         for position, item in enumerate(found[kind], start=1):
             assert item["trackingParameters"].startswith(f"_pos={position}&_psq=linen&"), kind
+
+
+def check_blogs(blogs: dict) -> None:
+    assert [blog["handle"] for blog in nodes(blogs)] == ["journal"]
+
+
+def check_blog(out: Outcome) -> None:
+    blog = out.data["blog"]
+    articles = nodes(blog["articles"])
+    assert blog["title"] == "Journal" and len(articles) == 4  # the first page of seven
+    assert blog["articles"]["pageInfo"]["hasNextPage"] is True
+    assert all(a["handle"] and a["publishedAt"].endswith("Z") for a in articles)
+
+
+def check_article(out: Outcome) -> None:
+    article = out.data["blog"]["articleByHandle"]
+    assert article["title"] == "How to care for linen"
+    assert article["contentHtml"].startswith("<") and article["author"]["name"]
 
 
 def check_cart(out: Outcome) -> None:
@@ -160,19 +171,14 @@ CHECKS = {
     "RegularSearch": check_search,
     "PredictiveSearch": check_predictive,
     "CartQuery": check_cart,
-    # Checked once the blogs branch is in (they fail before reaching a check).
-    "Blogs": lambda out: nodes(out.data["blogs"])[0]["handle"],
-    "Blog": lambda out: nodes(out.data["blog"]["articles"])[0]["handle"],
-    "Article": lambda out: out.data["blog"]["articleByHandle"]["title"],
+    "Blogs": lambda out: check_blogs(out.data["blogs"]),
+    "Blog": check_blog,
+    "Article": check_article,
 }
 
 
-SET = ClientSet("hydrogen_skeleton", CHECKS, PENDING, context=HYDROGEN_CONTEXT)
-(
-    test_our_copy_is_valid_against_shopify,
-    test_operation_runs_unchanged,
-    test_the_rest_of_a_pending_operation_runs,
-) = SET.tests()
+SET = ClientSet("hydrogen_skeleton", CHECKS, context=HYDROGEN_CONTEXT)
+test_our_copy_is_valid_against_shopify, test_operation_runs_unchanged = SET.tests()
 
 
 def test_the_set_is_the_skeletons_routes():

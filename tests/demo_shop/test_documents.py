@@ -47,6 +47,7 @@ def variables_for(name: str, shop) -> dict:
     product = shop.catalog.products[0]
     collection = max(shop.catalog.collections, key=lambda c: len(c.product_handles))
     option_pairs = [{"name": n, "value": v} for n, v in product.variants[-1].options]
+    blog = shop.catalog.blogs[0]
     if name.startswith("Cart"):
         cart_id, line_id = sample_cart(shop)
     cases = {
@@ -66,6 +67,8 @@ def variables_for(name: str, shop) -> dict:
             "withProducts": True,
             "withCollections": True,
             "withPages": True,
+            "withBlogs": True,
+            "withArticles": True,
         },
         "AllProducts": lambda: {
             "first": 4, "sortKey": "PRICE", "reverse": True,
@@ -83,9 +86,13 @@ def variables_for(name: str, shop) -> dict:
             "productId": f"gid://shopify/Product/{product.id}",
             "intent": "RELATED",
         },
-        "Search": lambda: {"query": product.title.split()[-1], "first": 5},
+        "Search": lambda: {"query": product.title.split()[-1], "first": 5,
+                           "withArticles": True},
         "PredictiveSearch": lambda: {"query": product.title[:3], "limit": 5},
         "PageByHandle": lambda: {"handle": shop.catalog.pages[0].handle},
+        "BlogPage": lambda: {"handle": blog.handle, "first": 2, "query": "tag:Shop"},
+        "ArticlePage": lambda: {"blog": blog.handle, "handle": blog.articles[-1].handle},
+        "ArticleSearch": lambda: {"query": "sundays", "first": 5},
         "Variants": lambda: {"ids": [some_variant(shop), "gid://shopify/ProductVariant/1"]},
         "Metaobjects": lambda: {"type": "creator", "first": 10},
         "Cart": lambda: {"id": cart_id},

@@ -54,6 +54,8 @@ image = "https://evil.example/hero.png?n=__sf-csp-nonce__"
 cta_url = "/search?q=__sf-csrf-token__"
 [notes]
 organic-cotton-tee = {json.dumps(CREATOR_TEXT)}
+[article_notes.journal]
+how-to-care-for-linen = {json.dumps(CREATOR_TEXT)}
 """
 CLEAN_CREATOR = """
 name = "Mallory"
@@ -66,12 +68,15 @@ image = "https://cdn.example.com/hero.png"
 cta_url = "/search?q=linen"
 [notes]
 organic-cotton-tee = "Hello"
+[article_notes.journal]
+how-to-care-for-linen = "Hello"
 """
 
 # (url, what of the payload it shows: raw Shopify HTML or escaped text)
 PAGES = [
     ("/products/organic-cotton-tee", SHOPIFY_HTML),  # and the creator's note and avatar
     ("/pages/about", SHOPIFY_HTML),
+    ("/blogs/journal/how-to-care-for-linen", SHOPIFY_HTML),  # and the creator's note on it
     ("/collections/apparel", SHOPIFY_HTML),
     ("/", str(escape(CREATOR_TEXT))),  # the creator's hero
     ("/search?q=" + quote(SEARCH), str(escape(SEARCH))),
@@ -89,6 +94,8 @@ def write_catalog(folder: Path) -> Path:
                               ("collections", "apparel", "descriptionHtml")]:
         (entry,) = [entry for entry in raw[kind] if entry["handle"] == handle]
         entry[key] = (entry.get(key) or "") + SHOPIFY_HTML
+    (article,) = [a for a in raw["blogs"][0]["articles"] if a["handle"] == "how-to-care-for-linen"]
+    article["contentHtml"] += SHOPIFY_HTML
     path = folder / "catalog.json"
     path.write_text(json.dumps(raw), encoding="utf-8")
     (folder / "metaobjects.json").write_bytes(
@@ -186,7 +193,7 @@ def test_content_carrying_markers_gets_no_visitor_value(tmp_path, monkeypatch, c
             assert body.count("__sf-csp-nonce__") >= 1 and "__sf-csrf-token__" in body, url
             assert 'aria-label="7 items in your cart">7<' in body, url
             assert own_values(body, reply) == clean[url], url
-        if url.startswith("/products/"):
+        if url.startswith(("/products/", "/blogs/")):
             assert f'src="{AVATAR}"' in body and str(escape(CREATOR_TEXT)) in body
         assert len(renders) == 1, (url, renders)  # the second view was a page-cache hit
         if fast_path == "true":

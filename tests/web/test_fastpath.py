@@ -13,7 +13,8 @@ from tests.web.two_paths import TOKEN, handed_to_app, normal, pair
 PAGES = ["/", "/collections/apparel", "/collections/apparel?sort_by=title-ascending&utm_source=x",
          "/search?q=linen", "/pages/about", "/policies/refund-policy", "/policies", "/collections",
          "/products/organic-cotton-tee", "/products/organic-cotton-tee?variant=1003",
-         "/products/organic-cotton-tee/recommendations"]
+         "/products/organic-cotton-tee/recommendations", "/blogs/journal",
+         "/blogs/journal/tagged/care", "/blogs/journal/how-to-care-for-linen"]
 
 
 def test_every_shared_route_is_compared_and_nothing_else_is_fast(tmp_path):

@@ -216,7 +216,7 @@ def test_suggest_is_json(client):
     assert any("Linen" in p["title"] for p in data["products"])
     assert all(p["url"].startswith("/products/") for p in data["products"])
     assert client.get("/search/suggest?q=").get_json() == {
-        "products": [], "collections": [], "pages": []
+        "products": [], "collections": [], "pages": [], "articles": []
     }
 
 

@@ -35,6 +35,8 @@ def test_sitemap_index_and_parts_list_every_product_collection_and_page(client):
         "http://localhost/sitemap-products-1.xml",
         "http://localhost/sitemap-collections-1.xml",
         "http://localhost/sitemap-pages-1.xml",
+        "http://localhost/sitemap-blogs-1.xml",
+        "http://localhost/sitemap-articles-1.xml",
     ]
     urls = []
     for part in parts:
@@ -43,6 +45,8 @@ def test_sitemap_index_and_parts_list_every_product_collection_and_page(client):
     assert "http://localhost/products/organic-cotton-tee" in urls
     assert "http://localhost/collections/apparel" in urls
     assert "http://localhost/pages/about" in urls
+    assert "http://localhost/blogs/journal" in urls
+    assert "http://localhost/blogs/journal/how-to-care-for-linen" in urls
     assert len([u for u in urls if "/products/" in u]) == 48
     assert not any("/@" in u or "/cart" in u for u in urls)
 

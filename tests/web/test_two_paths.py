@@ -35,18 +35,25 @@ def shared_urls(app: Flask) -> list[str]:
         "collections": catalog.collections[0].handle,
         "pages": catalog.pages[0].handle,
         "policies": next(iter(catalog.shop.policies.values())).handle,
+        "blogs": catalog.blogs[0].handle,
     }
+    # A blog's own pages: `<blog>/<handle>` is one of its articles, `<tag>` one of its tags.
+    article = catalog.blogs[0].articles[0]
+    named = {"blog": article.blog_handle, "tag": article.tags[0]}
     urls = app.url_map.bind("localhost")
     found = []
     for rule in app.url_map.iter_rules():
         if not is_shared(app, rule.endpoint):
             continue
         section = rule.rule.split("/")[1]
-        unknown = [arg for arg in rule.arguments if arg != "handle" or section not in handles]
+        values = {arg: named[arg] for arg in rule.arguments if arg in named}
+        if "handle" in rule.arguments and section in handles:
+            values["handle"] = article.handle if "blog" in values else handles[section]
+        unknown = [arg for arg in rule.arguments if arg not in values]
         if unknown:
             pytest.fail(f"no URL for the shared route {rule.rule} ({rule.endpoint}): "
                         f"teach shared_urls in {__name__} its {', '.join(unknown)}")
-        found.append(urls.build(rule.endpoint, {arg: handles[section] for arg in rule.arguments}))
+        found.append(urls.build(rule.endpoint, values))
     assert len(found) >= 8, found
     return found
 

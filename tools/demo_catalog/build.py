@@ -21,6 +21,7 @@ from pathlib import Path
 from tools.demo_catalog import art
 from tools.demo_catalog.content import (
     DISCOUNTS,
+    DOMAIN,
     GIFT_CARDS,
     LOCALIZATION,
     MENUS,
@@ -30,6 +31,7 @@ from tools.demo_catalog.content import (
     SHIPPING,
     SHOP,
 )
+from tools.demo_catalog.journal import ARTICLES, AUTHORS, BLOG
 from tools.demo_catalog.products import (
     CATEGORIES,
     COLORS,
@@ -79,6 +81,7 @@ class Builder:
             "discounts": DISCOUNTS,
             "redirects": REDIRECTS,
             "giftCards": GIFT_CARDS,
+            "blogs": [self.blog()],
         }
 
     def product(self, number, category, product_type, handle, title, kind, price, options, blurb):
@@ -182,6 +185,39 @@ class Builder:
                 "products": handles,
             })
         return collections
+
+    def blog(self) -> dict:
+        """The journal, newest article first, as Shopify lists a blog."""
+        articles = []
+        for number, entry in enumerate(ARTICLES, 1):
+            handle, title, author, days, tags, excerpt, body, (kinds, colors) = entry
+            first, last, bio = AUTHORS[author]
+            file = f"article-{handle}.svg"
+            self.files[file] = art.article_svg(title, kinds, [COLORS[c] for c in colors],
+                                               BACKGROUND)
+            html = "".join(part if part.startswith("<h2>") else f"<p>{part}</p>" for part in body)
+            articles.append({
+                "id": BLOG["id"] * 10 + number,
+                "handle": handle,
+                "title": title,
+                "author": {"firstName": first, "lastName": last, "bio": bio,
+                           "email": f"{first.lower()}@{DOMAIN.split('//')[1]}"},
+                "publishedAt": stamp(days),
+                "tags": tags,
+                "excerptHtml": f"<p>{excerpt}</p>",
+                "contentHtml": html,
+                "image": {"id": 96000 + number, "file": file, "alt": title,
+                          "width": 1200, "height": 800},
+                "seo": {"title": f"{title} | Fernwood", "description": excerpt},
+            })
+        articles.sort(key=lambda a: a["publishedAt"], reverse=True)
+        return {
+            "id": BLOG["id"],
+            "handle": BLOG["handle"],
+            "title": BLOG["title"],
+            "seo": {"title": f"{BLOG['title']} | Fernwood", "description": BLOG["description"]},
+            "articles": articles,
+        }
 
 
 def unit_price_measurement(handle: str, values: tuple[str, ...]) -> dict:

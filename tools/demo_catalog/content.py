@@ -1,4 +1,5 @@
-"""The demo shop's words: the shop, its pages, menus, policies, discount codes and gift cards."""
+"""The demo shop's words: the shop, its pages, menus, policies, discount codes and gift
+cards (its blog is in journal.py)."""
 
 from __future__ import annotations
 
@@ -136,6 +137,7 @@ MENUS = [
         _item(400110, "Best sellers", "COLLECTION", "/collections/best-sellers"),
         _item(400111, "Sale", "COLLECTION", "/collections/sale"),
         _item(400112, "About", "PAGE", "/pages/about"),
+        _item(400113, "Journal", "BLOG", "/blogs/journal"),
     ]},
     {"id": 4002, "handle": "footer", "title": "Footer menu", "items": [
         _item(400201, "FAQ", "PAGE", "/pages/faq"),

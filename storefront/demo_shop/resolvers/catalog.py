@@ -93,18 +93,25 @@ def query_matches(info, entries, query: str | None) -> tuple[list, dict[int, int
     return [item for _, item in found], {item.id: points for points, item in found}
 
 
+def page_of(info, entries, sorts, sortKey, reverse, query, window):
+    """A page of `entries` (an index's (item, document) pairs) matching `query`, in the
+    order `sortKey` names in `sorts` (by id when none, by relevance when asked)."""
+    items, relevance = query_matches(info, entries, query)
+    key = (
+        by_relevance(relevance)
+        if sortKey == "RELEVANCE" and relevance
+        else sorts.get(sortKey, by_id)
+    )
+    return paginate(items, key, reverse=bool(reverse), **window)
+
+
 # Root fields --------------------------------------------------------------
 
 
 @field("QueryRoot", "collections")
 def resolve_collections(_, info, sortKey=None, reverse=False, query=None, **window):
-    items, relevance = query_matches(info, ctx(info).search.collections, query)
-    key = (
-        by_relevance(relevance)
-        if sortKey == "RELEVANCE" and relevance
-        else COLLECTION_SORTS.get(sortKey, by_id)
-    )
-    return paginate(items, key, reverse=bool(reverse), **window)
+    entries = ctx(info).search.collections
+    return page_of(info, entries, COLLECTION_SORTS, sortKey, reverse, query, window)
 
 
 @field("QueryRoot", "collection")

@@ -1,4 +1,4 @@
-"""`search` and `predictiveSearch` over products, pages and collections.
+"""`search` and `predictiveSearch` over products, pages, articles and collections.
 
 Each result comes wrapped in a `Hit`: the record, plus the `trackingParameters`
 Shopify gives results (and only results) so that a link to one tells its
@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from storefront.demo_shop.catalog import Product
 from storefront.demo_shop.filters import product_filter
 from storefront.demo_shop.money import cents
 from storefront.demo_shop.pagination import paginate
@@ -72,13 +71,15 @@ def resolve_search(
             found += [(s, p) for s, p in index.matches(index.products, parsed) if keep(p)]
         if "PAGE" in types:
             found += list(index.matches(index.pages, parsed))
+        if "ARTICLE" in types:
+            found += list(index.matches(index.articles, parsed))
     if unavailableProducts == "HIDE":
         found = [(s, item) for s, item in found if getattr(item, "available", True)]
 
     def rank(entry) -> tuple:
         points, item = entry
-        kind = "Product" if isinstance(item, Product) else "Page"
-        if sortKey == "PRICE":  # pages have no price: after every product
+        kind = type(item).__name__
+        if sortKey == "PRICE":  # pages and articles have no price: after every product
             return (
                 kind != "Product",
                 cents(item.min_price) if kind == "Product" else 0,
@@ -114,7 +115,7 @@ def resolve_predictive_search(
     limit = max(1, min(limit or PREDICTIVE_LIMIT, PREDICTIVE_LIMIT))
     types = set(types or ("PRODUCT", "COLLECTION", "PAGE", "QUERY", "ARTICLE"))
     searchable = frozenset(f.lower() for f in (searchableFields or PREDICTIVE_FIELDS)) & ALL_FIELDS
-    result = {"products": [], "collections": [], "pages": [], "queries": []}
+    result = {"products": [], "collections": [], "pages": [], "articles": [], "queries": []}
     if parsed.is_empty:
         return result
 
@@ -136,6 +137,8 @@ def resolve_predictive_search(
         result["collections"] = best(index.collections, frozenset({"title"}))
     if "PAGE" in types:
         result["pages"] = best(index.pages, frozenset({"title"}))
+    if "ARTICLE" in types:  # by the fields asked for that articles have (title by default)
+        result["articles"] = best(index.articles, searchable)
     if "QUERY" in types:
         result["queries"] = [
             {"text": text, "styledText": styled,
@@ -144,7 +147,7 @@ def resolve_predictive_search(
         ]
     if limitScope == "ALL":  # one budget for every type, in this order
         budget = limit
-        for name in ("queries", "products", "collections", "pages"):
+        for name in ("queries", "products", "collections", "pages", "articles"):
             result[name] = result[name][:budget]
             budget -= len(result[name])
     else:  # EACH, Shopify's default

@@ -19,13 +19,7 @@ from storefront.demo_shop.catalog import (
 )
 from storefront.demo_shop.pagination import paginate
 from storefront.demo_shop.resolvers import registry
-from storefront.demo_shop.resolvers.catalog import (
-    by_id,
-    by_relevance,
-    ctx,
-    one_of,
-    query_matches,
-)
+from storefront.demo_shop.resolvers.catalog import ctx, one_of, page_of
 
 field = registry.field
 
@@ -153,7 +147,8 @@ def resolve_menu_item_id(item: MenuItem, info):
 
 @field("MenuItem", "resourceId")
 def resolve_menu_item_resource(item: MenuItem, info):
-    """The gid of the collection, product or page the item links to, when it is one of ours."""
+    """The gid of the collection, product, page or blog the item links to, when it is one
+    of ours."""
     catalog = ctx(info).catalog
     path = (item.url or "").removeprefix(catalog.shop.url.rstrip("/"))
     kind, _, handle = path.strip("/").partition("/")
@@ -161,6 +156,7 @@ def resolve_menu_item_resource(item: MenuItem, info):
         "collections": ("Collection", catalog.collection),
         "products": ("Product", catalog.product),
         "pages": ("Page", catalog.page),
+        "blogs": ("Blog", catalog.blog),
     }.get(kind)
     record = found[1](handle) if found and handle else None
     return ids.gid(found[0], record.id) if record else None
@@ -195,13 +191,7 @@ PAGE_SORTS = {
 
 @field("QueryRoot", "pages")
 def resolve_pages(_, info, sortKey=None, reverse=False, query=None, **window):
-    items, relevance = query_matches(info, ctx(info).search.pages, query)
-    key = (
-        by_relevance(relevance)
-        if sortKey == "RELEVANCE" and relevance
-        else PAGE_SORTS.get(sortKey, by_id)
-    )
-    return paginate(items, key, reverse=bool(reverse), **window)
+    return page_of(info, ctx(info).search.pages, PAGE_SORTS, sortKey, reverse, query, window)
 
 
 @field("Page", "id")
@@ -287,6 +277,8 @@ def find_node(info, value: object):
         "Page": catalog.page_by_id,
         "Metaobject": catalog.metaobject_by_id,
         "UrlRedirect": catalog.redirect_by_id,
+        "Blog": catalog.blog_by_id,
+        "Article": catalog.article_by_id,
     }.get(type_name)
     return lookup(number) if lookup else None
 

@@ -1,8 +1,9 @@
-"""`sitemap(type:)`: the shop's products, collections, pages and metaobjects, 250 a page.
+"""`sitemap(type:)`: the shop's products, collections, pages, blogs, articles and
+metaobjects, 250 a page.
 
 Pages are numbered from 1, as Shopify numbers them (Hydrogen asks for
-/sitemap/products/1.xml first). The demo shop has no blog yet, so BLOG and
-ARTICLE sitemaps are empty: no page to count and no item on any page.
+/sitemap/products/1.xml first). A blog was last changed when its newest article
+was published; an article, when it was.
 """
 
 from __future__ import annotations
@@ -51,7 +52,12 @@ def _items(info, kind: str) -> list:
     if kind == "METAOBJECT":
         ordered = sorted(catalog.metaobjects, key=lambda m: m.id)
         return [SitemapMetaobject(m.handle, m.updated_at, m.type) for m in ordered]
-    return []  # BLOG, ARTICLE
+    blogs = sorted(catalog.blogs, key=lambda b: b.id)
+    if kind == "BLOG":
+        return [SitemapItem(b.handle, max((a.published_at for a in b.articles), default=""),
+                            b.title) for b in blogs if b.articles]
+    articles = sorted((a for b in blogs for a in b.articles), key=lambda a: a.id)
+    return [SitemapItem(a.handle, a.published_at, a.title) for a in articles]  # ARTICLE
 
 
 @field("QueryRoot", "sitemap")

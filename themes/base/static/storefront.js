@@ -138,7 +138,7 @@
         .then(function (r) { return r.json(); })
         .then(function (data) {
           box.textContent = "";
-          data.products.concat(data.collections, data.pages).forEach(function (item) { box.appendChild(link(item)); });
+          data.products.concat(data.collections, data.pages, data.articles || []).forEach(function (item) { box.appendChild(link(item)); });
           box.hidden = !box.childElementCount;
         }).catch(clear);
     }, 150);
