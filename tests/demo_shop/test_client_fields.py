@@ -92,9 +92,13 @@ def test_sitemap_pages_the_catalog(shop):
     creators = run(shop, SITEMAP, {"type": "METAOBJECT", "page": 1})["sitemap"]
     assert {i["__typename"] for i in creators["resources"]["items"]} == {
         "SitemapResourceMetaobject"}
-    for kind in ("BLOG", "ARTICLE"):  # no blog in the demo shop yet
-        empty = run(shop, SITEMAP, {"type": kind, "page": 1})["sitemap"]
-        assert empty["pagesCount"]["count"] == 0 and empty["resources"]["items"] == []
+    blogs = run(shop, SITEMAP, {"type": "BLOG", "page": 1})["sitemap"]["resources"]["items"]
+    articles = run(shop, SITEMAP, {"type": "ARTICLE", "page": 1})["sitemap"]["resources"]
+    assert [(b["handle"], b["title"]) for b in blogs] == [("journal", "Journal")]
+    newest = max(a.published_at for a in shop.catalog.blogs[0].articles)
+    assert blogs[0]["updatedAt"] == newest  # a blog changes when an article is published
+    assert len(articles["items"]) == len(shop.catalog.blogs[0].articles)
+    assert "how-to-care-for-linen" in {a["handle"] for a in articles["items"]}
     assert errors_of(shop, SITEMAP, {"type": "PAGE", "page": 0}) == ["`page` starts at 1."]
 
 
@@ -144,7 +148,8 @@ def test_tracking_parameters_only_on_search_results(shop):
     product = run(shop, '{ product(handle: "linen-shirt") { trackingParameters } }')
     assert product["product"]["trackingParameters"] is None
     found = run(shop, """{ search(query: "linen", first: 2, after: null) {
-      nodes { ... on Product { handle trackingParameters } } } }""")["search"]["nodes"]
+      nodes { ... on Product { trackingParameters } ... on Article { trackingParameters }
+              ... on Page { trackingParameters } } } }""")["search"]["nodes"]
     assert [n["trackingParameters"] for n in found] == [
         "_pos=1&_psq=linen&_ss=r&_v=1.0", "_pos=2&_psq=linen&_ss=r&_v=1.0"]
     page = run(shop, """{ predictiveSearch(query: "sea salt") {
