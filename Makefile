@@ -32,8 +32,11 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 
+# Both cores by default: each worker takes whole test files (--dist loadfile),
+# so a file's servers and fixtures start once. PYTEST_WORKERS=0 runs serially.
+PYTEST_WORKERS ?= 2
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # The demo shop as its own HTTP server, like Shopify (port 8100).
 demo-shop: $(VENV)/.runtime
