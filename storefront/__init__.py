@@ -53,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     client = StorefrontClient(
         _transport(app),
         context={"country": values["SHOPIFY_COUNTRY"], "language": values["SHOPIFY_LANGUAGE"]},
+        market=context.market_context,  # the page view's market, when it has one
         buyer_ip=context.buyer_ip,
         # Bounded waits: each page view's time for Shopify, and how many of a
         # worker's threads may wait on it at once.
@@ -87,6 +88,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         from storefront.web.fastpath import FastPages
 
         app.wsgi_app = FastPages(app, app.wsgi_app)
+    # A market prefix (/fr-ca/...) comes off the path before anything reads it.
+    from storefront.markets import MarketPrefix
+
+    app.wsgi_app = MarketPrefix(app.wsgi_app, context.primary_market(app))
     # X-Forwarded-* are trusted only from as many proxies as we were told of,
     # and everything inside (the buyer IP sent to Shopify, the page cache's
     # host) sees the corrected values.

@@ -9,7 +9,13 @@ from flask import current_app
 
 
 def shopper_locale() -> str:
-    """The locale money and numbers are written in: the configured language and country."""
+    """The locale money and numbers are written in: this page view's market (its
+    language and country), else the configured ones."""
+    from storefront.current import visit_if_any
+
+    state = visit_if_any()
+    if state is not None and state.market is not None:
+        return state.market.locale
     language = current_app.config["SHOPIFY_LANGUAGE"].lower().replace("-", "_")
     tag = f"{language}_{current_app.config['SHOPIFY_COUNTRY']}"
     try:

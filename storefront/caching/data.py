@@ -122,10 +122,11 @@ class CachingClient:
         return self.client.operations
 
     def key(self, name: str, variables: Mapping[str, Any] | None) -> str:
-        context = {k: v for k, v in self.client.context.items()
-                   if k in self.client.operations[name].variables}
+        """The entry's key: the version, the operation, and its variables in this
+        page view's market (`client.in_context`; the same again for variables that
+        already carry it)."""
         material = json.dumps(
-            [self.api_version, name, {**context, **(variables or {})}],
+            [self.api_version, name, self.client.in_context(name, variables)],
             sort_keys=True, default=str, separators=(",", ":"),
         )
         return "sf:" + hashlib.sha256(material.encode()).hexdigest()
@@ -134,6 +135,9 @@ class CachingClient:
         policy = policies.NAMED.get(self.client.operations[name].cache)
         if policy is None:
             return self.client.execute(name, variables)
+        # The market goes into the variables here, so the key and any later
+        # fetch of it (a background refresh, off the request) carry it.
+        variables = self.client.in_context(name, variables)
         key = self.key(name, variables)
         generations = self.store.generations(policy.tags)
         entry = self.store.get(key)

@@ -55,6 +55,7 @@ def layout(client: StorefrontClient, main_menu: str, footer_menu: str) -> m.Layo
         shop=reshape.shop(data["shop"]),
         main_menu=reshape.menu(data.get("mainMenu")),
         footer_menu=reshape.menu(data.get("footerMenu")),
+        localization=reshape.localization(data.get("localization")),
     )
 
 

@@ -48,7 +48,9 @@ class StorefrontClient:
 
     `buyer_ip` is called on every request to learn the shopper's IP (sent with
     the private token); `context` holds the `@inContext` defaults (country,
-    language) added to every operation that declares them. `deadline` is
+    language) added to every operation that declares them, and `market`, called
+    on every request, this page view's market over them (None: the defaults).
+    `deadline` is
     called on every request too: the `clock()` time by which this page view
     must be done with Shopify, or None outside a page view, where each call
     gets `budget` seconds of its own (None: no bound but the transport's).
@@ -61,6 +63,7 @@ class StorefrontClient:
         *,
         operations: Mapping[str, Operation] | None = None,
         context: Mapping[str, str] | None = None,
+        market: Callable[[], Mapping[str, str] | None] | None = None,
         buyer_ip: Callable[[], str | None] | None = None,
         budget: float | None = None,
         deadline: Callable[[], float | None] | None = None,
@@ -73,6 +76,7 @@ class StorefrontClient:
         self.transport = transport
         self.operations = dict(operations if operations is not None else load_operations())
         self.context = dict(context or {})
+        self._market = market or (lambda: None)
         self._buyer_ip = buyer_ip or (lambda: None)
         self.budget = budget
         self._deadline = deadline or (lambda: None)
@@ -163,9 +167,18 @@ class StorefrontClient:
         if problem is not None:
             raise Unavailable(f"the reply does not have the shape asked for: {problem}")
 
-    def _variables(self, operation: Operation, given: Mapping[str, Any] | None) -> dict[str, Any]:
+    def in_context(self, name: str, given: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Operation `name`'s variables: `given` over this page view's `@inContext`
+        (its market's country and language, else the defaults), for the operations
+        that declare them. A caller that sends later (a background refresh) passes
+        these, so its request runs in the market it was made for."""
+        context = {**self.context, **(self._market() or {})}
         variables = {
-            key: value for key, value in self.context.items() if key in operation.variables
+            key: value for key, value in context.items()
+            if key in self.operations[name].variables
         }
         variables.update(given or {})
         return variables
+
+    def _variables(self, operation: Operation, given: Mapping[str, Any] | None) -> dict[str, Any]:
+        return self.in_context(operation.name, given)

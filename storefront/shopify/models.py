@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Generic, TypeVar
 
+from storefront.markets import Offered
+
 T = TypeVar("T")
 
 
@@ -227,6 +229,20 @@ class Layout:
     shop: Shop
     main_menu: Menu | None
     footer_menu: Menu | None
+    localization: Localization | None = None
+
+
+@dataclass(frozen=True)
+class Localization:
+    """The market Shopify answered in, and every market the shop sells in."""
+
+    country: str
+    language: str
+    countries: list[Offered]
+
+    def offers(self, country: str, language: str) -> bool:
+        return any(entry.country == country and language in dict(entry.languages)
+                   for entry in self.countries)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from storefront.markets import Offered
 from storefront.shopify import models as m
 
 Raw = dict[str, Any]
@@ -267,6 +268,27 @@ def shop(raw: Raw) -> m.Shop:
         )
         if brand
         else None,
+    )
+
+
+def localization(raw: Raw | None) -> m.Localization | None:
+    if not raw:
+        return None
+    return m.Localization(
+        country=raw["country"]["isoCode"],
+        language=raw["language"]["isoCode"],
+        countries=[
+            Offered(
+                country=entry["isoCode"],
+                name=entry["name"],
+                currency=entry["currency"]["isoCode"],
+                symbol=entry["currency"]["symbol"],
+                languages=tuple((language["isoCode"], language["endonymName"])
+                                for language in entry["availableLanguages"]),
+                default_language=entry["defaultLanguage"]["isoCode"],
+            )
+            for entry in raw["availableCountries"]
+        ],
     )
 
 

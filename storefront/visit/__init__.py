@@ -39,6 +39,7 @@ class Visit:
     started: float = 0.0
     buyer_ip: str | None = None
     shopify_deadline: float | None = None  # by when (client clock) Shopify must have answered
+    market: Any = None  # the storefront.markets.Market this page view runs in
     # The referral decision (referral.decide).
     referral: Referral | None = None
     creator: Any = None  # the credited active creators.Creator, or None

@@ -75,6 +75,7 @@ def init_app(app: Flask) -> None:
         creators,
         errors,
         filters,
+        markets,
         referral,
         security,
         seo,
@@ -104,6 +105,7 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     referral.init_app(app)
     context.init_app(app)
+    markets.init_app(app)  # (after context: the visit's market is set first)
     app.context_processor(creators.creator_context)
     filters.init_app(app)
     errors.init_app(app)

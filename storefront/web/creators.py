@@ -14,6 +14,7 @@ from storefront.web import layout, referral
 from storefront.web.catalog import home_collections, shared
 from storefront.web.context import storefront
 from storefront.web.filters import possessive, possessive_ending
+from storefront.web.markets import in_market
 from storefront.web.redirects import same_origin_path
 
 bp = Blueprint("creators", __name__)
@@ -41,7 +42,7 @@ def landing(handle: str):
     if not creator.is_active:
         # A paused or archived creator's link shows the brand's store, crediting no one.
         _offer_ended(creator)
-        return redirect("/" + _query(), 302)
+        return redirect(in_market("/") + _query(), 302)
     referral.follow(creator)
     # As the shop check left them: no "already applied" for a code that does not apply.
     shown = code_checks.checks_of(current_app).shop_checked(creator)
@@ -70,7 +71,7 @@ def deep_link(handle: str, rest: str):
     else:
         _offer_ended(creator)
     target = same_origin_path("/" + rest, default="/")
-    return redirect(target + _query(), 302)
+    return redirect(in_market(target) + _query(), 302)
 
 
 @dataclass(frozen=True)

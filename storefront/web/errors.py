@@ -19,6 +19,7 @@ from storefront.shopify import api
 from storefront.shopify.errors import Busy, StorefrontError
 from storefront.web.context import storefront
 from storefront.web.layout import page
+from storefront.web.markets import in_market
 from storefront.web.redirects import redirect_key, redirect_location
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,8 @@ def _moved():
         return None
     location = target and redirect_location(
         target, request.path, list(request.args.items(multi=True)))
-    return redirect(location, 301) if location else None
+    # A market's page moves within its market (/fr-ca/old -> /fr-ca/new).
+    return redirect(in_market(location), 301) if location else None
 
 
 def init_app(app: Flask) -> None:

@@ -92,7 +92,9 @@ class FastPages:
             return None  # an untrusted host: the app answers 400
         themes = app.extensions["themes"]
         theme = themes.get(decision.theme) or themes.default()
-        key = key_for(environ["wsgi.url_scheme"], host, path, query,
+        # The whole path, as the app keys it: a market's prefix is in SCRIPT_NAME.
+        whole = environ.get("SCRIPT_NAME", "").rstrip("/") + path
+        key = key_for(environ["wsgi.url_scheme"], host, whole, query,
                       creator_part(decision.creator), theme.theme.name,
                       app.config["SHOPIFY_API_VERSION"], app)
         page = store.get(key, app)

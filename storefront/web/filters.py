@@ -117,7 +117,8 @@ def url_with(**changes) -> str:
         else:
             args[key] = value
     query = urlencode(sorted(args.items()))
-    return request.path + (f"?{query}" if query else "")
+    # In this page's market: its prefix (storefront.markets) is the script root.
+    return request.script_root + request.path + (f"?{query}" if query else "")
 
 
 def absolute_url(url: str) -> str:

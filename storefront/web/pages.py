@@ -65,7 +65,9 @@ def key() -> str:
     from storefront.theming.switch import active
 
     return key_for(
-        request.scheme, request.host, request.path, request.args.items(multi=True),
+        # The whole path: a market's prefix (SCRIPT_NAME, storefront.markets) is in it.
+        request.scheme, request.host, request.script_root + request.path,
+        request.args.items(multi=True),
         creator_part(visit().creator), active().theme.name,
         current_app.config["SHOPIFY_API_VERSION"],
     )

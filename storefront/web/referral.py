@@ -97,7 +97,9 @@ def _load():
     decision = decide(current_app, request.path, request.method, request.args.items(multi=True),
                       request.cookies.get(attribution.COOKIE))
     _apply(decision)
-    return redirect(decision.redirect_to, 302) if decision.redirect_to is not None else None
+    if decision.redirect_to is None:
+        return None
+    return redirect(request.script_root + decision.redirect_to, 302)  # (in its market)
 
 
 def _store(response):

@@ -32,6 +32,11 @@ class FakeShopify:
         self.version = 0
         self._lock = threading.Lock()
 
+    def in_context(self, name, given=None):
+        """As StorefrontClient's: the context under the given variables."""
+        wanted = self.operations[name].variables
+        return {**{k: v for k, v in self.context.items() if k in wanted}, **(given or {})}
+
     def execute(self, name, variables=None):
         with self._lock:
             self.calls.append((name, dict(variables or {})))
