@@ -142,16 +142,20 @@ def add(
     *,
     codes: Sequence[str] = (),
     attributes: dict[str, str] | None = None,
+    country: str | None = None,
 ) -> Outcome:
     """Add (variant gid, quantity) lines, creating the cart if there is none yet.
 
-    `codes` and `attributes` are applied when the cart is created (a pending
-    discount from a /discount link, the creator's attribution).
+    `codes`, `attributes` and `country` are applied when the cart is created (a
+    pending discount from a /discount link, the creator's attribution, the
+    market the cart is priced in).
     """
     inputs = [{"merchandiseId": variant, "quantity": qty} for variant, qty in lines]
     current = read(client, cart_id)
     if current is None:
-        result = api.cart_create(client, lines=inputs, discount_codes=codes, attributes=attributes)
+        buyer = {"countryCode": country} if country else None
+        result = api.cart_create(client, lines=inputs, discount_codes=codes, attributes=attributes,
+                                 buyer_identity=buyer)
     else:
         result = _reconciled(client, current.id, api.cart_lines_add, inputs)
         if isinstance(result, Outcome):
@@ -308,7 +312,18 @@ def code_reason(code: m.DiscountCode, reasons: dict[str, str]) -> str | None:
     return reasons.get(code.code.casefold(), GENERAL_REASON)
 
 
-# The creator's discount and attribution -------------------------------------
+# The market, the creator's discount and attribution ---------------------------
+
+
+def align_market(client: StorefrontClient, cart: m.Cart, country: str, primary: str) -> m.Cart:
+    """The cart in `country`'s market: the same cart, which Shopify re-prices (its
+    currency, and what is sold there), when the shopper changed markets. A cart
+    with no country is in the `primary` country's market."""
+    if (cart.buyer_country or primary) == country:
+        return cart
+    result = api.cart_buyer_identity_update(client, cart.id, {"countryCode": country})
+    return result.cart or cart
+
 
 
 def align_creator(

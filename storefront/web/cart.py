@@ -28,7 +28,7 @@ from storefront.current import visit
 from storefront.services import cart as carts
 from storefront.shopify.errors import StorefrontError
 from storefront.web import cart_cookie, referral
-from storefront.web.context import storefront
+from storefront.web.context import current_market, primary_market, storefront
 from storefront.web.filters import money
 from storefront.web.layout import page
 from storefront.web.redirects import same_origin_path
@@ -53,10 +53,20 @@ def _code_of(handle: str) -> str | None:
     return creator.discount.code if creator is not None and creator.discount else None
 
 
+def _new_cart_country() -> str | None:
+    """The country a new cart is made for: this page's market's (None in the primary
+    market, whose carts need none)."""
+    market = current_market()
+    return market.country if market != primary_market(current_app) else None
+
+
 def _aligned(cart):
-    """The cart with the credited creator's code and attributes (or none of them)."""
+    """The cart in this page's market, with the credited creator's code and
+    attributes (or none of them)."""
     if cart is None:
         return None
+    cart = carts.align_market(storefront(), cart, current_market().country,
+                              primary_market(current_app).country)
     return carts.align_creator(
         storefront(), cart, referral.cart_attributes(), _creator_code(), _code_of
     )
@@ -203,7 +213,7 @@ def add():
         codes.append(creator_code)
     outcome = carts.add(
         storefront(), cart_cookie.cart_id(), [(variant, quantity)],
-        codes=codes, attributes=referral.cart_attributes(),
+        codes=codes, attributes=referral.cart_attributes(), country=_new_cart_country(),
     )
     if outcome.cart is not None:
         outcome = replace(outcome, cart=_aligned(outcome.cart))
@@ -320,7 +330,8 @@ def permalink(items: str):
     if _creator_code():
         codes.append(_creator_code())
     attributes = referral.cart_attributes()
-    outcome = carts.add(storefront(), None, lines, codes=codes, attributes=attributes)
+    outcome = carts.add(storefront(), None, lines, codes=codes, attributes=attributes,
+                        country=_new_cart_country())
     if not outcome.ok or outcome.cart is None or not outcome.cart.lines:
         reason = " ".join(outcome.errors) or "None of its items are available."
         return _refuse(f"This cart link can't be used. {reason}", 422)

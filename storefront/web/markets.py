@@ -129,6 +129,14 @@ def _countries(localization, primary: Market) -> list[markets.Offered]:
     return localization.countries
 
 
+def other_markets(localization) -> list[tuple[Market, str, str]]:
+    """(market, label, prefix) of every market the shop sells in but the primary one."""
+    primary = primary_market(current_app)
+    return [(m, label, markets.prefix_for(m, primary))
+            for m, label in markets.choices(_countries(localization, primary), primary)
+            if m != primary]
+
+
 def selector(localization) -> dict:
     """What the market selector shows: every market, the current one, where to go back."""
     primary = primary_market(current_app)

@@ -1,15 +1,23 @@
-"""/sitemap.xml (an index of sitemap pages) and /robots.txt."""
+"""/sitemap.xml (an index of sitemap pages) and /robots.txt.
+
+Each market has its sitemaps under its prefix (`/fr-ca/sitemap-products-1.xml`:
+what that market sells, at its addresses); the primary market's /sitemap.xml
+lists every market's pages, as a sitemap index may not list other indexes.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 
+from storefront import markets
 from storefront.caching import store
 from storefront.caching.policies import SITEMAP_SECONDS
 from storefront.shopify import api
 from storefront.shopify import models as m
 from storefront.theming import asset_url, render
-from storefront.web.context import storefront
+from storefront.web import layout
+from storefront.web.context import current_market, storefront
+from storefront.web.markets import other_markets
 
 bp = Blueprint("seo", __name__)
 
@@ -23,7 +31,9 @@ def _entries(kind: str) -> list[m.SitemapEntry]:
     """Every handle of a kind, walked 250 at a time and cached."""
     cfg = current_app.config
     generation = store.generations(("catalog",))[0]
-    key = f"sitemap:{cfg['SHOPIFY_API_VERSION']}:{cfg['SHOPIFY_COUNTRY']}:{kind}:{generation}"
+    market = current_market()  # (what is sold differs by country, handles by language)
+    key = (f"sitemap:{cfg['SHOPIFY_API_VERSION']}:{market.country}:{market.language}:{kind}:"
+           f"{generation}")
     found = store.get(key)
     if found is not None:
         return found
@@ -40,11 +50,18 @@ def _entries(kind: str) -> list[m.SitemapEntry]:
 
 @bp.get("/sitemap.xml")
 def index():
+    # This market's parts, then, from the primary market's index, every other
+    # market's (counted as this one's: catalogs differ by a few products at most).
+    prefixes = [""]
+    if not request.environ.get(markets.PREFIX_KEY):
+        prefixes += [prefix for _, _, prefix in other_markets(layout.layout().localization)]
+    base, root = request.host_url.rstrip("/") + request.script_root, len(request.script_root)
     sitemaps = []
     for kind in KINDS:
         pages = max(1, -(-len(_entries(kind)) // PER_SITEMAP))
-        sitemaps += [url_for("seo.part", kind=kind, number=n, _external=True)
-                     for n in range(1, pages + 1)]
+        for prefix in prefixes:
+            sitemaps += [base + prefix + url_for("seo.part", kind=kind, number=n)[root:]
+                         for n in range(1, pages + 1)]
     body = render("sitemap_index.xml", sitemaps=sitemaps)
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
 
