@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote
 
-from storefront import colors
+from storefront import colors, markets
 from storefront.creators import rules
 from storefront.creators.model import (
     STATUSES,
@@ -33,7 +33,7 @@ from storefront.visit.referral import PLATFORM_PARAMETERS
 TOP_KEYS = (
     "name", "status", "aliases", "avatar", "bio", "theme",
     "hero", "discount", "offer", "collections", "notes", "article_notes", "theme_settings",
-    "social", "commission", "legacy_ids",
+    "social", "commission", "legacy_ids", "market",
 )
 HERO_KEYS = ("title", "subtitle", "image", "cta_label", "cta_url")
 DISCOUNT_KEYS = ("code", "label")
@@ -220,7 +220,20 @@ class Checker:
             social=self.social(data),
             commission=self.commission(data),
             legacy_ids=self.legacy_ids(data),
+            market=self.market(data),
         )
+
+    def market(self, data: Mapping[str, Any]) -> str | None:
+        """`market = "fr-ca"`: the market the creator's link opens in, as its path
+        prefix (a language, then a country; storefront.markets)."""
+        value = self.string(data, "market", "market")
+        if value is None:
+            return None
+        if markets.split("/" + value, markets.Market("", "")) is None or "-" not in value:
+            self.add("market", f"{value!r} is not a market: write a language and a country "
+                               "as in the store's addresses, like \"fr-ca\"")
+            return None
+        return value
 
     def aliases(self, handle: str, data: Mapping[str, Any]) -> tuple[str, ...]:
         value = data.get("aliases", [])

@@ -107,6 +107,7 @@ class Creator:
     theme_settings: Mapping[str, str] = field(default_factory=_empty)  # e.g. accent -> "#c0392b"
     social: tuple[tuple[str, str], ...] = ()  # (platform, https URL), in file order
     commission: Commission | None = None  # None: the shop's default (COMMISSION_PERCENT)
+    market: str | None = None  # the prefix ("fr-ca") the creator's link opens in, or None
     # (platform, id) pairs from `[legacy_ids]`: the referral ids of the affiliate platforms
     # the brand moved from, so the links the creator shared there still credit them.
     legacy_ids: tuple[tuple[str, str], ...] = ()

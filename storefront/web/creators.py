@@ -6,15 +6,16 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 
+from storefront import markets
 from storefront.creators import code_checks, offers
 from storefront.current import visit
 from storefront.services import catalog
 from storefront.shopify import models as m
 from storefront.web import layout, referral
 from storefront.web.catalog import home_collections, shared
-from storefront.web.context import storefront
+from storefront.web.context import primary_market, storefront
 from storefront.web.filters import possessive, possessive_ending
-from storefront.web.markets import in_market
+from storefront.web.markets import in_market, offered
 from storefront.web.redirects import same_origin_path
 
 bp = Blueprint("creators", __name__)
@@ -43,6 +44,9 @@ def landing(handle: str):
         # A paused or archived creator's link shows the brand's store, crediting no one.
         _offer_ended(creator)
         return redirect(in_market("/") + _query(), 302)
+    moved = _to_market(creator)
+    if moved is not None:
+        return moved
     referral.follow(creator)
     # As the shop check left them: no "already applied" for a code that does not apply.
     shown = code_checks.checks_of(current_app).shop_checked(creator)
@@ -53,6 +57,22 @@ def landing(handle: str):
         return layout.page("creator.html", home=page, landing=shown)
 
     return shared(build)
+
+
+def _to_market(creator):
+    """The creator's link in the creator's market (`market` in their file), when it
+    came with none; None to answer here. A shopper already credited to them stays
+    in the market they are in (they may have just picked the primary one)."""
+    if not creator.market or markets.PREFIX_KEY in request.environ:
+        return None
+    credited = visit().referral
+    if credited is not None and credited.last.handle == creator.handle:
+        return None
+    primary = primary_market(current_app)
+    found = markets.split("/" + creator.market, primary)
+    if found is None or not offered(layout.layout().localization, found[1], primary):
+        return None  # a market the shop does not sell in (any more): the link opens here
+    return redirect(f"{request.script_root}/{creator.market}{request.path}{_query()}", 302)
 
 
 def _offer_ended(creator) -> None:
@@ -66,6 +86,9 @@ def _offer_ended(creator) -> None:
 @bp.get("/@<handle>/<path:rest>", merge_slashes=False)
 def deep_link(handle: str, rest: str):
     creator = _known(handle)
+    moved = _to_market(creator) if creator.is_active else None
+    if moved is not None:
+        return moved
     if creator.is_active:
         referral.follow(creator)
     else:
