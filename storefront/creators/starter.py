@@ -29,6 +29,9 @@ status = "active"
 # A theme (a folder of themes/) for their pages instead of the shop's own.
 # theme = "atelier"
 
+# The market their link opens in (a language, then a country, as in the store's addresses).
+# market = "fr-ca"
+
 # The banner of their landing page; title is required when [hero] is there.
 # image is like avatar; cta_url is an https:// URL or a path on this store.
 # [hero]
