@@ -175,6 +175,10 @@ SETTINGS = [
             _matching(r"[A-Z]{2}", "two capital letters like US")),
     Setting("SHOPIFY_LANGUAGE", "EN", "the language for content (ISO 639 code)",
             _matching(r"[A-Z]{2}(_[A-Z]{2,4})?", "a language code like EN or PT_BR")),
+    Setting("MARKET_COUNTRY_HEADER", "", "the request header in which your CDN or proxy "
+            "reports the visitor's country (CF-IPCountry, CloudFront-Viewer-Country), for "
+            "the market suggestion; empty: the browser's language region alone",
+            _matching(r"([A-Za-z0-9-]{1,64})?", "a header name like CF-IPCountry")),
     Setting("TRUSTED_PROXY_COUNT", 0, "how many proxies in front of the app set "
             "X-Forwarded-For", _int_between(0, 10)),
     Setting("SECRET_KEY", None, "a long random string that signs cookies"),

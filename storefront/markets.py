@@ -142,8 +142,11 @@ def suggestion(accept_language: str | None, country: str | None, current: Market
     Never a redirect: the page stays what its address says (crawlers, shared links).
     """
     by_country = {entry.country: entry for entry in offered}
+    wishes = _accepted(accept_language)
+    languages = [language for language, _ in wishes]
+    if not country:  # no CDN header: the region of the browser's first language ("fr-CA")
+        country = next((region for _, region in wishes if region), None)
     target = by_country.get((country or "").upper())
-    languages = _accepted(accept_language)
     if target is None:
         return None  # no country, or one the shop does not sell in
     spoken = [code for code, _ in target.languages]
@@ -156,8 +159,9 @@ def suggestion(accept_language: str | None, country: str | None, current: Market
     return market
 
 
-def _accepted(header: str | None) -> list[str]:
-    """Accept-Language as Shopify language codes, most wanted first ("FR", "EN")."""
+def _accepted(header: str | None) -> list[tuple[str, str | None]]:
+    """Accept-Language as (Shopify language code, region or None), most wanted first:
+    [("FR", "CA"), ("EN", None)]."""
     weighted = []
     for position, item in enumerate((header or "").split(",")[:20]):
         tag, _, params = item.strip().partition(";")
@@ -173,8 +177,11 @@ def _accepted(header: str | None) -> list[str]:
                 continue
         if quality <= 0:
             continue
-        weighted.append((-quality, position, tag.split("-")[0].upper()))
-    return [code for *_, code in sorted(weighted)]
+        pieces = tag.upper().split("-")
+        region = next((piece for piece in pieces[1:] if len(piece) == 2 and piece.isalpha()),
+                      None)
+        weighted.append((-quality, position, pieces[0], region))
+    return [(code, region) for _, _, code, region in sorted(weighted)]
 
 
 class MarketPrefix:

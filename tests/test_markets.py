@@ -85,7 +85,9 @@ def test_choices_list_every_country_and_language_primary_first():
     ("fr", "CA", Market("CA", "FR"), None),
     ("en;q=0.1,fr;q=0.8", "CA", Market("CA", "EN"), Market("CA", "FR")),
     ("fr", "DE", US, None),  # a country the shop does not sell in
-    ("fr", None, US, None),
+    ("fr", None, US, None),  # no country at all
+    ("fr-CA,fr;q=0.9", None, US, Market("CA", "FR")),  # the browser's region, without a CDN
+    ("en-GB", None, US, None),  # a region the shop does not sell in
     ("garbage;;;,,q=x", "CA", US, Market("CA", "EN")),
     (None, "CA", Market("CA", "FR"), None),  # no language wish: the market's country fits
 ])

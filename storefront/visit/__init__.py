@@ -52,6 +52,7 @@ class Visit:
     # Page rendering and the page cache (web.pages, web.layout).
     layout: Any = None  # the frame's data, fetched once
     slot_token: str | None = None  # while a page renders for the cache
+    market_hints: Any = None  # visit.market_hint.Hints of the page rendering for the cache
     degraded: bool = False  # rendered without some data: not worth keeping
     page_cache: str = "none"  # "hit" or "miss" when the page cache was asked
     page_etag: str | None = None

@@ -74,13 +74,22 @@ def security(
     return headers
 
 
-def page(etag: str, coding: str | None = None) -> list[tuple[str, str]]:
+def page(etag: str, coding: str | None = None,
+         varies: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """The caching headers of a shared page whose plain ETag is `etag`, its body in
-    `coding` (None: plain)."""
+    `coding` (None: plain); `varies`: the request headers its market suggestion
+    reads (`market_varies`), if it has one."""
     return [
-        ("Cache-Control", HTML_CACHE_CONTROL), ("Vary", PAGE_VARY),
+        ("Cache-Control", HTML_CACHE_CONTROL),
+        ("Vary", ", ".join((ENCODING_VARY, *varies, HTML_VARY))),
         ("ETag", f'"{representation(etag, coding)}"'),
     ]
+
+
+def market_varies(country_header: str) -> tuple[str, ...]:
+    """What a page with a market suggestion also varies by: the browser's languages
+    and the CDN's country header (MARKET_COUNTRY_HEADER), when one is set."""
+    return ("Accept-Language", country_header) if country_header else ("Accept-Language",)
 
 
 def representation(etag: str, coding: str | None) -> str:

@@ -147,13 +147,15 @@ def http_caching(response):
 def _shared_page(response, etag: str, page, values):
     """A shared page's body, gzip when accepted, and its 304: as the page fast path
     (web.fastpath) answers a hit, with the same functions."""
-    from flask import request
+    from flask import current_app, request
 
     from storefront.visit import headers
     from storefront.web import pages
 
     coding = pages.coding_for(page, request.headers.get("Accept-Encoding"))
     response.vary.add(headers.ENCODING_VARY)
+    for name in pages.varies(page, current_app.config):  # (its market suggestion's)
+        response.vary.add(name)
     response.set_etag(headers.representation(etag, coding))
     if headers.not_modified(request.headers.get("If-None-Match"), etag):
         response.status_code = 304  # (Werkzeug drops a 304's body and its entity headers)

@@ -51,7 +51,9 @@ from storefront.web.pages import (
     etag_for,
     fill,
     gzipped,
+    hint_for,
     key_for,
+    varies,
 )
 
 REQUESTS_LOG = logging.getLogger("storefront.requests")
@@ -108,7 +110,8 @@ class FastPages:
         elif sessions.may_hold_message(raw_session):
             return None
         count = cart_count(cookies.get(COUNT_COOKIE))
-        values = {"csrf": "", "cart_count": str(count)}
+        values = {"csrf": "", "cart_count": str(count),
+                  "market_hint": hint_for(page, environ, app.config)}
         https = environ.get("wsgi.url_scheme") == "https"
         extra: list[tuple[str, str]] = []
         if page.has("csrf"):
@@ -119,7 +122,8 @@ class FastPages:
         recorder = app.extensions.get("funnels")
         if recorder is not None and method == "GET":  # as the app: HEAD is no page view
             observe_page(recorder, decision.creator.handle if decision.creator else None, environ)
-        return self._respond(environ, page, values, etag_for(key, count, page), https, extra)
+        etag = etag_for(key, count, page, values["market_hint"])
+        return self._respond(environ, page, values, etag, https, extra)
 
     def _respond(self, environ, page: Page, values: dict[str, str], etag: str, https: bool,
                  extra: list):
@@ -129,7 +133,7 @@ class FastPages:
         not_modified = headers.not_modified(environ.get("HTTP_IF_NONE_MATCH"), etag)
         nonce = None if not_modified else secrets.token_urlsafe(18)
         response_headers = [
-            *headers.page(etag, coding),
+            *headers.page(etag, coding, varies(page, self.app.config)),
             *headers.security(https=https, request_id=request_id, nonce=nonce,
                               shop=self.app.extensions["csp_shop"]),
             *extra,

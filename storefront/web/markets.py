@@ -10,13 +10,16 @@ more): a market the shop does not offer, or the primary market spelled out
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, abort, current_app, redirect, request
+from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
+from markupsafe import Markup
 
 from storefront import markets
 from storefront.current import visit
 from storefront.markets import Market
+from storefront.visit import market_hint
 from storefront.web.context import current_market, primary_market
 from storefront.web.redirects import same_origin_path
 
@@ -85,7 +88,12 @@ def choose():
     found = layout.layout().localization
     if not offered(found, picked, primary):
         picked = primary
-    return redirect(markets.prefix_for(picked, primary) + back, 303)
+    response = redirect(_mount() + markets.prefix_for(picked, primary) + back, 303)
+    # Chosen: no more suggestions (storefront.visit.market_hint).
+    response.set_cookie(market_hint.COOKIE, market_hint.value_of(picked),
+                        max_age=market_hint.COOKIE_DAYS * 86400, httponly=True,
+                        samesite="Lax", secure=request.is_secure)
+    return response
 
 
 def _parse(value: str) -> Market | None:
@@ -145,11 +153,66 @@ def selector(localization) -> dict:
         {"value": f"{m.country}-{m.language}", "label": label, "selected": m == current}
         for m, label in markets.choices(_countries(localization, primary), primary)
     ]
-    query = request.query_string.decode("latin-1")
-    return {
-        "options": options if len(options) > 1 else [],
-        "return_to": request.path + (f"?{query}" if query else ""),
-    }
+    return {"options": options if len(options) > 1 else [], "return_to": _here()}
+
+
+def _here() -> str:
+    """This page's path and query in no market, without tracking parameters (the
+    page cache keys it without them: web.pages.TRACKING)."""
+    from storefront.web.pages import TRACKING
+
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True)
+                       if not TRACKING.fullmatch(k)])
+    return request.path + (f"?{query}" if query else "")
+
+
+def market_suggestion() -> Markup | str:
+    """The templates' `market_suggestion()`: a slot in a shared page (each visitor
+    gets the banner that fits them, storefront.visit.market_hint), the banner itself
+    in any other page."""
+    from storefront.web import layout, pages
+
+    hints = _hints(layout.layout().localization)
+    if hints is None:
+        return ""
+    if pages.rendering_shared():
+        visit().market_hints = hints
+        return pages.slot("market_hint")
+    header = current_app.config["MARKET_COUNTRY_HEADER"]
+    return Markup(market_hint.banner(
+        hints, request.headers.get("Accept-Language"),
+        request.headers.get(header) if header else None,
+        request.cookies.get(market_hint.COOKIE),
+    ))
+
+
+def _hints(localization) -> market_hint.Hints | None:
+    """This page's banner for every other market the shop sells in, each in its language."""
+    from storefront.theming import render
+
+    others = other_markets(localization)
+    if not others:
+        return None
+    current, primary = current_market(), primary_market(current_app)
+    tail, mount = _here(), _mount()
+    stay = url_for("markets.choose") + "?" + urlencode(
+        {"market": market_hint.value_of(current), "return_to": tail})
+    names = {entry.country: entry.name for entry in localization.countries}
+    banners = []
+    for market, label in markets.choices(localization.countries, primary):
+        if market == current:
+            continue
+        go = mount + markets.prefix_for(market, primary) + tail
+        with in_language(market):
+            html = render("_market_suggestion.html", target_country=names[market.country],
+                          target_label=label, go=go, stay=stay)
+        banners.append((market_hint.value_of(market), html))
+    return market_hint.Hints(current, tuple(localization.countries), tuple(banners))
+
+
+def in_language(market: Market):
+    """Render in `market`'s language (its banner speaks to the visitor it suggests)."""
+    return nullcontext()
 
 
 def template_context() -> dict:
@@ -160,6 +223,7 @@ def template_context() -> dict:
         "market_prefix": markets.prefix_for(market, primary_market(current_app)),
         "market_alternates": _lazy_alternates,
         "market_selector": _lazy_selector,
+        "market_suggestion": market_suggestion,
     }
 
 

@@ -27,10 +27,12 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from flask import current_app, request, session
+from werkzeug.http import parse_cookie
 
 from storefront import compression
 from storefront.caching import policies, store
 from storefront.current import visit
+from storefront.visit import headers, market_hint
 from storefront.visit import session as sessions
 from storefront.visit.referral import LINK_PARAMETERS
 from storefront.web.security import nonce
@@ -43,7 +45,7 @@ from storefront.web.security import nonce
 # before any page is looked up (storefront.visit.referral).
 TRACKING = re.compile("|".join((r"utm_[a-z_]+", "gclid", "fbclid",
                                 *map(re.escape, LINK_PARAMETERS))))
-SLOTS = ("csrf", "nonce", "cart_count")
+SLOTS = ("csrf", "nonce", "cart_count", "market_hint")
 
 
 class Page(NamedTuple):
@@ -55,6 +57,8 @@ class Page(NamedTuple):
     # Each part deflated on its own (compression.deflate_part), for gzip responses;
     # None for a page too small to be worth it (or kept before pages were).
     deflated: tuple[bytes, ...] | None = None
+    # A page with a `market_hint` slot keeps a banner per other market to pick from.
+    hints: market_hint.Hints | None = None
 
     def has(self, kind: str) -> bool:
         return kind in self.slots
@@ -168,14 +172,16 @@ def cached(build: Callable[[], str], count: Callable[[], int]) -> str:
         if not state.degraded:  # a plain frame from an outage is not worth keeping
             store.set(page_key, page, timeout=policies.PAGE.fresh)
     cart_count = count()
-    # The ETag names what the visitor sees apart from the per-response nonce and
-    # the re-signed (still valid) CSRF token: the shared page and their cart count.
-    state.page_etag = etag_for(page_key, cart_count, page)
     values = {
         "csrf": token() if page.has("csrf") else "",
         "nonce": nonce(),
         "cart_count": str(cart_count),
+        "market_hint": hint_for(page, request.environ, current_app.config),
     }
+    # The ETag names what the visitor sees apart from the per-response nonce and
+    # the re-signed (still valid) CSRF token: the shared page, their cart count
+    # and the market suggested to them.
+    state.page_etag = etag_for(page_key, cart_count, page, values["market_hint"])
     state.page_filled = (page, values)  # web.http_caching compresses it from its pieces
     return fill(page, values)
 
@@ -184,23 +190,48 @@ def render(build: Callable[[], str]) -> Page:
     """Render `build` for the cache: placeholders for per-visitor values, then cut at them."""
     marker = secrets.token_hex(16)  # 128 random bits: no content can hold a placeholder
     state = visit()
-    state.slot_token, state.degraded = marker, False
+    state.slot_token, state.degraded, state.market_hints = marker, False, None
     try:
         body = build()
     finally:
         state.slot_token = None
     pieces = re.split(f"__sf-{marker}-({'|'.join(SLOTS)})__", body)
     parts, slots = tuple(pieces[0::2]), tuple(pieces[1::2])
-    digest = hashlib.sha256(json.dumps([parts, slots]).encode()).hexdigest()
+    shown = [parts, slots]
+    if state.market_hints is not None:  # its banners are part of what visitors see
+        shown.append(state.market_hints.banners)
+    digest = hashlib.sha256(json.dumps(shown).encode()).hexdigest()
     encoded = [part.encode() for part in parts]
     deflated = None
     if sum(map(len, encoded)) >= compression.MINIMUM:
         deflated = tuple(compression.deflate_part(part) for part in encoded)
-    return Page(parts, slots, digest, deflated)
+    return Page(parts, slots, digest, deflated, state.market_hints)
 
 
-def etag_for(page_key: str, cart_count: int, page: Page) -> str:
-    return hashlib.sha256(f"{page_key}:{cart_count}:{page.digest}".encode()).hexdigest()[:32]
+def etag_for(page_key: str, cart_count: int, page: Page, hint: str = "") -> str:
+    material = f"{page_key}:{cart_count}:{page.digest}"
+    if hint:  # (a page without a suggestion keeps the ETag it always had)
+        material += ":" + hashlib.sha256(hint.encode()).hexdigest()
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def hint_for(page: Page, environ: Mapping, config: Mapping) -> str:
+    """The market suggestion for the visitor of `environ` (the app's request and the
+    fast path both ask this), "" for none."""
+    if not page.has("market_hint"):
+        return ""
+    return market_hint.banner(
+        page.hints, environ.get("HTTP_ACCEPT_LANGUAGE"),
+        environ.get(market_hint.country_header(config["MARKET_COUNTRY_HEADER"])),
+        parse_cookie(environ).get(market_hint.COOKIE),
+    )
+
+
+def varies(page: Page, config: Mapping) -> tuple[str, ...]:
+    """The request headers `page` varies by beyond every page's (web.http_caching)."""
+    if not page.has("market_hint"):
+        return ()
+    return headers.market_varies(config["MARKET_COUNTRY_HEADER"])
 
 
 def fill(page: Page, values: Mapping[str, str]) -> str:
