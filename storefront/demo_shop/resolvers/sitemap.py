@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from graphql import GraphQLError
 
 from storefront.demo_shop.resolvers import registry
-from storefront.demo_shop.resolvers.catalog import ctx
+from storefront.demo_shop.resolvers.catalog import ctx, sold_products, text
 
 field = registry.field
 
@@ -41,13 +41,14 @@ class SitemapMetaobject:
 
 def _items(info, kind: str) -> list:
     catalog = ctx(info).catalog
-    records = {
-        "PRODUCT": catalog.products,
-        "COLLECTION": catalog.collections,
-        "PAGE": catalog.pages,
-    }.get(kind)
-    if records is not None:
+    if kind in ("PRODUCT", "COLLECTION"):  # the market's products; titles in the language
+        records = (sold_products(info, catalog.products) if kind == "PRODUCT"
+                   else catalog.collections)
         ordered = sorted(records, key=lambda r: r.id)
+        return [SitemapItem(r.handle, r.updated_at, text(info, kind.lower(), r).title)
+                for r in ordered]
+    if kind == "PAGE":
+        ordered = sorted(catalog.pages, key=lambda r: r.id)
         return [SitemapItem(r.handle, r.updated_at, r.title) for r in ordered]
     if kind == "METAOBJECT":
         ordered = sorted(catalog.metaobjects, key=lambda m: m.id)
