@@ -367,11 +367,6 @@ class Shop:
     def primary_market(self) -> Market:
         return self.markets[0]
 
-    @property
-    def countries(self) -> tuple[str, ...]:
-        """Every country the shop sells in, market by market (the primary's first)."""
-        return tuple(code for market in self.markets for code in market.countries)
-
     def market_for(self, country: str | None) -> Market:
         """The market of a country; the primary market for one outside every market."""
         return next((m for m in self.markets if country in m.countries), self.markets[0])
@@ -663,7 +658,7 @@ class _Loader:
             currency = given.get("currencyCode")
             check(isinstance(currency, str) and bool(CURRENCY.fullmatch(currency)),
                   f"{where}: currencyCode {currency!r}")
-            rate = price(given.get("exchangeRate", "1"), f"{where}: exchangeRate", places=6)
+            rate = price(given.get("exchangeRate") or "1", f"{where}: exchangeRate", places=6)
             ending = price(given.get("priceEnding"), f"{where}: priceEnding")
             check(rate > 0, f"{where}: exchangeRate must be above 0")
             check(ending is None or ending < 1, f"{where}: priceEnding is a part of one, like 0.99")

@@ -1,8 +1,9 @@
 """`sitemap(type:)`: the shop's products, collections, pages, blogs, articles and
 metaobjects, 250 a page.
 
-Pages are numbered from 1, as Shopify numbers them (Hydrogen asks for
-/sitemap/products/1.xml first). A blog was last changed when its newest article
+Products are those of the market answered in, and product and collection titles are in
+its language (resolvers/where.py). Pages are numbered from 1, as Shopify numbers them
+(Hydrogen asks for /sitemap/products/1.xml first). A blog was last changed when its newest article
 was published; an article, when it was.
 """
 
