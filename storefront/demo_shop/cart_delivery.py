@@ -6,7 +6,8 @@ address has one delivery group (the demo sells no subscriptions): the shop's
 rates to that address's country, the chosen one stored by
 `cartSelectedDeliveryOptionsUpdate`, else the first (Shopify keeps a default
 option selected in every group). A rate can be free from a subtotal on, judged
-on what the merchandise costs after discounts.
+on what the merchandise costs after discounts. Rates are the shop's, in its currency,
+converted to the cart's market's currency at its rate (markets.py).
 
 Validation follows Shopify's default, COUNTRY_CODE_ONLY: a country is needed
 and every field must be plain text. STRICT also needs a street, city, last
@@ -25,6 +26,7 @@ from storefront.demo_shop import ids
 from storefront.demo_shop.cart_errors import CartWarning, Rejected, UserError
 from storefront.demo_shop.carts import AddressRecord, CartRecord
 from storefront.demo_shop.catalog import ShippingRate, Shop
+from storefront.demo_shop.markets import Market
 from storefront.demo_shop.money import ZERO
 
 MAX_ADDRESSES = 20
@@ -106,7 +108,7 @@ def select_options(
     cart: CartRecord, shop: Shop, choices: Sequence[dict], warnings: list[CartWarning]
 ) -> None:
     """Store the option chosen for each delivery group named."""
-    groups = {group.id: group for group in groups_of(cart, shop, ZERO)}
+    groups = {group.id: group for group in groups_of(cart, shop, ZERO, shop.primary_market)}
     for index, choice in enumerate(choices):
         at = ["selectedDeliveryOptions", str(index)]
         group = groups.get(ids.number_of(choice.get("deliveryGroupId"), GROUP_TYPE))
@@ -141,13 +143,16 @@ class DeliveryGroup:
     selected: DeliveryOption | None
 
 
-def groups_of(cart: CartRecord, shop: Shop, merchandise_total: Decimal) -> list[DeliveryGroup]:
-    """The cart's delivery groups: one for its selected address when it has lines."""
+def groups_of(
+    cart: CartRecord, shop: Shop, merchandise_total: Decimal, market: Market
+) -> list[DeliveryGroup]:
+    """The cart's delivery groups: one for its selected address when it has lines (costs in
+    `market`'s currency, the shop's rates converted at its rate)."""
     address = next((a for a in cart.delivery_addresses if a.selected), None)
     if address is None or not cart.lines:
         return []
     options = tuple(
-        DeliveryOption(rate, _cost(rate, merchandise_total))
+        DeliveryOption(rate, _cost(rate, merchandise_total, market))
         for rate in shop.rates_to(address.fields.get("countryCode"))
     )
     chosen = cart.delivery_options.get(str(address.id))
@@ -156,10 +161,10 @@ def groups_of(cart: CartRecord, shop: Shop, merchandise_total: Decimal) -> list[
     return [DeliveryGroup(address.id, address, options, selected)]
 
 
-def _cost(rate: ShippingRate, merchandise_total: Decimal) -> Decimal:
-    if rate.free_over is not None and merchandise_total >= rate.free_over:
+def _cost(rate: ShippingRate, merchandise_total: Decimal, market: Market) -> Decimal:
+    if rate.free_over is not None and merchandise_total >= market.convert(rate.free_over):
         return ZERO
-    return rate.price
+    return market.convert(rate.price)
 
 
 # Helpers ------------------------------------------------------------------

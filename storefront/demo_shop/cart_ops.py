@@ -4,6 +4,12 @@ Each mutation either succeeds (possibly with warnings: stock reduced, a
 discount code that does not apply) or fails with user errors and leaves the
 cart exactly as it was. A cart id that is garbage, unknown, expired or has the
 wrong key is one user error on `cartId` and no cart.
+
+A cart is in the market of its buyer identity's country (markets.py; the primary market
+without one), set by `cartCreate(input: {buyerIdentity})` or `cartBuyerIdentityUpdate`:
+never by `@inContext(country:)`, which Shopify ignores in cart queries and mutations. Its
+lines, costs and codes are priced there; a line of a product that market does not sell
+is refused like an unknown variant.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from storefront.demo_shop.cart_errors import Rejected as _Rejected
 from storefront.demo_shop.carts import CartRecord, CartStore, LineRecord
 from storefront.demo_shop.catalog import Catalog
 from storefront.demo_shop.discounts import PricedLine, price_cart
+from storefront.demo_shop.markets import Market
 from storefront.demo_shop.money import ZERO
 
 MAX_INPUT_ITEMS = 250  # Shopify's cap on lines, attributes and codes in one input
@@ -64,17 +71,25 @@ class CartOperations:
         parsed = ids.parse_cart_gid(cart_id)
         return self.store.get(*parsed) if parsed else None
 
+    def market(self, cart: CartRecord) -> Market:
+        """The cart's market: its buyer's country's (the primary market without one)."""
+        return self.catalog.shop.market_for(cart.buyer_country)
+
     def priced_lines(self, cart: CartRecord) -> list[PricedLine]:
-        lines = []
+        """The cart's lines at their prices in its market. A variant gone from the catalog,
+        or from the market's, drops out of the cart."""
+        market, lines = self.market(cart), []
         for line in cart.lines:
             variant = self.catalog.variant(line.variant_id)
-            if variant is not None:  # a variant gone from the catalog drops out of the cart
-                product = self.catalog.product_by_id(variant.product_id)
-                lines.append(PricedLine(line.id, variant, product, line.quantity))
+            product = self.catalog.product_by_id(variant.product_id) if variant else None
+            if product is not None and market.sells(product):
+                lines.append(PricedLine(line.id, variant, product, line.quantity,
+                                        market.price(variant), market.compare_at(variant)))
         return lines
 
     def pricing(self, cart: CartRecord):
-        return price_cart(self.catalog, self.priced_lines(cart), cart.discount_codes)
+        return price_cart(self.catalog, self.priced_lines(cart), cart.discount_codes,
+                          self.market(cart))
 
     def today(self) -> date:
         """The shop's date (UTC), from the store's clock: what gift cards expire by."""
@@ -90,7 +105,7 @@ class CartOperations:
         return gift_cards.apply(
             ((card, balances[card.id]) for card in cards
              if gift_cards.problem(card, balances[card.id], today) is None),
-            total)
+            total, self.market(cart))
 
     # Mutations ------------------------------------------------------------
 
@@ -200,10 +215,24 @@ class CartOperations:
         return self._mutate(cart_id, change)
 
     def buyer_identity_update(self, cart_id: str, identity: dict[str, Any]) -> Result:
+        """Change who buys; a new country moves the cart to its market, where every line
+        and cost is priced anew, and the lines of products that market does not sell are
+        removed (a MERCHANDISE_OUT_OF_STOCK warning names each one's variant)."""
+
         def change(cart: CartRecord, warnings: list[CartWarning]) -> None:
             _buyer_identity(cart, identity, ["buyerIdentity"])
+            market = self.market(cart)
+            for line in list(cart.lines):
+                variant = self.catalog.variant(line.variant_id)
+                product = self.catalog.product_by_id(variant.product_id) if variant else None
+                if product is not None and not market.sells(product):
+                    cart.lines.remove(line)
+                    warnings.append(CartWarning(
+                        "MERCHANDISE_OUT_OF_STOCK",
+                        f"{product.title} isn't sold in {cart.buyer_country}: it was removed "
+                        "from the cart.", ids.gid("ProductVariant", variant.id)))
 
-        return self._mutate(cart_id, change)
+        return self._mutate(cart_id, change, discount_warnings=True)
 
     # Delivery (cart_delivery.py) ---------------------------------------------
 
@@ -226,7 +255,8 @@ class CartOperations:
         )
 
     def delivery_groups(self, cart: CartRecord) -> list[cart_delivery.DeliveryGroup]:
-        return cart_delivery.groups_of(cart, self.catalog.shop, self.pricing(cart).total)
+        return cart_delivery.groups_of(cart, self.catalog.shop, self.pricing(cart).total,
+                                       self.market(cart))
 
     # Metafields (cart_metafields.py) -----------------------------------------
 
@@ -307,9 +337,12 @@ class CartOperations:
             raise _Rejected(*errors)
         return list(dict.fromkeys(card.id for card in cards))
 
-    def _variant(self, merchandise_id: object, where: list[str]):
+    def _variant(self, cart: CartRecord, merchandise_id: object, where: list[str]):
+        """The variant a line names; as on Shopify, one the cart's market does not sell is
+        as unknown as one that does not exist."""
         variant = self.catalog.variant(ids.number_of(merchandise_id, "ProductVariant"))
-        if variant is None:
+        product = self.catalog.product_by_id(variant.product_id) if variant else None
+        if product is None or not self.market(cart).sells(product):
             raise _Rejected(
                 UserError(
                     "INVALID_MERCHANDISE_LINE",
@@ -325,7 +358,7 @@ class CartOperations:
         _check_count(lines, where, "lines")
         for index, line_input in enumerate(lines):
             at = [*where, str(index)]
-            variant = self._variant(line_input.get("merchandiseId"), at)
+            variant = self._variant(cart, line_input.get("merchandiseId"), at)
             quantity = line_input.get("quantity")
             quantity = 1 if quantity is None else quantity
             if quantity < 0:
@@ -363,7 +396,7 @@ class CartOperations:
     ) -> None:
         line = _find_line(cart, update.get("id"), [*at, "id"])
         if update.get("merchandiseId") is not None:
-            variant = self._variant(update["merchandiseId"], at)
+            variant = self._variant(cart, update["merchandiseId"], at)
             if not variant.available:
                 merchandise = ids.gid("ProductVariant", variant.id)
                 warnings.append(

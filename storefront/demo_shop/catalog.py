@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -20,12 +20,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from storefront.demo_shop.markets import FixedPrice, Market, primary_of
 from storefront.image_files import image_size
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
 DEFAULT_CATALOG = CATALOG_DIR / "catalog.json"
 
 HANDLE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+COUNTRY = re.compile(r"[A-Z]{2}")
+LANGUAGE = re.compile(r"[A-Z]{2,3}(_[A-Z]{2})?")
+CURRENCY = re.compile(r"[A-Z]{3}")
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 MENU_ITEM_TYPES = frozenset(
     {
@@ -354,15 +358,33 @@ class Shop:
     money_format: str
     brand: Brand | None
     policies: Mapping[str, Policy]
-    # Where it sells and in which languages (ISO codes, the primary one first), and
-    # its delivery rates by destination country.
-    countries: tuple[str, ...] = ("US",)
-    languages: tuple[str, ...] = ("EN",)
+    # Where it sells, in which currencies and languages (markets.py: the primary market
+    # first), and its delivery rates by destination country.
+    markets: tuple[Market, ...] = (primary_of("USD"),)
     shipping: tuple[ShippingZone, ...] = ()
+
+    @property
+    def primary_market(self) -> Market:
+        return self.markets[0]
+
+    def market_for(self, country: str | None) -> Market:
+        """The market of a country; the primary market for one outside every market."""
+        return next((m for m in self.markets if country in m.countries), self.markets[0])
 
     def rates_to(self, country: str | None) -> tuple[ShippingRate, ...]:
         """The delivery options to a country (none when the shop doesn't ship there)."""
         return next((zone.rates for zone in self.shipping if country in zone.countries), ())
+
+
+@dataclass(frozen=True)
+class Text:
+    """A product's or collection's words in one language: each field translated, or the
+    default language's where no translation is given (Shopify falls back field by field)."""
+
+    title: str
+    description_html: str
+    description: str
+    seo: SEO
 
 
 @dataclass(frozen=True)
@@ -381,6 +403,9 @@ class Catalog:
     blogs: tuple[Blog, ...]
     _index: Mapping[tuple[str, Any], Any] = field(repr=False, compare=False)
     gift_cards: tuple[GiftCard, ...] = ()
+    # (language, "product" | "collection", handle) -> its words in that language
+    texts: Mapping[tuple[str, str, str], Text] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
 
     def _get(self, kind: str, key: Any) -> Any:
         return self._index.get((kind, key))
@@ -427,6 +452,11 @@ class Catalog:
     @property
     def articles(self) -> tuple[Article, ...]:
         return tuple(a for b in self.blogs for a in b.articles)
+
+    def text(self, kind: str, record: Product | Collection, language: str) -> Text | Any:
+        """The words of a product or collection in `language`: its translation (untranslated
+        fields in the default language), or the record itself when it has none."""
+        return self.texts.get((language, kind, record.handle), record)
 
     def discount(self, code: str) -> Discount | None:
         """The discount for a code as a shopper typed it (codes are case-insensitive)."""
@@ -501,6 +531,8 @@ class _Loader:
             check(key in raw, f"catalog: missing top-level key {key!r}")
         shop = self.shop(raw["shop"])
         products = tuple(self.product(p, i) for i, p in enumerate(raw["products"]))
+        # Markets name products and variants: read once these are known.
+        shop = replace(shop, markets=self.markets(raw["shop"].get("markets"), shop.currency_code))
         collections = tuple(self.collection(c) for c in raw["collections"])
         for product in products:
             member_of = tuple(c for c in collections if product.handle in c.product_handles)
@@ -526,6 +558,7 @@ class _Loader:
             blogs=blogs,
             _index=MappingProxyType(self.index),
             gift_cards=gift_cards,
+            texts=MappingProxyType(self.texts(raw.get("translations") or {}, shop)),
         )
 
     def image(self, raw: dict | str | None, where: str, *, alt: str = "") -> Image | None:
@@ -587,14 +620,8 @@ class _Loader:
             if p:
                 url = f"{domain['url'].rstrip('/')}/policies/{p['handle']}"
                 policies[name] = Policy(number, p["title"], p["handle"], p["body"], url)
-        localization = raw.get("localization") or {}
-        countries = tuple(localization.get("countries") or ("US",))
-        languages = tuple(localization.get("languages") or ("EN",))
-        for code in countries:
-            check(bool(re.fullmatch(r"[A-Z]{2}", code)), f"shop.localization: country {code!r}")
-        for code in languages:
-            check(bool(re.fullmatch(r"[A-Z]{2,3}(_[A-Z]{2})?", code)),
-                  f"shop.localization: language {code!r}")
+        check("localization" not in raw,
+              "shop.localization: give shop.markets instead (countries, currency, languages)")
         return Shop(
             id=raw["id"],
             name=raw["name"],
@@ -605,11 +632,85 @@ class _Loader:
             money_format=raw["moneyFormat"],
             brand=brand,
             policies=MappingProxyType(policies),
-            countries=countries,
-            languages=languages,
+            markets=(primary_of(raw["currencyCode"]),),  # until the products are read
             shipping=tuple(self.shipping_zone(z, i)
                            for i, z in enumerate(raw.get("shipping") or [])),
         )
+
+    def markets(self, raw: list | None, shop_currency: str) -> tuple[Market, ...]:
+        """The shop's markets (markets.py), the primary one first; one market, the United
+        States in the shop's currency and English, when the catalog names none."""
+        if not raw:
+            return (primary_of(shop_currency),)
+        markets, countries = [], set()
+        for number, given in enumerate(raw):
+            where = f"shop.markets[{number}] {given.get('handle')!r}"
+            check_handle(given.get("handle"), where)
+            codes = tuple(given.get("countries") or ())
+            languages = tuple(given.get("languages") or ())
+            check(bool(codes) and bool(languages), f"{where}: name its countries and languages")
+            for code in codes:
+                check(bool(COUNTRY.fullmatch(code)), f"{where}: country {code!r}")
+                check(code not in countries, f"{where}: {code} is in another market already")
+                countries.add(code)
+            for code in languages:
+                check(bool(LANGUAGE.fullmatch(code)), f"{where}: language {code!r}")
+            currency = given.get("currencyCode")
+            check(isinstance(currency, str) and bool(CURRENCY.fullmatch(currency)),
+                  f"{where}: currencyCode {currency!r}")
+            rate = price(given.get("exchangeRate") or "1", f"{where}: exchangeRate", places=6)
+            ending = price(given.get("priceEnding"), f"{where}: priceEnding")
+            check(rate > 0, f"{where}: exchangeRate must be above 0")
+            check(ending is None or ending < 1, f"{where}: priceEnding is a part of one, like 0.99")
+            if number == 0:
+                check(currency == shop_currency and rate == 1 and ending is None,
+                      f"{where}: the primary market sells in the shop's currency "
+                      f"({shop_currency}) at a rate of 1, without a price ending")
+            excluded = frozenset(given.get("excludedProducts") or ())
+            for handle in excluded:
+                check(("product", handle) in self.index, f"{where}: unknown product {handle!r}")
+            fixed = {}
+            for entry in given.get("fixedPrices") or ():
+                at = f"{where} fixed price of variant {entry.get('variant')!r}"
+                check(("variant#", entry.get("variant")) in self.index, f"{at}: unknown variant")
+                check(entry["variant"] not in fixed, f"{at}: given twice")
+                fixed[entry["variant"]] = FixedPrice(
+                    price(entry.get("price"), f"{at}: price"),
+                    price(entry.get("compareAtPrice"), f"{at}: compareAtPrice"))
+                check(fixed[entry["variant"]].price is not None, f"{at}: needs a price")
+            markets.append(Market(
+                handle=given["handle"], name=given.get("name") or given["handle"],
+                countries=codes, currency=currency, languages=languages, rate=rate,
+                ending=ending, excluded=excluded, fixed=MappingProxyType(fixed)))
+        return tuple(markets)
+
+    def texts(self, raw: dict, shop: Shop) -> dict[tuple[str, str, str], Text]:
+        """Translations by language: {"FR": {"products": {handle: fields}, "collections":
+        ...}}, each with any of title, descriptionHtml and seo {title, description}."""
+        languages = {code for market in shop.markets for code in market.languages}
+        found: dict[tuple[str, str, str], Text] = {}
+        for language, kinds in raw.items():
+            check(language in languages, f"translations: no market sells in {language!r}")
+            for kind in kinds:
+                check(kind in ("products", "collections"),
+                      f"translations.{language}: {kind!r} (products or collections)")
+            for kind, entries in kinds.items():
+                for handle, given in entries.items():
+                    where = f"translations.{language}.{kind} {handle!r}"
+                    record = self.index.get((kind.removesuffix("s"), handle))
+                    check(record is not None, f"{where}: unknown {kind.removesuffix('s')}")
+                    unknown = set(given) - {"title", "descriptionHtml", "seo"}
+                    check(not unknown, f"{where}: cannot translate {sorted(unknown)}")
+                    html = given.get("descriptionHtml")
+                    words = seo(given.get("seo"))
+                    found[(language, kind.removesuffix("s"), handle)] = Text(
+                        title=given.get("title") or record.title,
+                        description_html=html or record.description_html,
+                        description=html_to_text(html) if html else record.description,
+                        seo=SEO(words.title or record.seo.title,
+                                words.description or record.seo.description),
+                    )
+        return found
 
     def shipping_zone(self, raw: dict, number: int) -> ShippingZone:
         where = f"shop.shipping[{number}]"
@@ -948,8 +1049,8 @@ def moment(raw: object, where: str) -> datetime | None:
     return found
 
 
-def price(raw: object, where: str) -> Decimal | None:
-    """A money amount from the catalog: a string with at most two decimals."""
+def price(raw: object, where: str, places: int = 2) -> Decimal | None:
+    """A money amount from the catalog: a string with at most two decimals (`places`)."""
     if raw is None:
         return None
     try:
@@ -957,8 +1058,10 @@ def price(raw: object, where: str) -> Decimal | None:
     except InvalidOperation as exc:
         raise CatalogError(f"{where}: {raw!r} is not a decimal amount") from exc
     check(
-        amount >= 0 and amount == amount.quantize(Decimal("0.01")),
-        f"{where}: {raw!r} must be non-negative with at most two decimals",
+        amount.is_finite() and amount >= 0
+        and amount == amount.quantize(Decimal(1).scaleb(-places)),
+        f"{where}: {raw!r} must be non-negative with at most "
+        f"{ {2: 'two', 6: 'six'}.get(places, places)} decimals",
     )
     return amount
 

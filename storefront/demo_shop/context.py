@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from storefront.demo_shop.cart_ops import CartOperations
 from storefront.demo_shop.catalog import Catalog
+from storefront.demo_shop.in_context import Asked
 from storefront.demo_shop.search import SearchIndex
 
 FILES_PATH = "/demo-shop/files"
@@ -18,6 +19,10 @@ class ShopContext:
     search: SearchIndex
     carts: CartOperations
     base_url: str  # "" for root-relative URLs, else "http://host:port"
+    # Per document (DemoShop.execute makes a copy for each): what its @inContext asked,
+    # and the buyer country of each cart it answered, by the root field it is under.
+    asked: Asked = Asked()
+    cart_countries: dict[str, str | None] = field(default_factory=dict)
 
     def file_url(self, file: str) -> str:
         return f"{self.base_url}{FILES_PATH}/{file}"

@@ -16,6 +16,9 @@ codes. So:
 - cart `checkoutChargeAmount` = the sum of line subtotals ("before taxes and
   discounts"; the demo has no deferred payments).
 
+Amounts are in the cart's market's currency (markets.py): lines at their price there; a
+fixed amount off and a minimum subtotal converted at its rate, as Shopify converts them.
+
 Several applicable codes are each computed on the undiscounted line amounts,
 then a line's total discount is capped at its subtotal (earlier codes first).
 
@@ -34,6 +37,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from storefront.demo_shop.catalog import Catalog, Discount, Product, Variant
+from storefront.demo_shop.markets import Market
 from storefront.demo_shop.money import ZERO, floor_cents, round_cents
 
 HUNDRED = Decimal(100)
@@ -48,16 +52,23 @@ NOT_IN_RANGE = "DISCOUNT_PURCHASE_NOT_IN_RANGE"
 
 @dataclass(frozen=True)
 class PricedLine:
-    """A cart line as the pricing sees it."""
+    """A cart line as the pricing sees it, at its price in the cart's market."""
 
     key: str
     variant: Variant
     product: Product
     quantity: int
+    price: Decimal | None = None  # None: the shop's own prices (the primary market's)
+    compare_at: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if self.price is None:
+            object.__setattr__(self, "price", self.variant.price)
+            object.__setattr__(self, "compare_at", self.variant.compare_at_price)
 
     @property
     def subtotal(self) -> Decimal:
-        return self.variant.price * self.quantity
+        return self.price * self.quantity
 
 
 @dataclass(frozen=True)
@@ -98,18 +109,24 @@ def is_order_discount(discount: Discount) -> bool:
     return not discount.entitled_collections and not discount.entitled_products
 
 
-def price_cart(catalog: Catalog, lines: Sequence[PricedLine], codes: Sequence[str]) -> Pricing:
-    """Price `lines` with discount `codes` (already deduplicated, in the shopper's order)."""
+def price_cart(
+    catalog: Catalog, lines: Sequence[PricedLine], codes: Sequence[str],
+    market: Market | None = None,
+) -> Pricing:
+    """Price `lines` with discount `codes` (already deduplicated, in the shopper's order), in
+    `market`'s currency (the primary market's by default): a fixed amount off, and a
+    minimum subtotal, are converted to it."""
+    market = market or catalog.shop.primary_market
     statuses = []
     allocated: dict[str, list[Allocation]] = {line.key: [] for line in lines}
     for code in codes:
         discount = catalog.discount(code)
         entitled = _entitled(catalog, discount, lines) if discount else []
-        warning = _why_not(discount, lines, entitled)
+        warning = _why_not(discount, lines, entitled, market)
         applicable = warning is None and bool(lines)
         statuses.append(CodeStatus(code, discount, applicable, warning))
         if applicable:
-            for key, amount in _allocate(discount, entitled).items():
+            for key, amount in _allocate(discount, entitled, market).items():
                 allocated[key].append(Allocation(code, discount, amount))
 
     shares: dict[str, tuple[Allocation, ...]] = {}
@@ -156,7 +173,9 @@ def _is_dated_out(discount: Discount) -> bool:
             or (discount.ends_at is not None and moment >= discount.ends_at))
 
 
-def _why_not(discount: Discount | None, lines: Sequence[PricedLine], entitled: list) -> str | None:
+def _why_not(
+    discount: Discount | None, lines: Sequence[PricedLine], entitled: list, market: Market
+) -> str | None:
     if discount is None:
         return NOT_FOUND
     if discount.status == "inactive" or _is_dated_out(discount):
@@ -168,12 +187,15 @@ def _why_not(discount: Discount | None, lines: Sequence[PricedLine], entitled: l
     if not entitled:
         return NO_ENTITLED_LINES
     entitled_subtotal = sum((line.subtotal for line in entitled), ZERO)
-    if discount.minimum_subtotal is not None and entitled_subtotal < discount.minimum_subtotal:
+    minimum = discount.minimum_subtotal
+    if minimum is not None and entitled_subtotal < market.convert(minimum):
         return NOT_IN_RANGE
     return None
 
 
-def _allocate(discount: Discount, entitled: list[PricedLine]) -> dict[str, Decimal]:
+def _allocate(
+    discount: Discount, entitled: list[PricedLine], market: Market
+) -> dict[str, Decimal]:
     """Each entitled line's share of the discount, to the cent."""
     if discount.type == "percentage":
         return {
@@ -181,13 +203,14 @@ def _allocate(discount: Discount, entitled: list[PricedLine]) -> dict[str, Decim
         }
     if discount.applies_on_each_item:  # the amount off every unit, at most its price
         return {
-            line.key: min(discount.value, line.variant.price) * line.quantity for line in entitled
+            line.key: min(market.convert(discount.value), line.price) * line.quantity
+            for line in entitled
         }
     # A fixed amount, capped at what the entitled lines cost, is spread in
     # proportion to their subtotals, rounded down; the cents left over go to the
     # largest line, so the shares add up exactly to the amount.
     base = sum((line.subtotal for line in entitled), ZERO)
-    amount = min(discount.value, base)
+    amount = min(market.convert(discount.value), base)
     if base == 0:
         return {line.key: ZERO for line in entitled}
     shares = {line.key: floor_cents(amount * line.subtotal / base) for line in entitled}

@@ -12,19 +12,18 @@ from decimal import Decimal
 from typing import Any
 
 from storefront.demo_shop.catalog import Product
+from storefront.demo_shop.markets import Market
 
 Test = Callable[[Product], bool]
 
 
-def _price_test(bounds: dict[str, float | None]) -> Test:
+def _price_test(bounds: dict[str, float | None], market: Market) -> Test:
     low = Decimal(str(bounds["min"])) if bounds.get("min") is not None else None
     high = Decimal(str(bounds["max"])) if bounds.get("max") is not None else None
 
     def test(product: Product) -> bool:
-        return any(
-            (low is None or v.price >= low) and (high is None or v.price <= high)
-            for v in product.variants
-        )
+        prices = (market.price(v) for v in product.variants)
+        return any((low is None or p >= low) and (high is None or p <= high) for p in prices)
 
     return test
 
@@ -47,8 +46,9 @@ def _equals(value: str, field: Callable[[Product], Sequence[str]]) -> Test:
     return lambda product: any(v.casefold() == value for v in field(product))
 
 
-def product_filter(filters: Sequence[dict[str, Any]] | None) -> Test:
-    """A predicate that keeps the products matching every kind of filter given."""
+def product_filter(filters: Sequence[dict[str, Any]] | None, market: Market) -> Test:
+    """A predicate that keeps the products matching every kind of filter given (prices in
+    `market`'s currency, as the shopper sees them)."""
     groups: dict[Any, list[Test]] = {}
     for spec in filters or ():
         for kind, value in spec.items():
@@ -57,7 +57,7 @@ def product_filter(filters: Sequence[dict[str, Any]] | None) -> Test:
             if kind == "available":
                 groups.setdefault(kind, []).append(lambda p, v=value: p.available == v)
             elif kind == "price":
-                groups.setdefault(kind, []).append(_price_test(value))
+                groups.setdefault(kind, []).append(_price_test(value, market))
             elif kind == "productType":
                 groups.setdefault(kind, []).append(_equals(value, lambda p: [p.product_type]))
             elif kind == "productVendor":

@@ -8,6 +8,11 @@ among its `payment_gateway_names`. Cards pay in the order they were added, each 
 its balance: a card worth more than what is left pays part of it and keeps the rest
 (`AppliedGiftCard.balance`, the amount left on the card).
 
+Cards hold the shop's currency. In a cart of another market a card pays in the cart's
+currency, its balance converted at the market's rate (markets.py); what it paid comes off
+the card in its own currency, which `AppliedGiftCard.amountUsed` and `balance` show, and
+`presentmentAmountUsed` is what that paid of the cart, as Shopify's fields say.
+
 A code cannot be applied when no card has it (in any case, but exactly: Shopify trims
 nothing), the card is disabled, it expired (its `expiresOn` is before the shop's today,
 read from the cart store's clock) or nothing is left on it. Shopify's `CartErrorCode`
@@ -28,6 +33,7 @@ from decimal import Decimal
 
 from storefront.demo_shop.catalog import GiftCard
 from storefront.demo_shop.database import SqliteFile
+from storefront.demo_shop.markets import Market
 from storefront.demo_shop.money import ZERO, cents
 
 SCHEMA = """
@@ -56,8 +62,9 @@ class Applied:
     """A card on a cart: what it pays, and what is left on it afterwards."""
 
     card: GiftCard
-    used: Decimal
-    balance: Decimal
+    used: Decimal  # taken from the card, in its currency
+    balance: Decimal  # left on it, in its currency
+    presented: Decimal  # what that pays of the cart, in the cart's currency
 
 
 def problem(card: GiftCard | None, balance: Decimal, today: date) -> str | None:
@@ -73,13 +80,19 @@ def problem(card: GiftCard | None, balance: Decimal, today: date) -> str | None:
     return None
 
 
-def apply(cards: Iterable[tuple[GiftCard, Decimal]], total: Decimal) -> tuple[Applied, ...]:
-    """Each (card, balance) in turn pays what it can of `total`."""
+def apply(
+    cards: Iterable[tuple[GiftCard, Decimal]], total: Decimal, market: Market
+) -> tuple[Applied, ...]:
+    """Each (card, balance) in turn pays what it can of `total`, in `market`'s currency:
+    its balance converted at the market's rate, and what it paid taken from the card in
+    the card's currency (all of it when it paid all it could)."""
     left, applied = total, []
     for card, balance in cards:
-        used = min(balance, max(left, ZERO))
-        left -= used
-        applied.append(Applied(card, used, balance - used))
+        available = market.convert(balance)
+        paid = min(available, max(left, ZERO))
+        used = balance if paid == available else min(market.to_shop(paid), balance)
+        left -= paid
+        applied.append(Applied(card, used, balance - used, paid))
     return tuple(applied)
 
 

@@ -21,7 +21,7 @@ from storefront.demo_shop import ids
 from storefront.demo_shop.context import CHECKOUTS_PATH
 from storefront.demo_shop.orders import OrderBook, Refused, email_problem
 from storefront.demo_shop.outbox import DELIVERED, FAILED, PENDING
-from storefront.demo_shop.payloads import refundable, refunded
+from storefront.demo_shop.payloads import presented, refundable, refunded
 
 ORDERS_PATH = "/demo-shop/orders"
 SENDER = "demo_shop.webhooks"  # app.extensions key of the app's Sender
@@ -88,12 +88,20 @@ def add_routes(bp: Blueprint, book: OrderBook, money) -> None:
         if found is None:
             return _problem("This order doesn't exist, or the link is incomplete.", 404)
         deliveries = book.deliveries(order_id)
-        cards = book.gift_card_payments(order_id)
-        charged = Decimal(found["total_price"]) - sum((paid for _, paid in cards), Decimal(0))
+        # The page shows what the buyer was charged (presentment money); gift cards hold
+        # the shop's currency, and pay their value in the order's.
+        currencies = book.currencies(found)
+        cards = [(last, paid, currencies.to_presentment(paid))
+                 for last, paid in book.gift_card_payments(order_id)]
+        charged = presented(found, "total_price") - sum((p for *_, p in cards), Decimal(0))
         return render_template(
             "demo_shop/order.html", order=found, key=key, money=money,
             gift_cards=cards, charged=charged, refunded=refunded,
-            price=lambda amount: money({"amount": amount, "currencyCode": found["currency"]}),
+            price=lambda amount: money({"amount": amount,
+                                        "currencyCode": currencies.presentment}),
+            shop_price=lambda amount: money({"amount": amount, "currencyCode": currencies.shop}),
+            shown=lambda data, name: money(data[f"{name}_set"]["presentment_money"]),
+            code_amounts=_code_amounts(found),
             deliveries=deliveries, refundable=refundable(found),
             waiting=any(d["state"] == PENDING for d in deliveries),
             states={PENDING: "retrying", DELIVERED: "delivered", FAILED: "gave up"},
@@ -116,6 +124,18 @@ def add_routes(bp: Blueprint, book: OrderBook, money) -> None:
         if _cross_site():
             return _problem("Orders are cancelled from the order page only.", 403)
         return _change(order_id, key, lambda target: book.cancel(order_id, key, target))
+
+
+def _code_amounts(order: dict) -> list[dict]:
+    """Each discount code with what it took off, in presentment money (the lines' shares)."""
+    taken = [{"amount": {"amount": Decimal(0), "currencyCode": order["presentment_currency"]},
+              "code": code["code"]} for code in order["discount_codes"]]
+    for item in order["line_items"]:
+        for allocation in item["discount_allocations"]:
+            index = allocation["discount_application_index"]
+            if index < len(taken):
+                taken[index]["amount"]["amount"] += presented(allocation, "amount")
+    return taken
 
 
 def _back(order_id: int, key: str) -> str | None:

@@ -160,13 +160,15 @@ class OrderBook:
             cards = operations.gift_cards(cart, pricing.total, conn)
             number = conn.execute("SELECT COALESCE(MAX(number), ?) + 1 FROM demo_orders",
                                   (FIRST_NUMBER - 1,)).fetchone()[0]
+            market = operations.market(cart)
             order = payloads.order(
                 order_id=payloads.new_id(), number=number, lines=lines,
                 line_attributes={line.id: line.attributes for line in cart.lines},
                 pricing=pricing, attributes=cart.attributes, note=cart.note,
-                currency=self.shop.catalog.shop.currency_code,
+                currencies=payloads.Currencies(self.shop.catalog.shop.currency_code,
+                                               market.currency, market.rate),
                 customer_id=self._customer_id(conn, email), cart_token=token, now=now,
-                gift_cards_paid=sum((card.used for card in cards), Decimal(0)),
+                gift_cards_paid=sum((card.presented for card in cards), Decimal(0)),
             )
             self.shop.gift_cards.record(
                 conn, order["id"], [(card.card.id, card.used) for card in cards], now)
@@ -200,7 +202,7 @@ class OrderBook:
             now = self.clock()
             refund = self._refund(conn, order, {line_item_id: 1}, now)
             order["refunds"].append(refund)
-            payloads.with_refunds(payloads.updated(order, now))
+            payloads.with_refunds(payloads.updated(order, now), self.currencies(order))
             self._save(conn, order)
             self.outbox.add(conn, order_id,
                             [("refunds/create", refund), ("orders/updated", order)], target, now)
@@ -215,23 +217,41 @@ class OrderBook:
             now = self.clock()
             webhooks = []
             left = {item: count for item, count in payloads.refundable(order).items() if count}
-            if left and Decimal(order["current_total_price"]) > 0:
+            if left and payloads.presented(order, "current_total_price") > 0:
                 refund = self._refund(conn, order, left, now)
                 order["refunds"].append(refund)
                 webhooks.append(("refunds/create", refund))
-            payloads.cancelled(order, now)
+            payloads.cancelled(order, now, self.currencies(order))
             webhooks.append(("orders/cancelled", order))
             self._save(conn, order)
             self.outbox.add(conn, order_id, webhooks, target, now)
         return order
 
+    def currencies(self, order: dict) -> payloads.Currencies:
+        """The order's shop and presentment currencies, at the rate of the market that
+        sells in the latter (the demo's rates never change while an order lives)."""
+        presentment = order.get("presentment_currency") or order["currency"]
+        market = next((m for m in self.shop.catalog.shop.markets if m.currency == presentment),
+                      None)
+        return payloads.Currencies(order["currency"], presentment,
+                                   market.rate if market else Decimal(1))
+
     def _refund(self, conn: sqlite3.Connection, order: dict, quantities: dict[int, int],
                 now: float) -> dict:
-        """A refund of `quantities`; what goes back to gift cards is on them again."""
+        """A refund of `quantities`; what goes back to gift cards is on them again.
+
+        Cards hold the shop's currency: what they still hold of the order is converted
+        to the order's currency to split the refund, and what the refund returns to
+        them back to the shop's."""
+        currencies = self.currencies(order)
         held = sum((net for _, _, net in self.shop.gift_cards.of_order(order["id"], conn)),
                    Decimal(0))
-        refund = payloads.refund(order, quantities, now, gift_cards_paid=held)
-        self.shop.gift_cards.give_back(conn, order["id"], payloads.to_gift_cards(refund), now)
+        refund = payloads.refund(order, quantities, now, currencies,
+                                 gift_cards_paid=currencies.to_presentment(held))
+        back = payloads.to_gift_cards(refund)
+        if back and currencies.rate != 1:
+            back = min(currencies.to_shop(back), held)
+        self.shop.gift_cards.give_back(conn, order["id"], back, now)
         return refund
 
     def gift_card_payments(self, order_id: int) -> list[tuple[str, Decimal]]:

@@ -14,6 +14,15 @@ test gateway, which is left out when the cards paid everything). A refund
 goes back the way the money came: to the test gateway first, then the rest
 to the gift cards, one transaction per gateway.
 
+Currencies, as Shopify's REST orders have them: `presentment_currency` is the cart's (its
+market's), `currency` the shop's (USD). Every `*_set` holds both: `presentment_money`
+what the buyer was charged, `shop_money` that in the shop's currency (the presentment
+amount over the market's exchange rate, to the cent, amount by amount). The plain money
+fields are shop money, as Shopify keeps them ("all existing properties remain in the shop
+currency"); refund transactions are in the presentment currency, as the payment was.
+What an order computes (units left, what a refund returns) it computes in presentment
+money, the buyer's.
+
 Plain functions over plain dicts (what is stored is what is sent). The demo
 has no taxes or shipping: tax is 0 and prices do not include it.
 
@@ -27,8 +36,9 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from storefront.demo_shop.discounts import PricedLine, Pricing, is_order_discount
@@ -59,14 +69,35 @@ def amount(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
-def money_set(value: Decimal, currency: str) -> dict:
-    """A `*_set`: the amount in shop and presentment money (the demo has one currency)."""
-    money = {"amount": amount(value), "currency_code": currency}
-    return {"shop_money": money, "presentment_money": dict(money)}
+@dataclass(frozen=True)
+class Currencies:
+    """An order's two currencies: the shop's, which its reports count in, and the buyer's
+    (presentment), worth `rate` of it per unit of the shop's."""
+
+    shop: str
+    presentment: str
+    rate: Decimal = Decimal(1)
+
+    def to_shop(self, value: Decimal) -> Decimal:
+        return (value / self.rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    def to_presentment(self, value: Decimal) -> Decimal:
+        return (value * self.rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    def money_set(self, value: Decimal) -> dict:
+        """A `*_set` for `value`, an amount in presentment money."""
+        return {"shop_money": {"amount": amount(self.to_shop(value)), "currency_code": self.shop},
+                "presentment_money": {"amount": amount(value),
+                                      "currency_code": self.presentment}}
+
+    def money(self, name: str, value: Decimal) -> dict:
+        """The plain field (shop money) and its `*_set` twin, for a presentment `value`."""
+        return {name: amount(self.to_shop(value)), f"{name}_set": self.money_set(value)}
 
 
-def _money(name: str, value: Decimal, currency: str) -> dict:
-    return {name: amount(value), f"{name}_set": money_set(value, currency)}
+def presented(data: dict, name: str) -> Decimal:
+    """What the buyer was charged of money field `name`: its `*_set`'s presentment money."""
+    return Decimal(data[f"{name}_set"]["presentment_money"]["amount"])
 
 
 def units(total: Decimal, quantity: int) -> list[Decimal]:
@@ -113,14 +144,16 @@ def order(
     pricing: Pricing,
     attributes: Sequence[tuple[str, str]],
     note: str | None,
-    currency: str,
+    currencies: Currencies,
     customer_id: int,
     cart_token: str,
     now: float,
     gift_cards_paid: Decimal = ZERO,
 ) -> dict:
-    """The body of `orders/create` for a priced cart (financial_status `pending`);
-    `gift_cards_paid` of its total was paid with gift cards."""
+    """The body of `orders/create` for a priced cart (financial_status `pending`), its
+    amounts in the cart's currency (`currencies.presentment`); `gift_cards_paid` of its
+    total was paid with gift cards."""
+    money = currencies.money
     applied = [status for status in pricing.codes if status.applicable]
     index = {status.code: position for position, status in enumerate(applied)}
     line_items = []
@@ -142,11 +175,11 @@ def order(
             "current_quantity": line.quantity,
             "fulfillable_quantity": line.quantity,
             "grams": variant.weight_grams or 0,
-            **_money("price", variant.price, currency),
-            **_money("total_discount", discount, currency),
+            **money("price", line.price),
+            **money("total_discount", discount),
             "discount_allocations": [
-                {"discount_application_index": index[share.code], **_money(
-                    "amount", share.amount, currency)} for share in shares
+                {"discount_application_index": index[share.code],
+                 **money("amount", share.amount)} for share in shares
             ],
             "properties": [{"name": k, "value": v} for k, v in line_attributes.get(line.key, ())],
             "taxable": True,
@@ -182,8 +215,8 @@ def order(
         # ledger counts them like any order (it would be right to skip tests).
         "test": False,
         "confirmed": True,
-        "currency": currency,
-        "presentment_currency": currency,
+        "currency": currencies.shop,
+        "presentment_currency": currencies.presentment,
         "financial_status": "pending",
         "fulfillment_status": None,
         "source_name": "web",
@@ -196,7 +229,8 @@ def order(
         "buyer_accepts_marketing": False,
         "taxes_included": False,
         "discount_codes": [
-            {"code": status.code, "amount": amount(per_code.get(status.code, ZERO)),
+            {"code": status.code,
+             "amount": amount(currencies.to_shop(per_code.get(status.code, ZERO))),
              "type": status.discount.type}
             for status in applied
         ],
@@ -204,17 +238,17 @@ def order(
         "line_items": line_items,
         "shipping_lines": [],
         "tax_lines": [],
-        **_money("total_line_items_price", pricing.merchandise, currency),
-        **_money("total_discounts", pricing.merchandise - pricing.total, currency),
-        **_money("subtotal_price", pricing.total, currency),
-        **_money("total_tax", ZERO, currency),
-        **_money("total_price", pricing.total, currency),
-        "total_shipping_price_set": money_set(ZERO, currency),
+        **money("total_line_items_price", pricing.merchandise),
+        **money("total_discounts", pricing.merchandise - pricing.total),
+        **money("subtotal_price", pricing.total),
+        **money("total_tax", ZERO),
+        **money("total_price", pricing.total),
+        "total_shipping_price_set": currencies.money_set(ZERO),
         # Only an id: the demo never sends a shopper's email, name or address.
         "customer": {"id": customer_id},
         "refunds": [],
     }
-    return with_refunds(body)
+    return with_refunds(body, currencies)
 
 
 def gateways(total: Decimal, gift_cards_paid: Decimal) -> list[str]:
@@ -234,8 +268,8 @@ def _remaining(body: dict) -> dict[int, list[tuple[Decimal, Decimal]]]:
             refunded[line_item] = refunded.get(line_item, 0) + item["quantity"]
     left = {}
     for item in body["line_items"]:
-        price = Decimal(item["price"])
-        paid = price * item["quantity"] - Decimal(item["total_discount"])
+        price = presented(item, "price")
+        paid = price * item["quantity"] - presented(item, "total_discount")
         each = [(unit, price - unit) for unit in units(paid, item["quantity"])]
         left[item["id"]] = each[refunded.get(item["id"], 0):]
     return left
@@ -248,19 +282,19 @@ def refundable(body: dict) -> dict[int, int]:
     return {item_id: len(left) for item_id, left in _remaining(body).items()}
 
 
-def with_refunds(body: dict) -> dict:
+def with_refunds(body: dict, currencies: Currencies) -> dict:
     """The order with its `current_*` fields and financial status after its refunds."""
-    currency = body["currency"]
+    money = currencies.money
     left = _remaining(body)
     paid = sum((unit for each in left.values() for unit, _ in each), ZERO)
     discounts = sum((off for each in left.values() for _, off in each), ZERO)
     for item in body["line_items"]:
         item["current_quantity"] = item["fulfillable_quantity"] = len(left[item["id"]])
     body.update({
-        **_money("current_subtotal_price", paid, currency),
-        **_money("current_total_discounts", discounts, currency),
-        **_money("current_total_tax", ZERO, currency),
-        **_money("current_total_price", paid, currency),
+        **money("current_subtotal_price", paid),
+        **money("current_total_discounts", discounts),
+        **money("current_total_tax", ZERO),
+        **money("current_total_price", paid),
         "total_outstanding": amount(ZERO),
     })
     if body["refunds"] and body["financial_status"] in ("paid", "partially_refunded"):
@@ -268,16 +302,16 @@ def with_refunds(body: dict) -> dict:
     return body
 
 
-def refund(body: dict, quantities: Mapping[int, int], now: float,
+def refund(body: dict, quantities: Mapping[int, int], now: float, currencies: Currencies,
            gift_cards_paid: Decimal = ZERO) -> dict:
     """A `refunds/create` body returning `quantities` (line item id -> units) of `body`.
 
     The units refunded are the next ones not refunded yet; raises ValueError
     when a line has fewer left. `gift_cards_paid` is what gift cards paid of
-    the order and has not been refunded yet: what the test gateway took is
-    returned first, then the gift cards'.
+    the order and has not been refunded yet (presentment money): what the test
+    gateway took is returned first, then the gift cards'.
     """
-    currency = body["currency"]
+    currency = currencies.presentment
     refund_id = new_id()
     left = _remaining(body)
     items, total = [], ZERO
@@ -292,14 +326,15 @@ def refund(body: dict, quantities: Mapping[int, int], now: float,
             "quantity": quantity,
             "restock_type": "no_restock",
             "location_id": None,
-            # Shopify gives these two as JSON numbers, their *_set twins as strings.
-            "subtotal": float(subtotal),
-            "subtotal_set": money_set(subtotal, currency),
+            # Shopify gives these two as JSON numbers (shop money), their *_set twins
+            # as strings.
+            "subtotal": float(currencies.to_shop(subtotal)),
+            "subtotal_set": currencies.money_set(subtotal),
             "total_tax": 0.0,
-            "total_tax_set": money_set(ZERO, currency),
+            "total_tax_set": currencies.money_set(ZERO),
         })
     time = timestamp(now)
-    on_gateway = max(Decimal(body["current_total_price"]) - gift_cards_paid, ZERO)
+    on_gateway = max(presented(body, "current_total_price") - gift_cards_paid, ZERO)
     shares = [(GATEWAY, min(total, on_gateway))]
     shares.append((GIFT_CARD_GATEWAY, total - shares[0][1]))
     transactions = [
@@ -323,7 +358,7 @@ def refund(body: dict, quantities: Mapping[int, int], now: float,
 
 
 def refunded(refund_body: dict, gateway: str | None = None) -> Decimal:
-    """What a refund returned (through `gateway` only, when given)."""
+    """What a refund returned, in presentment money (through `gateway` only, when given)."""
     return sum((Decimal(t["amount"]) for t in refund_body["transactions"]
                 if gateway in (None, t["gateway"])), ZERO)
 
@@ -345,11 +380,11 @@ def paid(body: dict) -> dict:
     return body
 
 
-def cancelled(body: dict, now: float) -> dict:
+def cancelled(body: dict, now: float, currencies: Currencies) -> dict:
     """The order cancelled at `now` (its refunds, if any, already listed)."""
     updated(body, now)
     body["cancelled_at"] = body["closed_at"] = body["updated_at"]
     body["cancel_reason"] = "customer"
-    if Decimal(body["total_price"]) == 0:
+    if presented(body, "total_price") == 0:
         body["financial_status"] = "voided"
-    return with_refunds(body)
+    return with_refunds(body, currencies)

@@ -17,6 +17,7 @@ from storefront.demo_shop.cart_ops import CartOperations
 from storefront.demo_shop.carts import CartStore, MemoryCartStore
 from storefront.demo_shop.catalog import (
     Catalog,
+    CatalogError,
     Metaobject,
     MetaobjectField,
     Redirect,
@@ -27,6 +28,7 @@ from storefront.demo_shop.database import SqliteFile
 from storefront.demo_shop.files import FileStore
 from storefront.demo_shop.gift_cards import Ledger
 from storefront.demo_shop.ids import number_of
+from storefront.demo_shop.in_context import asked_of
 from storefront.demo_shop.schema import (
     default_resolver,
     demo_schema,
@@ -62,6 +64,7 @@ class DemoShop:
         self._use(self.catalog)
 
     def _use(self, catalog: Catalog) -> None:
+        _check_currencies(catalog, self.schema)
         self.catalog = catalog
         self.operations = CartOperations(catalog, self.carts, self.gift_cards)
         # One assignment: a request in flight keeps the context it started with.
@@ -156,17 +159,30 @@ class DemoShop:
         errors = validate(self.schema, document)
         if errors:
             return ExecutionResult(data=None, errors=errors)
+        asked = asked_of(self.schema, document, operation_name, variables)
+        context = replace(self._context, asked=asked, cart_countries={})
         result = execute(
             execution_schema(),
             without_defer(document),
             variable_values=variables,
             operation_name=operation_name,
-            context_value=self._context,
+            context_value=context,
             field_resolver=default_resolver,
         )
         if result.errors:
             result.errors = [_public(error) for error in result.errors]
+        if asked.given:  # as Shopify reports the context it answered in
+            result.extensions = {"context": asked.answered(context.catalog.shop)}
         return result
+
+
+def _check_currencies(catalog: Catalog, schema) -> None:
+    """Every market's currency must be one the schema's CurrencyCode has (add it there)."""
+    known = set(schema.type_map["CurrencyCode"].values)
+    for market in catalog.shop.markets:
+        if market.currency not in known:
+            raise CatalogError(f"shop.markets {market.handle!r}: currency {market.currency} "
+                               "is not in the demo schema's CurrencyCode")
 
 
 def _public(error: GraphQLError) -> GraphQLError:

@@ -68,12 +68,14 @@ TOKEN_HEADERS = ("X-Shopify-Storefront-Access-Token", "Shopify-Storefront-Privat
 ADMIN_TOKEN_HEADER = "X-Shopify-Access-Token"
 
 
-def money(value: dict[str, Any] | Decimal | None) -> str:
+def money(value: dict[str, Any] | Decimal | None, currency: str = "USD") -> str:
+    """A MoneyV2 (or a REST `*_money`, or an amount in `currency`) as the page shows it."""
     if value is None:
         return ""
     if isinstance(value, dict):
-        return format_currency(Decimal(value["amount"]), value["currencyCode"], locale="en_US")
-    return format_currency(value, "USD", locale="en_US")
+        code = value.get("currencyCode") or value.get("currency_code")
+        return format_currency(Decimal(value["amount"]), code, locale="en_US")
+    return format_currency(value, currency, locale="en_US")
 
 
 def blueprint(
@@ -177,20 +179,23 @@ def _checkout_view(cart: dict[str, Any]) -> dict[str, Any]:
         amount = Decimal(allocation["discountedAmount"]["amount"])
         code = allocation["code"].casefold()
         allocated[code] = allocated.get(code, Decimal(0)) + amount
+    currency = cart["cost"]["totalAmount"]["currencyCode"]  # the cart's market's
     codes = [
-        {**code, "allocated": allocated.get(code["code"].casefold(), Decimal(0))}
+        {**code, "allocated": {"amount": allocated.get(code["code"].casefold(), Decimal(0)),
+                               "currencyCode": currency}}
         for code in cart["discountCodes"]
     ]
-    gift_cards = sum((Decimal(c["amountUsed"]["amount"]) for c in cart["appliedGiftCards"]),
-                     Decimal(0))
+    # What the cards paid of the cart, in its currency (they hold the shop's).
+    gift_cards = sum((Decimal(c["presentmentAmountUsed"]["amount"])
+                      for c in cart["appliedGiftCards"]), Decimal(0))
     return {
         "cart": cart,
         "lines": lines,
         "codes": codes,
-        "discounts": sum(allocated.values(), Decimal(0)),
+        "discounts": {"amount": sum(allocated.values(), Decimal(0)), "currencyCode": currency},
         # totalAmount is what is left to pay: gift cards are a payment, not a discount.
         "after_discounts": {"amount": Decimal(cart["cost"]["totalAmount"]["amount"]) + gift_cards,
-                            "currencyCode": cart["cost"]["totalAmount"]["currencyCode"]},
+                            "currencyCode": currency},
     }
 
 

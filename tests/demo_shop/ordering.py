@@ -23,10 +23,11 @@ class Shop:
     """A demo shop on the fixture catalog with carts and orders in one SQLite file,
     its clock moved by hand, and a sender that posts through `post` (no thread)."""
 
-    def __init__(self, folder: Path, post=None, clock: Clock | None = None) -> None:
+    def __init__(self, folder: Path, post=None, clock: Clock | None = None,
+                 catalog: Path = FIXTURE_CATALOG) -> None:
         self.clock = clock or Clock()
         self.path = folder / "shop.sqlite3"
-        self.shop = DemoShop(FIXTURE_CATALOG, carts=SqliteCartStore(self.path, clock=self.clock))
+        self.shop = DemoShop(catalog, carts=SqliteCartStore(self.path, clock=self.clock))
         self.book = OrderBook.beside(self.shop)
         self.book.clock = self.clock
         self.sent: list[tuple[str, bytes, dict]] = []
@@ -41,7 +42,7 @@ class Shop:
 
     def cart(self, lines=((TEE, 3), (TOTE, 1)), codes=("APPAREL20", "TAKE5", "NOPE"),
              attributes=CREATOR_ATTRIBUTES, note=None, buyer_email=None,
-             gift_cards=()) -> tuple[str, str]:
+             gift_cards=(), country=None) -> tuple[str, str]:
         """A new cart; its (token, key)."""
         cart_input = {
             "lines": [{"merchandiseId": f"gid://shopify/ProductVariant/{variant}",
@@ -51,8 +52,8 @@ class Shop:
             "attributes": [{"key": k, "value": v} for k, v in attributes],
             "note": note,
         }
-        if buyer_email:
-            cart_input["buyerIdentity"] = {"email": buyer_email}
+        if buyer_email or country:
+            cart_input["buyerIdentity"] = {"email": buyer_email, "countryCode": country}
         data = run(self.shop, "mutation($input: CartInput) { cartCreate(input: $input) {"
                    " cart { checkoutUrl } } }", {"input": cart_input})
         url = data["cartCreate"]["cart"]["checkoutUrl"]

@@ -43,7 +43,12 @@ LOCALIZATION = """query($country: CountryCode, $language: LanguageCode)
 } }"""
 
 
-def test_localization_is_the_shops_single_country_and_language(shop):
+def test_a_shop_without_markets_sells_in_the_united_states_in_english(tmp_path):
+    def no_markets(raw):
+        raw["shop"].pop("markets")
+        raw.pop("translations")
+
+    shop = DemoShop(catalog_with(tmp_path, no_markets), carts=MemoryCartStore())
     found = run(shop, LOCALIZATION)["localization"]
     assert found["country"] == {
         "isoCode": "US", "name": "United States", "unitSystem": "IMPERIAL_SYSTEM",
@@ -59,12 +64,18 @@ def test_localization_is_the_shops_single_country_and_language(shop):
 
 def test_localization_follows_the_catalog_and_in_context(tmp_path):
     def two_markets(raw):
-        raw["shop"]["localization"] = {"countries": ["US", "CA"], "languages": ["EN", "FR"]}
+        raw["shop"]["markets"] = [
+            {"handle": "us", "countries": ["US"], "currencyCode": "USD", "languages": ["EN"]},
+            {"handle": "canada", "countries": ["CA"], "currencyCode": "CAD",
+             "languages": ["EN", "FR"], "exchangeRate": "1.35"}]
+        raw.pop("translations")
 
     shop = DemoShop(catalog_with(tmp_path, two_markets), carts=MemoryCartStore())
     found = run(shop, LOCALIZATION, {"country": "CA", "language": "FR"})["localization"]
     assert found["country"]["isoCode"] == "CA" and found["country"]["unitSystem"] == (
         "METRIC_SYSTEM")
+    assert found["country"]["currency"] == {"isoCode": "CAD", "name": "dollar canadien",
+                                            "symbol": "$"}
     assert found["language"] == {"isoCode": "FR", "name": "français", "endonymName": "français"}
     assert [c["isoCode"] for c in found["availableCountries"]] == ["US", "CA"]
     assert found["availableLanguages"] == [{"isoCode": "EN", "name": "anglais"},
@@ -217,8 +228,8 @@ def test_unit_prices_of_what_sells_by_volume(shop):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda raw: raw["shop"].update(localization={"countries": ["usa"]}),
-         "shop.localization: country 'usa'"),
+        (lambda raw: raw["shop"]["markets"][1].update(countries=["usa"]),
+         "shop.markets[1] 'canada': country 'usa'"),
         (lambda raw: raw["shop"].update(shipping=[{"countries": ["US"], "rates": []}]),
          "shop.shipping[0]: a zone needs at least one rate"),
         (lambda raw: raw["shop"].update(shipping=[{"countries": ["US"], "rates": [

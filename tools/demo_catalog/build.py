@@ -23,7 +23,6 @@ from tools.demo_catalog.content import (
     DISCOUNTS,
     DOMAIN,
     GIFT_CARDS,
-    LOCALIZATION,
     MENUS,
     PAGES,
     POLICIES,
@@ -32,6 +31,7 @@ from tools.demo_catalog.content import (
     SHOP,
 )
 from tools.demo_catalog.journal import ARTICLES, AUTHORS, BLOG
+from tools.demo_catalog.markets import markets
 from tools.demo_catalog.products import (
     CATEGORIES,
     COLORS,
@@ -42,6 +42,7 @@ from tools.demo_catalog.products import (
     SOLD_OUT,
     UNIT_PRICED,
 )
+from tools.demo_catalog.translations import french
 
 OUT = Path(__file__).resolve().parents[2] / "storefront" / "demo_shop" / "catalog"
 EPOCH = datetime(2025, 3, 1, 10, 0)
@@ -72,10 +73,11 @@ class Builder:
                 number += 1
                 self.products.append(self.product(number, category, product_type, *entry))
         return {
-            "shop": {**SHOP, "policies": POLICIES, "localization": LOCALIZATION,
+            "shop": {**SHOP, "policies": POLICIES, "markets": markets(self.products),
                      "shipping": SHIPPING},
             "products": self.products,
             "collections": self.collections(),
+            "translations": {"FR": french()},
             "pages": PAGES,
             "menus": MENUS,
             "discounts": DISCOUNTS,

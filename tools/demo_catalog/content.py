@@ -27,10 +27,8 @@ SHOP = {
 }
 
 
-# Where the shop sells (the primary country and language first); markets come later.
-LOCALIZATION = {"countries": ["US"], "languages": ["EN"]}
-
-# Delivery rates by destination, as the shipping page and the FAQ describe them.
+# Delivery rates by destination, as the shipping page and the FAQ describe them, in the
+# shop's currency (a cart in another market sees them converted: markets.py).
 SHIPPING = [
     {"countries": ["US"], "rates": [
         {"handle": "standard", "title": "Standard", "description": "3 to 5 working days",
@@ -43,6 +41,12 @@ SHIPPING = [
          "price": "12.00"},
         {"handle": "express", "title": "Express", "description": "2 to 3 working days",
          "price": "28.00"},
+    ]},
+    {"countries": ["FR"], "rates": [
+        {"handle": "standard", "title": "Standard", "description": "6 to 9 working days",
+         "price": "14.00", "freeOver": "150.00"},
+        {"handle": "express", "title": "Express", "description": "3 to 4 working days",
+         "price": "32.00"},
     ]},
 ]
 
@@ -98,8 +102,8 @@ PAGES = [
           "A small team making natural goods in small batches."),
     _page(2, "faq", "Frequently asked questions",
           "<h2>How do I care for linen?</h2><p>Wash cool, line dry, and skip the iron: "
-          "the creases are part of it.</p><h2>Do you ship abroad?</h2><p>We ship to the US "
-          "and Canada today, with more countries later this year.</p>"
+          "the creases are part of it.</p><h2>Do you ship abroad?</h2><p>We ship to the US, "
+          "Canada and France today, with more countries later this year.</p>"
           "<h2>Can I change my order?</h2><p>Write to us within two hours of ordering and we "
           "will change it before it leaves.</p>",
           "Care, shipping and orders: the questions we hear most."),

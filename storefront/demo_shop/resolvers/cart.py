@@ -15,6 +15,7 @@ from storefront.demo_shop.money import Money
 from storefront.demo_shop.pagination import paginate
 from storefront.demo_shop.resolvers import registry
 from storefront.demo_shop.resolvers.catalog import ctx
+from storefront.demo_shop.resolvers.where import answer_cart_in, where
 
 field = registry.field
 
@@ -29,18 +30,23 @@ def attributes(pairs) -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class CartView:
-    """A stored cart with its prices, computed once per request."""
+    """A stored cart with its prices in its market's currency, computed once per request."""
 
     record: CartRecord
     lines: tuple[LineView, ...]
     pricing: Pricing
     checkout_url: str
     gift_cards: tuple[Applied, ...] = ()
+    currency: str = "USD"
 
     @property
     def to_pay(self) -> Decimal:
         """The total once gift cards paid their part (Shopify's `cost.totalAmount`)."""
-        return self.pricing.total - sum((card.used for card in self.gift_cards), Decimal(0))
+        return self.pricing.total - sum((card.presented for card in self.gift_cards),
+                                        Decimal(0))
+
+    def money(self, amount: Decimal) -> Money:
+        return Money(amount, self.currency)
 
 
 @dataclass(frozen=True)
@@ -53,8 +59,11 @@ class LineView:
 
 
 def cart_view(info, record: CartRecord | None) -> CartView | None:
+    """The cart as its root field answers it: everything under that field, prices of its
+    merchandise included, is answered in the cart's market (resolvers/where.py)."""
     if record is None:
         return None
+    answer_cart_in(info, record.buyer_country)
     operations = ctx(info).carts
     pricing = operations.pricing(record)
     attributes_by_line = {line.id: tuple(line.attributes) for line in record.lines}
@@ -69,7 +78,8 @@ def cart_view(info, record: CartRecord | None) -> CartView | None:
         for priced in operations.priced_lines(record)
     )
     return CartView(record, lines, pricing, ctx(info).checkout_url(record.token, record.key),
-                    operations.gift_cards(record, pricing.total))
+                    operations.gift_cards(record, pricing.total),
+                    operations.market(record).currency)
 
 
 def payload(info, result: Result) -> dict:
@@ -199,9 +209,9 @@ def resolve_cart_allocations(cart: CartView, info):
 def resolve_cart_cost(cart: CartView, info):
     pricing = cart.pricing
     return {
-        "subtotalAmount": Money(pricing.subtotal),
-        "totalAmount": Money(cart.to_pay),  # gift cards are a payment: net of them
-        "checkoutChargeAmount": Money(pricing.merchandise),
+        "subtotalAmount": cart.money(pricing.subtotal),
+        "totalAmount": cart.money(cart.to_pay),  # gift cards are a payment: net of them
+        "checkoutChargeAmount": cart.money(pricing.merchandise),
         "subtotalAmountEstimated": False,
         "totalAmountEstimated": False,
         # Null, as Shopify answers since 2025-01: taxes and duties are computed at
@@ -242,13 +252,13 @@ def resolve_merchandise(line: LineView, info):
 
 @field("CartLine", "cost")
 def resolve_line_cost(line: LineView, info):
-    variant = line.priced.variant
-    compare_at = variant.compare_at_price
+    place, priced = where(info), line.priced
+    compare_at = priced.compare_at
     return {
-        "amountPerQuantity": Money(variant.price),
-        "compareAtAmountPerQuantity": Money(compare_at) if compare_at is not None else None,
-        "subtotalAmount": Money(line.priced.subtotal),
-        "totalAmount": Money(line.total),
+        "amountPerQuantity": place.money(priced.price),
+        "compareAtAmountPerQuantity": place.money(compare_at) if compare_at is not None else None,
+        "subtotalAmount": place.money(priced.subtotal),
+        "totalAmount": place.money(line.total),
     }
 
 
@@ -272,7 +282,7 @@ def resolve_allocation_code(allocation: Allocation, info):
 
 @field("CartCodeDiscountAllocation", "discountedAmount")
 def resolve_discounted_amount(allocation: Allocation, info):
-    return Money(allocation.amount)
+    return where(info).money(allocation.amount)
 
 
 @field("CartCodeDiscountAllocation", "targetType")
@@ -287,11 +297,11 @@ class Percentage:
 
 @field("CartCodeDiscountAllocation", "discountApplication")
 def resolve_discount_application(allocation: Allocation, info):
-    discount = allocation.discount
+    discount, place = allocation.discount, where(info)
     value = (
         Percentage(float(discount.value))
         if discount.type == "percentage"
-        else Money(discount.value)
+        else place.money(place.market.convert(discount.value))  # in the cart's currency
     )
     # As Shopify reports them: a code limited to collections or products targets its
     # entitled lines; an amount off each entitled item is EACH, anything else ACROSS.

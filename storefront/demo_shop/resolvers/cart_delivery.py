@@ -13,12 +13,12 @@ from storefront.demo_shop.cart_delivery import (
     DeliveryOption,
 )
 from storefront.demo_shop.carts import AddressRecord, CartRecord
-from storefront.demo_shop.money import Money
 from storefront.demo_shop.pagination import paginate
 from storefront.demo_shop.resolvers import registry
 from storefront.demo_shop.resolvers.cart import CartView, payload, resolve_lines
 from storefront.demo_shop.resolvers.catalog import ctx
 from storefront.demo_shop.resolvers.localization import country_name
+from storefront.demo_shop.resolvers.where import where
 
 field = registry.field
 
@@ -203,7 +203,7 @@ def resolve_option_description(option: DeliveryOption, info):
 
 @field("CartDeliveryOption", "estimatedCost")
 def resolve_option_cost(option: DeliveryOption, info):
-    return Money(option.cost)
+    return where(info).money(option.cost)  # in the cart's currency
 
 
 @field("CartDeliveryOption", "deliveryMethodType")

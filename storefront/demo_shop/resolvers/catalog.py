@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from graphql import GraphQLError
@@ -11,9 +12,11 @@ from graphql import GraphQLError
 from storefront.demo_shop import ids
 from storefront.demo_shop.catalog import Collection, Image, Option, Product, Variant
 from storefront.demo_shop.filters import product_filter
-from storefront.demo_shop.money import ZERO, Money, cents
+from storefront.demo_shop.markets import Market
+from storefront.demo_shop.money import ZERO, cents
 from storefront.demo_shop.pagination import Key, paginate
 from storefront.demo_shop.resolvers import registry
+from storefront.demo_shop.resolvers.where import market_of, where
 from storefront.demo_shop.search import parse
 
 field = registry.field
@@ -49,12 +52,16 @@ def one_of(info, *, id: str | None, handle: str | None, type_name: str, by_id, b
 # Sort keys: each ends with the id so that positions are unique. ------------
 
 
+def min_price(product: Product, market: Market) -> Decimal:
+    return min(market.price(v) for v in product.variants)
+
+
 def product_sort_key(
-    sort_key: str | None, positions: dict[str, int] | None = None
+    sort_key: str | None, market: Market, positions: dict[str, int] | None = None
 ) -> Callable[[Product], Key]:
     keys: dict[str, Callable[[Product], Key]] = {
         "TITLE": lambda p: (p.title.casefold(), p.id),
-        "PRICE": lambda p: (cents(p.min_price), p.id),
+        "PRICE": lambda p: (cents(min_price(p, market)), p.id),
         "BEST_SELLING": lambda p: (p.best_selling_rank, p.id),
         "CREATED": lambda p: (p.created_at, p.id),
         "CREATED_AT": lambda p: (p.created_at, p.id),
@@ -114,6 +121,23 @@ def resolve_collections(_, info, sortKey=None, reverse=False, query=None, **wind
     return page_of(info, entries, COLLECTION_SORTS, sortKey, reverse, query, window)
 
 
+def sold(info, product: Product | None) -> Product | None:
+    """The product, unless the market answered in leaves it out (then, as on Shopify,
+    it is not found)."""
+    return product if product is not None and market_of(info).sells(product) else None
+
+
+def sold_products(info, products) -> list[Product]:
+    market = market_of(info)
+    return [p for p in products if market.sells(p)]
+
+
+def sold_entries(info, entries) -> list:
+    """Search index entries (product, document) of the products the market sells."""
+    market = market_of(info)
+    return [(p, document) for p, document in entries if market.sells(p)]
+
+
 @field("QueryRoot", "collection")
 def resolve_collection(_, info, id=None, handle=None):
     catalog = ctx(info).catalog
@@ -134,19 +158,20 @@ def resolve_collection_by_handle(_, info, handle):
 
 @field("QueryRoot", "products")
 def resolve_products(_, info, sortKey=None, reverse=False, query=None, **window):
-    items, relevance = query_matches(info, ctx(info).search.products, query)
+    entries = sold_entries(info, ctx(info).search.products)
+    items, relevance = query_matches(info, entries, query)
     key = (
         by_relevance(relevance)
         if sortKey == "RELEVANCE" and relevance
-        else product_sort_key(sortKey)
+        else product_sort_key(sortKey, market_of(info))
     )
     return paginate(items, key, reverse=bool(reverse), **window)
 
 
-@field("QueryRoot", "product")
-def resolve_product(_, info, id=None, handle=None):
+def find_product(info, id=None, handle=None) -> Product | None:
+    """`product(id: | handle:)`: the product, if the market answered in sells it."""
     catalog = ctx(info).catalog
-    return one_of(
+    found = one_of(
         info,
         id=id,
         handle=handle,
@@ -154,24 +179,22 @@ def resolve_product(_, info, id=None, handle=None):
         by_id=catalog.product_by_id,
         by_handle=catalog.product,
     )
+    return sold(info, found)
+
+
+@field("QueryRoot", "product")
+def resolve_product(_, info, id=None, handle=None):
+    return find_product(info, id=id, handle=handle)
 
 
 @field("QueryRoot", "productByHandle")
 def resolve_product_by_handle(_, info, handle):
-    return ctx(info).catalog.product(handle)
+    return sold(info, ctx(info).catalog.product(handle))
 
 
 @field("QueryRoot", "productRecommendations")
 def resolve_recommendations(_, info, productId=None, productHandle=None, intent=None):
-    catalog = ctx(info).catalog
-    product = one_of(
-        info,
-        id=productId,
-        handle=productHandle,
-        type_name="Product",
-        by_id=catalog.product_by_id,
-        by_handle=catalog.product,
-    )
+    product = find_product(info, id=productId, handle=productHandle)
     if product is None:
         return None
     return recommend(info, product, intent or "RELATED")
@@ -191,7 +214,7 @@ def recommend(info, product: Product, intent: str) -> list[Product]:
     own_collections = {c.handle for c in catalog.collections_of(product)} - {"frontpage"}
     own_tags = {t.casefold() for t in product.tags}
     scored = []
-    for other in catalog.products:
+    for other in sold_products(info, catalog.products):
         if other.id == product.id:
             continue
         same_type = other.product_type.casefold() == product.product_type.casefold()
@@ -216,9 +239,33 @@ def resolve_collection_id(collection: Collection, info):
     return ids.gid("Collection", collection.id)
 
 
-@field("Collection", "description")
-def resolve_collection_description(collection: Collection, info, truncateAt=None):
-    return truncate(collection.description, truncateAt)
+def text(info, kind: str, record):
+    """The record's words in the language answered in (untranslated fields fall back)."""
+    return ctx(info).catalog.text(kind, record, where(info).language)
+
+
+def _translatable(type_name: str, kind: str) -> None:
+    """Title, descriptionHtml and seo of a product or collection, in the language."""
+
+    @field(type_name, "title")
+    def resolve_title(record, info):
+        return text(info, kind, record).title
+
+    @field(type_name, "descriptionHtml")
+    def resolve_description_html(record, info):
+        return text(info, kind, record).description_html
+
+    @field(type_name, "seo")
+    def resolve_seo(record, info):
+        return text(info, kind, record).seo
+
+    @field(type_name, "description")
+    def resolve_description(record, info, truncateAt=None):
+        return truncate(text(info, kind, record).description, truncateAt)
+
+
+_translatable("Collection", "collection")
+_translatable("Product", "product")
 
 
 @field("Collection", "onlineStoreUrl")
@@ -230,11 +277,12 @@ def resolve_collection_url(collection: Collection, info):
 def resolve_collection_products(
     collection: Collection, info, sortKey=None, reverse=False, filters=None, **window
 ):
-    catalog = ctx(info).catalog
+    catalog, market = ctx(info).catalog, market_of(info)
     positions = {handle: i for i, handle in enumerate(collection.product_handles)}
-    keep = product_filter(filters)
-    items = [p for p in catalog.products_of(collection) if keep(p)]
-    return paginate(items, product_sort_key(sortKey, positions), reverse=bool(reverse), **window)
+    keep = product_filter(filters, market)
+    items = [p for p in catalog.products_of(collection) if market.sells(p) and keep(p)]
+    return paginate(items, product_sort_key(sortKey, market, positions), reverse=bool(reverse),
+                    **window)
 
 
 # Product ------------------------------------------------------------------
@@ -248,11 +296,6 @@ def resolve_product_id(product: Product, info):
 @field("Product", "availableForSale")
 def resolve_product_available(product: Product, info):
     return product.available
-
-
-@field("Product", "description")
-def resolve_product_description(product: Product, info, truncateAt=None):
-    return truncate(product.description, truncateAt)
 
 
 @field("Product", "featuredImage")
@@ -349,19 +392,23 @@ def resolve_first_selectable(value: OptionValueView, info):
     return next((v for v in having if v.available), having[0] if having else None)
 
 
-def _price_range(amounts: Sequence) -> dict[str, Money]:
-    return {"minVariantPrice": Money(min(amounts)), "maxVariantPrice": Money(max(amounts))}
+def _price_range(info, amounts: Sequence) -> dict:
+    place = where(info)
+    return {"minVariantPrice": place.money(min(amounts)),
+            "maxVariantPrice": place.money(max(amounts))}
 
 
 @field("Product", "priceRange")
 def resolve_price_range(product: Product, info):
-    return _price_range([v.price for v in product.variants])
+    market = market_of(info)
+    return _price_range(info, [market.price(v) for v in product.variants])
 
 
 @field("Product", "compareAtPriceRange")
 def resolve_compare_at_range(product: Product, info):
     # As Shopify: a variant without a compare-at price counts as 0.
-    return _price_range([v.compare_at_price or ZERO for v in product.variants])
+    market = market_of(info)
+    return _price_range(info, [market.compare_at(v) or ZERO for v in product.variants])
 
 
 @field("Product", "totalInventory")
@@ -490,12 +537,15 @@ def resolve_not_in_stock(variant: Variant, info):
 
 @field("ProductVariant", "price")
 def resolve_variant_price(variant: Variant, info):
-    return Money(variant.price)
+    place = where(info)
+    return place.money(place.market.price(variant))
 
 
 @field("ProductVariant", "compareAtPrice")
 def resolve_variant_compare_at(variant: Variant, info):
-    return Money(variant.compare_at_price) if variant.compare_at_price is not None else None
+    place = where(info)
+    compare_at = place.market.compare_at(variant)
+    return place.money(compare_at) if compare_at is not None else None
 
 
 @field("ProductVariant", "image")
@@ -505,7 +555,7 @@ def resolve_variant_image(variant: Variant, info):
 
 @field("ProductVariant", "product")
 def resolve_variant_product(variant: Variant, info):
-    return ctx(info).catalog.product_by_id(variant.product_id)
+    return ctx(info).catalog.product_by_id(variant.product_id)  # found by its variant: sold
 
 
 @field("ProductVariant", "requiresShipping")

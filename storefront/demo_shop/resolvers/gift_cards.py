@@ -9,6 +9,7 @@ from storefront.demo_shop.money import Money
 from storefront.demo_shop.resolvers import registry
 from storefront.demo_shop.resolvers.cart import CartView, payload
 from storefront.demo_shop.resolvers.catalog import ctx
+from storefront.demo_shop.resolvers.where import where
 
 field = registry.field
 
@@ -45,9 +46,13 @@ def resolve_last_characters(applied: Applied, info):
 
 @field("AppliedGiftCard", "amountUsed")
 @field("AppliedGiftCard", "amountUsedV2")
-@field("AppliedGiftCard", "presentmentAmountUsed")  # the demo sells in one currency
 def resolve_amount_used(applied: Applied, info):
-    return Money(applied.used, applied.card.currency_code)
+    return Money(applied.used, applied.card.currency_code)  # taken from the card
+
+
+@field("AppliedGiftCard", "presentmentAmountUsed")
+def resolve_presentment_amount_used(applied: Applied, info):
+    return where(info).money(applied.presented)  # what it paid, in the cart's currency
 
 
 @field("AppliedGiftCard", "balance")

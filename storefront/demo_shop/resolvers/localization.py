@@ -1,9 +1,10 @@
-"""`localization`: the countries and languages the shop sells in, named with Babel.
+"""`localization`: the countries the shop sells in, with each one's currency and
+languages (its market's: markets.py), named with Babel.
 
-The shop's countries and languages come from its catalog (the primary ones
-first). `@inContext(country:, language:)` picks the active ones when the shop
-has them; otherwise the primary ones answer, as Shopify answers a country
-outside every market.
+Countries come market by market, the primary market's first. `@inContext(country:,
+language:)` picks the active country when a market has it, else the primary market's
+first country (as Shopify answers a country outside every market); and the active
+language when the active country's market has it, else that market's default.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_currency_name, get_currency_symbol
-from graphql import get_directive_values
 
-from storefront.demo_shop.catalog import Shop
+from storefront.demo_shop.markets import Market
 from storefront.demo_shop.resolvers import registry
 from storefront.demo_shop.resolvers.catalog import ctx
 
@@ -34,16 +34,19 @@ def locale_of(language: str) -> Locale:
         return Locale.parse("en")
 
 
+@cache
+def home_locale(language: str, country: str) -> Locale:
+    """How people of `country` write `language` ("en_CA")."""
+    try:
+        return Locale(language.split("_")[0].lower(), country)
+    except (ValueError, UnknownLocaleError):
+        return locale_of(language)
+
+
 def country_name(code: str | None, language: str = "EN") -> str | None:
     if code is None:
         return None
     return locale_of(language).territories.get(code, code)
-
-
-def in_context(info) -> dict:
-    """The operation's @inContext arguments (country, language), {} without one."""
-    directive = info.schema.get_directive("inContext")
-    return get_directive_values(directive, info.operation, info.variable_values) or {}
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class LanguageView:
 @dataclass(frozen=True)
 class CountryView:
     code: str
-    shop: Shop
+    market: Market
     shown_in: str
 
     @property
@@ -81,21 +84,23 @@ class CountryView:
 
     @property
     def currency(self) -> dict[str, str]:
-        # One currency for now: the shop's (markets will give each country its own).
-        code, shown_in = self.shop.currency_code, locale_of(self.shown_in)
+        """The market's currency: its name in the language shown in, its symbol as the
+        country writes it ("$" for CAD in Canada, "€" for EUR), as Shopify gives them."""
+        code = self.market.currency
+        home = home_locale(self.market.default_language, self.code)
         return {
             "isoCode": code,
-            "name": get_currency_name(code, locale=shown_in),
-            "symbol": get_currency_symbol(code, locale=shown_in),
+            "name": get_currency_name(code, locale=locale_of(self.shown_in)),
+            "symbol": get_currency_symbol(code, locale=home),
         }
 
     @property
     def available_languages(self) -> list[LanguageView]:
-        return [LanguageView(code, self.shown_in) for code in self.shop.languages]
+        return [LanguageView(code, self.shown_in) for code in self.market.languages]
 
     @property
     def default_language(self) -> LanguageView:
-        return LanguageView(self.shop.languages[0], self.shown_in)
+        return LanguageView(self.market.default_language, self.shown_in)
 
     @property
     def unit_system(self) -> str:
@@ -104,14 +109,16 @@ class CountryView:
 
 @field("QueryRoot", "localization")
 def resolve_localization(_, info):
-    shop = ctx(info).catalog.shop
-    asked = in_context(info)
-    country = asked.get("country") if asked.get("country") in shop.countries else shop.countries[0]
-    language = (asked.get("language") if asked.get("language") in shop.languages
-                else shop.languages[0])
+    """Every country of every market; the active country and language, and the active
+    country's languages, from @inContext (each falling back as Shopify does)."""
+    shop, asked = ctx(info).catalog.shop, ctx(info).asked
+    answered = asked.answered(shop)
+    country, language = answered["country"], answered["language"]
+    market = shop.market_for(country)
     return {
-        "availableCountries": [CountryView(code, shop, language) for code in shop.countries],
-        "availableLanguages": [LanguageView(code, language) for code in shop.languages],
-        "country": CountryView(country, shop, language),
+        "availableCountries": [CountryView(code, m, language)
+                               for m in shop.markets for code in m.countries],
+        "availableLanguages": [LanguageView(code, language) for code in market.languages],
+        "country": CountryView(country, market, language),
         "language": LanguageView(language, language),
     }

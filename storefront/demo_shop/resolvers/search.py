@@ -15,7 +15,8 @@ from storefront.demo_shop.filters import product_filter
 from storefront.demo_shop.money import cents
 from storefront.demo_shop.pagination import paginate
 from storefront.demo_shop.resolvers import registry
-from storefront.demo_shop.resolvers.catalog import ctx
+from storefront.demo_shop.resolvers.catalog import ctx, min_price, sold_entries
+from storefront.demo_shop.resolvers.where import market_of
 from storefront.demo_shop.search import ALL_FIELDS, parse
 
 field = registry.field
@@ -67,8 +68,9 @@ def resolve_search(
     found = []
     if not parsed.is_empty:
         if "PRODUCT" in types:
-            keep = product_filter(productFilters)
-            found += [(s, p) for s, p in index.matches(index.products, parsed) if keep(p)]
+            keep = product_filter(productFilters, market_of(info))
+            products = sold_entries(info, index.products)
+            found += [(s, p) for s, p in index.matches(products, parsed) if keep(p)]
         if "PAGE" in types:
             found += list(index.matches(index.pages, parsed))
         if "ARTICLE" in types:
@@ -76,13 +78,15 @@ def resolve_search(
     if unavailableProducts == "HIDE":
         found = [(s, item) for s, item in found if getattr(item, "available", True)]
 
+    market = market_of(info)
+
     def rank(entry) -> tuple:
         points, item = entry
         kind = type(item).__name__
         if sortKey == "PRICE":  # pages and articles have no price: after every product
             return (
                 kind != "Product",
-                cents(item.min_price) if kind == "Product" else 0,
+                cents(min_price(item, market)) if kind == "Product" else 0,
                 item.title.casefold(),
                 kind,
                 item.id,
@@ -127,7 +131,7 @@ def resolve_predictive_search(
         return [item for _, item in found]
 
     if "PRODUCT" in types:
-        products = best(index.products, searchable)
+        products = best(sold_entries(info, index.products), searchable)
         if unavailableProducts == "HIDE":
             products = [p for p in products if p.available]
         elif unavailableProducts == "LAST":

@@ -19,7 +19,7 @@ from storefront.demo_shop.catalog import (
 )
 from storefront.demo_shop.pagination import paginate
 from storefront.demo_shop.resolvers import registry
-from storefront.demo_shop.resolvers.catalog import ctx, one_of, page_of
+from storefront.demo_shop.resolvers.catalog import ctx, one_of, page_of, sold
 
 field = registry.field
 
@@ -35,6 +35,17 @@ def resolve_shop(_, info):
 @field("Shop", "id")
 def resolve_shop_id(shop: Shop, info):
     return ids.gid("Shop", shop.id)
+
+
+@field("Shop", "paymentSettings")
+def resolve_payment_settings(shop: Shop, info):
+    """The shop's own currency and country, and every market's currency it accepts."""
+    currencies = dict.fromkeys(market.currency for market in shop.markets)
+    return {
+        "countryCode": shop.primary_market.countries[0],
+        "currencyCode": shop.currency_code,
+        "enabledPresentmentCurrencies": list(currencies),
+    }
 
 
 @field("Shop", "primaryDomain")
@@ -270,9 +281,13 @@ def find_node(info, value: object):
     if parsed is None:
         return None
     type_name, number = parsed
+    if type_name == "Product":
+        return sold(info, catalog.product_by_id(number))
+    if type_name == "ProductVariant":  # a variant of a product the market leaves out is not found
+        variant = catalog.variant(number)
+        product = catalog.product_by_id(variant.product_id) if variant else None
+        return variant if sold(info, product) else None
     lookup = {
-        "Product": catalog.product_by_id,
-        "ProductVariant": catalog.variant,
         "Collection": catalog.collection_by_id,
         "Page": catalog.page_by_id,
         "Metaobject": catalog.metaobject_by_id,

@@ -1,8 +1,9 @@
 """`sitemap(type:)`: the shop's products, collections, pages, blogs, articles and
 metaobjects, 250 a page.
 
-Pages are numbered from 1, as Shopify numbers them (Hydrogen asks for
-/sitemap/products/1.xml first). A blog was last changed when its newest article
+Products are those of the market answered in, and product and collection titles are in
+its language (resolvers/where.py). Pages are numbered from 1, as Shopify numbers them
+(Hydrogen asks for /sitemap/products/1.xml first). A blog was last changed when its newest article
 was published; an article, when it was.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from graphql import GraphQLError
 
 from storefront.demo_shop.resolvers import registry
-from storefront.demo_shop.resolvers.catalog import ctx
+from storefront.demo_shop.resolvers.catalog import ctx, sold_products, text
 
 field = registry.field
 
@@ -41,13 +42,14 @@ class SitemapMetaobject:
 
 def _items(info, kind: str) -> list:
     catalog = ctx(info).catalog
-    records = {
-        "PRODUCT": catalog.products,
-        "COLLECTION": catalog.collections,
-        "PAGE": catalog.pages,
-    }.get(kind)
-    if records is not None:
+    if kind in ("PRODUCT", "COLLECTION"):  # the market's products; titles in the language
+        records = (sold_products(info, catalog.products) if kind == "PRODUCT"
+                   else catalog.collections)
         ordered = sorted(records, key=lambda r: r.id)
+        return [SitemapItem(r.handle, r.updated_at, text(info, kind.lower(), r).title)
+                for r in ordered]
+    if kind == "PAGE":
+        ordered = sorted(catalog.pages, key=lambda r: r.id)
         return [SitemapItem(r.handle, r.updated_at, r.title) for r in ordered]
     if kind == "METAOBJECT":
         ordered = sorted(catalog.metaobjects, key=lambda m: m.id)

@@ -4,9 +4,10 @@ the variants one choice away, and unit prices."""
 from __future__ import annotations
 
 from storefront.demo_shop.catalog import Product, Variant
-from storefront.demo_shop.money import Money, round_cents
+from storefront.demo_shop.money import round_cents
 from storefront.demo_shop.resolvers import registry
 from storefront.demo_shop.resolvers.catalog import match_options, resolve_selected_or_first
+from storefront.demo_shop.resolvers.where import where
 from storefront.demo_shop.variant_encoding import encode
 
 field = registry.field
@@ -69,8 +70,10 @@ def resolve_adjacent(
 
 @field("ProductVariant", "unitPrice")
 def resolve_unit_price(variant: Variant, info):
-    measure = variant.unit_measure
-    return Money(round_cents(measure.unit_price(variant.price))) if measure else None
+    measure, place = variant.unit_measure, where(info)
+    if measure is None:
+        return None
+    return place.money(round_cents(measure.unit_price(place.market.price(variant))))
 
 
 @field("ProductVariant", "unitPriceMeasurement")
