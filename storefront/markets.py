@@ -26,6 +26,7 @@ _PREFIX = re.compile(r"/[a-z]{2}(?:-[a-z]{2}){0,2}(?=/|$)")
 # arrived under (set below Flask).
 ENVIRON_KEY = "storefront.market"
 PREFIX_KEY = "storefront.market.prefix"
+MOUNT_KEY = "storefront.market.mount"  # SCRIPT_NAME without the prefix: where the store is
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,8 @@ class MarketPrefix:
             else None
         if found is not None:
             prefix, market = found
-            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "").rstrip("/") + prefix
+            environ[MOUNT_KEY] = environ.get("SCRIPT_NAME", "").rstrip("/")
+            environ["SCRIPT_NAME"] = environ[MOUNT_KEY] + prefix
             environ["PATH_INFO"] = path[len(prefix):] or "/"
             environ[ENVIRON_KEY], environ[PREFIX_KEY] = market, prefix
         return self.wsgi_app(environ, start_response)

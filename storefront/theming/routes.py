@@ -19,6 +19,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, request, se
 from markupsafe import Markup
 
 from storefront import compression
+from storefront.markets import MOUNT_KEY
 from storefront.theming.assets import IMMUTABLE, MIMETYPES, Assets, split_hash, with_hash
 from storefront.theming.switch import active, themes
 from storefront.theming.themes import ThemeError
@@ -46,7 +47,12 @@ def asset_url(path: str) -> str:
     """
     name = _or_missing(lambda: current_assets().fingerprinted(path, fresh=current_app.debug),
                        path, missing=path)
-    return url_for("assets.file", filename=name)
+    # One address in every market: a market's path prefix (storefront.markets) is not
+    # part of an asset's, so browsers and CDNs keep one copy.
+    address = url_for("assets.file", filename=name)
+    if MOUNT_KEY in request.environ:
+        address = request.environ[MOUNT_KEY] + address[len(request.script_root):]
+    return address
 
 
 def _or_missing(read: Callable[[], T], path: str, missing: T) -> T:

@@ -126,9 +126,7 @@ _KEPT = frozenset({"page", "q", "type", "after", "before"})
 
 def _mount() -> str:
     """The script root below the market prefix (a store mounted under /shop)."""
-    root = request.script_root
-    prefix = request.environ.get(markets.PREFIX_KEY, "")
-    return root[: len(root) - len(prefix)] if prefix and root.endswith(prefix) else root
+    return request.environ.get(markets.MOUNT_KEY, request.script_root)
 
 
 def _countries(localization, primary: Market) -> list[markets.Offered]:
