@@ -118,6 +118,11 @@ def _offer_price_for(creator):
     if offer is None or not offers.per_item(offer):
         return _no_offer_price
     now = referral.offer_now(current_app)
+    # An amount (off, or a minimum) is in the shop's currency; in a market that
+    # prices in another, Shopify converts it at a rate the store does not know, so
+    # no creator price is shown there (a percentage shows in every market).
+    in_amounts = offer.amount is not None or offer.minimum_subtotal is not None
+    shop_currency = _shop_currency() if in_amounts else None
 
     def offer_price(product, price=None) -> OfferPrice | None:
         """The creator price of `product` (a card or a product) at `price` (a Money, e.g.
@@ -125,7 +130,7 @@ def _offer_price_for(creator):
         value = product.price if price is None else price
         is_range = isinstance(value, m.PriceRange)
         regular = value.min if is_range else value
-        if regular is None:
+        if regular is None or (shop_currency and regular.currency_code != shop_currency):
             return None
         found = offers.unit_price(offer, regular.amount, handle=product.handle,
                                   collections=product.collections, now=now)
@@ -136,6 +141,14 @@ def _offer_price_for(creator):
                           regular, is_from)
 
     return offer_price
+
+
+def _shop_currency() -> str | None:
+    """The currency of the primary market (the shop's), None when Shopify has not said."""
+    found = layout.layout().localization
+    primary = primary_market(current_app).country
+    return next((entry.currency for entry in found.countries if entry.country == primary),
+                None) if found is not None else None
 
 
 def creator_context() -> dict:
