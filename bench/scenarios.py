@@ -25,6 +25,7 @@ PHASE_CREATORS = {SHIPPED: 0, NO_FUNNELS: 0, THOUSAND: 1_000, TEN_THOUSAND: 10_0
 PHASE_ENV = {NO_FUNNELS: {"FUNNELS_URL": "off"}}
 CREATOR = "maya"
 PRODUCT = "organic-cotton-tee"
+MARKET = "/fr-ca"  # a market other than the primary one: French in Canada, in CAD
 CART_VARIANTS = (1003, 2001, 13001)  # in stock, in three different products
 SORTS = ("best-selling", "price-ascending", "price-descending", "created-descending",
          "title-ascending")
@@ -187,6 +188,11 @@ SCENARIOS = [
              _creator_home, recording_of="creator-home"),
     Scenario("creator-product-no-funnels", f"creator product ({CREATOR}), funnels off",
              NO_FUNNELS, _creator_product, recording_of="creator-product"),
+    Scenario("market-home", f"brand home in a market {MARKET}/", SHIPPED,
+             lambda ctx: [Target(f"{MARKET}/")], baseline="brand-home"),
+    Scenario("market-creator-product", f"creator product ({CREATOR}) in {MARKET}", SHIPPED,
+             lambda ctx: [Target(f"{MARKET}/products/{PRODUCT}", ctx.cookie(CREATOR))],
+             baseline="creator-product"),
     Scenario("collection-page-2", "listing page 2", SHIPPED, _page_two),
     Scenario("returning", "shared pages x4, returning visitors", SHIPPED, _returning_visits),
     Scenario("first-64", "shared pages x4, first visits, 64 connections", SHIPPED,
