@@ -15,7 +15,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    send_file,
+    url_for,
+)
 from markupsafe import Markup
 
 from storefront import compression
@@ -46,7 +56,11 @@ def asset_url(path: str) -> str:
     """
     name = _or_missing(lambda: current_assets().fingerprinted(path, fresh=current_app.debug),
                        path, missing=path)
-    return url_for("assets.file", filename=name)
+    url = url_for("assets.file", filename=name)
+    # Under a market's path prefix (SCRIPT_NAME, see web.filters.localize) a file keeps
+    # its one address: the same bytes for every market, cached once by browsers and CDNs.
+    root = request.script_root if has_request_context() else ""
+    return url[len(root):] if root and url.startswith(root + "/") else url
 
 
 def _or_missing(read: Callable[[], T], path: str, missing: T) -> T:
