@@ -21,7 +21,7 @@ from storefront.config import PROJECT_ROOT, ConfigError
 from storefront.theming import translations
 from storefront.theming.routes import asset_url, asset_width, inline_asset
 from storefront.theming.routes import bp as assets_bp
-from storefront.theming.switch import Themes, render, use
+from storefront.theming.switch import Themes, active, render, use
 from storefront.theming.themes import Theme, ThemeError, load_theme, template_loader
 
 __all__ = [
@@ -63,7 +63,8 @@ def init_app(app: Flask) -> Theme:
     theme = check(app.config["THEME"], app.config.get("THEMES_DIR"))
 
     app.jinja_loader = template_loader(theme)
-    translations.init_app(app)  # (before any theme's environment is made from the app's)
+    # (before any other theme's environment is made from the app's)
+    translations.init_app(app, lambda: active().theme)
     app.extensions["theme"] = theme
     app.extensions["themes"] = Themes(app, theme, themes_dir(app))
     app.jinja_env.globals.update(theme=theme, asset_url=asset_url, asset_width=asset_width,

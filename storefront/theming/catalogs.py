@@ -45,7 +45,7 @@ HEADER = """\
 # `flask theme translations update` writes messages.pot and brings the .po files in line
 # with it; translate here, then `flask theme translations compile`."""
 
-Key = tuple[str, "str | None"]  # (msgid, or a plural's singular; msgctxt)
+Key = tuple[str, str | None]  # (msgid, or a plural's singular; msgctxt)
 
 
 def key(message: Message) -> Key:
@@ -81,7 +81,7 @@ def _extracted(root: Path, pattern: str, method: str, options: dict,
     found = extract_from_dir(folder, [("/".join(parts), method)], {"/".join(parts): options},
                              keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
                              strip_comment_tags=True)
-    prefix = "/".join([shown_as, *fixed])
+    prefix = "/".join(part for part in (shown_as, *fixed) if part)
     for filename, lineno, message, comments, context in found:
         yield f"{prefix}/{filename}", lineno, message, comments, context
 
@@ -94,12 +94,12 @@ def own_strings(theme: Theme) -> Catalog:
         if method == "python":
             if theme.parent is not None:
                 continue  # (the root of the chain translates them)
-            found = _extracted(PROJECT_ROOT, pattern, method, options, ".")
+            found = _extracted(PROJECT_ROOT, pattern, method, options, "")
         else:
             found = _extracted(theme.path, pattern, method, options,
                                f"{theme.path.parent.name}/{theme.name}")
         for filename, lineno, message, comments, context in found:
-            catalog.add(message, None, [(filename.removeprefix("./"), lineno)],
+            catalog.add(message, None, [(filename, lineno)],
                         auto_comments=comments, context=context)
     return catalog
 

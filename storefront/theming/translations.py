@@ -10,18 +10,22 @@ uses `flask_babel.gettext`, or `lazy_gettext` for texts kept at module level.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from babel import support
 from flask import Flask, has_app_context
-from flask_babel import Babel, Domain, get_locale
+from flask_babel import Babel, Domain, get_babel, get_locale
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from storefront.locales import shopper_locale
-from storefront.theming.switch import active
 from storefront.theming.themes import Theme
 
 DOMAIN = "messages"
 
 
-def catalogue_dirs(theme: Theme) -> list:
+def catalogue_dirs(theme: Theme) -> list[Path]:
     """The translations/ folders of `theme`'s chain, parents first (later ones win)."""
     return [member.path / "translations" for member in reversed(theme.chain)]
 
@@ -42,41 +46,56 @@ def load(theme: Theme, locale: str) -> support.NullTranslations:
 
 
 class ThemeDomain(Domain):
-    """Flask-Babel's message domain, answered from the catalogues of the theme this
-    request renders with (a creator may pick another theme than THEME's)."""
+    """Flask-Babel's message domain (what `flask_babel.gettext` and `lazy_gettext` in
+    Python code use), answered from the catalogues of the theme this request renders
+    with: `active_theme()` (a creator may pick another theme than THEME's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, active_theme: Callable[[], Theme]) -> None:
         super().__init__(domain=DOMAIN)
+        self.active_theme = active_theme
 
     def get_translations(self) -> support.NullTranslations:
-        locale = get_locale() if has_app_context() else None
-        if locale is None:
-            return support.NullTranslations()
-        theme = active().theme
-        key = (theme.name, str(locale))
+        return catalogue(self.active_theme())
+
+    def of(self, theme: Theme, locale: str) -> support.NullTranslations:
+        key = (theme.name, locale)
         found = self.cache.get(key)
         if found is None:  # (two threads may both load it: the same catalogue either way)
-            found = self.cache[key] = load(theme, str(locale))
+            found = self.cache[key] = load(theme, locale)
         return found
 
 
-def init_app(app: Flask) -> None:
+def catalogue(theme: Theme) -> support.NullTranslations:
+    """`theme`'s catalogues in this request's language (the templates' English outside
+    an app context)."""
+    locale = get_locale() if has_app_context() else None
+    if locale is None:
+        return support.NullTranslations()
+    return get_babel().instance.domain_instance.of(theme, str(locale))
+
+
+def init_app(app: Flask, active_theme: Callable[[], Theme]) -> None:
     """Flask-Babel for the app: the locale is `shopper_locale()` (the market's language),
-    the catalogues the active theme's; Jinja gets the i18n extension (`{% trans %}`,
-    `_()`, `ngettext`, new style: `_("%(n)s left", n=3)`)."""
+    the catalogues those of the theme rendering; Jinja gets the i18n extension:
+    `{% trans %}`, `_()`, `ngettext`, new style (`_("%(n)s left", n=3)`)."""
     # (configure_jinja=False: the themes' filters stay those themes/README.md documents)
     babel = Babel(configure_jinja=False)
     babel.init_app(app, locale_selector=shopper_locale)
-    babel.domain_instance = ThemeDomain()
+    babel.domain_instance = ThemeDomain(active_theme)
     app.jinja_env.add_extension("jinja2.ext.i18n")
 
-    def translations():
-        return babel.domain_instance.get_translations()
+    # A template's catalogues are those of the theme it renders with: each theme's
+    # environment has its own `theme` global (storefront.theming.switch), and these
+    # callables, shared by all of them, read it from the template's context.
+    def of(context: Context) -> support.NullTranslations:
+        theme = context.get("theme")
+        return catalogue(theme if isinstance(theme, Theme) else active_theme())
 
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        gettext=pass_context(lambda context, s: of(context).ugettext(s)),
+        ngettext=pass_context(lambda context, s, p, n: of(context).ungettext(s, p, n)),
+        pgettext=pass_context(lambda context, c, s: of(context).upgettext(c, s)),
+        npgettext=pass_context(
+            lambda context, c, s, p, n: of(context).unpgettext(c, s, p, n)),
         newstyle=True,
     )
