@@ -4,8 +4,9 @@ so a figure reads the same everywhere."""
 
 from __future__ import annotations
 
-from babel.core import Locale, UnknownLocaleError
 from flask import current_app
+
+from storefront.markets import babel_locale
 
 
 def shopper_locale() -> str:
@@ -16,9 +17,6 @@ def shopper_locale() -> str:
     state = visit_if_any()
     if state is not None and state.market is not None:
         return state.market.locale
-    language = current_app.config["SHOPIFY_LANGUAGE"].lower().replace("-", "_")
-    tag = f"{language}_{current_app.config['SHOPIFY_COUNTRY']}"
-    try:
-        return str(Locale.parse(tag))
-    except (ValueError, UnknownLocaleError):
-        return "en_US"
+    # (Babel has no fr_US: French in the United States is written as French.)
+    config = current_app.config
+    return babel_locale(config["SHOPIFY_LANGUAGE"], config["SHOPIFY_COUNTRY"])

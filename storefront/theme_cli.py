@@ -7,6 +7,11 @@ with lines, codes and a gift card, search with and without results, 404 and 503,
 each active creator's landing, product and article pages. Each
 problem reads `themes/<theme>/templates/<file>:<line>: <message>`, and a verdict
 ends the output; the app's own logs show only with --verbose.
+
+Translations: a .mo not compiled from its .po is a problem; a string with no
+translation in a language the theme ships is a warning (the page still shows it, in
+English), a problem with --strict. `flask theme translations update|compile` keep the
+catalogues (storefront.theming.catalogs).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from jinja2 import Environment, TemplateSyntaxError
 
 from storefront import colors, layout_audit
 from storefront.config import PROJECT_ROOT, ConfigError
-from storefront.theming import Theme, ThemeError, load_theme, themes_dir
+from storefront.theming import Theme, ThemeError, catalogs, load_theme, themes_dir
 
 # (URL, expected status) of the pages every theme must render.
 PAGES: list[tuple[str, int]] = [
@@ -65,6 +70,7 @@ class Report:
     compiled: int = 0
     rendered: int = 0
     pages: list[tuple[str, int]] = field(default_factory=list)  # (URL, status) rendered
+    missing: list[catalogs.Missing] = field(default_factory=list)  # untranslated strings
 
 
 @theme_cli.command("check")
@@ -74,7 +80,9 @@ class Report:
               help="Also open the pages in headless Chromium at 390 and 1280 px and report "
                    "overflow, overlapping controls and unreadable text (needs Playwright "
                    "and Debian's chromium).")
-def check_command(name: str | None, verbose: bool, audit: bool) -> None:
+@click.option("--strict", is_flag=True,
+              help="Count strings with no translation as problems, not warnings.")
+def check_command(name: str | None, verbose: bool, audit: bool, strict: bool) -> None:
     """Compile and render theme NAME (default: the THEME setting) against the demo shop."""
     name = name or current_app.config["THEME"]
     folder = themes_dir(current_app)
@@ -86,16 +94,22 @@ def check_command(name: str | None, verbose: bool, audit: bool) -> None:
     except (ThemeError, ConfigError) as error:
         click.echo(str(error))
         raise SystemExit(1) from None
-    for problem in report.problems:
-        click.echo(problem)
-    if report.problems:
-        count = len(report.problems)
+    label = "" if strict else "warning: "
+    untranslated = [f"{m.where}: {label}no {m.language} translation of {m.text!r}"
+                    for m in report.missing]
+    problems = report.problems + (untranslated if strict else [])
+    for line in report.problems + untranslated:
+        click.echo(line)
+    if problems:
+        count = len(problems)
         click.echo(f"theme {name}: {count} {'problem' if count == 1 else 'problems'}")
         raise SystemExit(1)
-    click.echo(
-        f"theme {name}: {report.compiled} templates compiled, "
-        f"{report.rendered} pages rendered, OK"
-    )
+    verdict = (f"theme {name}: {report.compiled} templates compiled, "
+               f"{report.rendered} pages rendered, OK")
+    if untranslated:
+        languages = ", ".join(sorted({m.language for m in report.missing}))
+        verdict += f"; {len(untranslated)} strings not translated ({languages}): warnings"
+    click.echo(verdict)
 
 
 def check_theme(theme: Theme, folder: Path, *, verbose: bool = True,
@@ -112,9 +126,21 @@ def check_theme(theme: Theme, folder: Path, *, verbose: bool = True,
             _hide_logs()  # (again: the app adds its handler as it is made)
         broken = _compile_all(app.jinja_env, theme, folder, report)
         _render_pages(app, theme, folder, broken, report)
+        _check_translations(theme, folder, report)
         if audit and not report.problems:  # (a page that fails to render has no layout)
             _audit(app, theme, folder, report)
     return report
+
+
+def _check_translations(theme: Theme, folder: Path, report: Report) -> None:
+    """Compiled catalogues that lag their .po (a problem), and strings a language of
+    the chain does not translate (kept for the verdict: warnings, or problems)."""
+    for path in catalogs.stale(theme):
+        report.problems.append(
+            f"{_display(path, folder)}: messages.mo is not compiled from it: "
+            "run `flask theme translations compile`"
+        )
+    report.missing = catalogs.missing(theme)
 
 
 def _audit(app: Flask, theme: Theme, folder: Path, report: Report) -> None:
@@ -306,3 +332,57 @@ def _where_raised(error: BaseException, folder: Path) -> str:
 def _display(file: Path, folder: Path) -> str:
     """`themes/night/templates/x.html`: the path as a theme author knows it."""
     return f"{folder.name}/{file.resolve().relative_to(folder.resolve()).as_posix()}"
+
+
+# `flask theme translations update|compile` ------------------------------------------
+
+translations_cli = AppGroup(
+    "translations", help="Keep themes' translation catalogues (translations/) up to date.")
+theme_cli.add_command(translations_cli)
+
+
+def _themes(name: str | None) -> list[Theme]:
+    """Theme `name`, or every theme of the themes folder; exit 1 naming a bad one."""
+    folder = themes_dir(current_app)
+    names = [name] if name else sorted(p.parent.name for p in folder.glob("*/theme.toml"))
+    try:
+        return [load_theme(each, folder) for each in names]
+    except ThemeError as error:
+        click.echo(str(error))
+        raise SystemExit(1) from None
+
+
+def _echo_written(paths: list[Path]) -> None:
+    for path in paths:
+        click.echo(f"wrote {_display(path, themes_dir(current_app))}")
+    if not paths:
+        click.echo("up to date")
+
+
+@translations_cli.command("update")
+@click.argument("name", required=False)
+@click.option("--add", "add", multiple=True, metavar="LANG",
+              help="Start a catalogue for another language (e.g. --add it); repeatable.")
+def update_command(name: str | None, add: tuple[str, ...]) -> None:
+    """Extract the strings of theme NAME (default: every theme) into its messages.pot and
+    update its .po files; then translate the new entries and run `compile`."""
+    for language in add:
+        if not catalogs.LANGUAGE.fullmatch(language):
+            click.echo(f"--add {language}: not a language code (two or three letters, "
+                       "with a region if need be: fr, pt_BR)")
+            raise SystemExit(1)
+    written = []
+    for theme in _themes(name):
+        written += catalogs.update(theme, add)
+    _echo_written(written)
+
+
+@translations_cli.command("compile")
+@click.argument("name", required=False)
+def compile_command(name: str | None) -> None:
+    """Compile the .po files of theme NAME (default: every theme) into the .mo files pages
+    read; commit them with the .po (tests/themes/test_translations.py checks they match)."""
+    written = []
+    for theme in _themes(name):
+        written += catalogs.compile_catalogues(theme)
+    _echo_written(written)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from storefront.services.catalog import BadPageLink, Window, search_terms
 from storefront.shopify import api
 from storefront.shopify import models as m
@@ -52,7 +54,7 @@ def blog(
     query = None
     if tag is not None:
         if not _TAG.fullmatch(tag):
-            raise BadPageLink("this tag link is not valid")
+            raise BadPageLink(gettext("this tag link is not valid"))
         spellings = dict.fromkeys([tag, tag.replace("-", " ")])
         query = " OR ".join(f'tag:"{spelling}"' for spelling in spellings)
     found = window.fetch(lambda w: api.blog_page(client, handle, **w.arguments(PAGE_SIZE),

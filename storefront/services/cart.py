@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from flask_babel import gettext, lazy_gettext
+
 from storefront.shopify import api
 from storefront.shopify import models as m
 from storefront.shopify.client import StorefrontClient
@@ -32,28 +34,34 @@ _PRINTED_WITH = re.compile(r"[\s-]+")  # gift card codes are printed in groups o
 log = logging.getLogger(__name__)
 
 # Why a discount code does not apply, in the shopper's words (Shopify's
-# CartWarningCode values); anything else gets the general sentence.
+# CartWarningCode values); anything else gets the general sentence. (Texts kept here
+# are lazy: each is translated in the language of the request that shows it; str()
+# before one goes into a session or JSON.)
 CODE_REASONS = {
-    "DISCOUNT_NOT_FOUND": "This code doesn't exist.",
-    "DISCOUNT_CURRENTLY_INACTIVE": "This code isn't active right now.",
-    "DISCOUNT_USAGE_LIMIT_REACHED": "This code has reached its usage limit.",
-    "DISCOUNT_NO_ENTITLED_LINE_ITEMS": "None of the items in your cart qualify for this code.",
-    "DISCOUNT_PURCHASE_NOT_IN_RANGE": "Your cart doesn't reach this code's minimum yet.",
-    "DISCOUNT_CUSTOMER_NOT_ELIGIBLE": "This code isn't available to you.",
+    "DISCOUNT_NOT_FOUND": lazy_gettext("This code doesn't exist."),
+    "DISCOUNT_CURRENTLY_INACTIVE": lazy_gettext("This code isn't active right now."),
+    "DISCOUNT_USAGE_LIMIT_REACHED": lazy_gettext("This code has reached its usage limit."),
+    "DISCOUNT_NO_ENTITLED_LINE_ITEMS": lazy_gettext(
+        "None of the items in your cart qualify for this code."),
+    "DISCOUNT_PURCHASE_NOT_IN_RANGE": lazy_gettext(
+        "Your cart doesn't reach this code's minimum yet."),
+    "DISCOUNT_CUSTOMER_NOT_ELIGIBLE": lazy_gettext("This code isn't available to you."),
 }
-GENERAL_REASON = "This code doesn't apply to your cart."
+GENERAL_REASON = lazy_gettext("This code doesn't apply to your cart.")
 
 LINE_MESSAGES = {
-    "MERCHANDISE_OUT_OF_STOCK": "Sorry, that item is sold out.",
-    "INVALID_MERCHANDISE_LINE": "That item isn't available. Please choose another option.",
-    "MERCHANDISE_NOT_FOUND": "That item isn't available. Please choose another option.",
-    "INVALID": "That quantity isn't valid.",
+    "MERCHANDISE_OUT_OF_STOCK": lazy_gettext("Sorry, that item is sold out."),
+    "INVALID_MERCHANDISE_LINE": lazy_gettext(
+        "That item isn't available. Please choose another option."),
+    "MERCHANDISE_NOT_FOUND": lazy_gettext(
+        "That item isn't available. Please choose another option."),
+    "INVALID": lazy_gettext("That quantity isn't valid."),
 }
 
 
 # A gift card code Shopify did not apply: it says why in a user error, or (as it does for
 # some codes) drops it without a word, which only the applied cards' last characters show.
-GIFT_CARD_NOT_APPLIED = (
+GIFT_CARD_NOT_APPLIED = lazy_gettext(
     "That gift card code didn't work. Check it: a gift card that has expired, been disabled "
     "or used up can't be applied."
 )
@@ -82,13 +90,13 @@ def cart_id_or_none(value: str | None) -> str | None:
 def variant_gid(value: str | None) -> str:
     match = _VARIANT_ID.fullmatch((value or "").strip())
     if not match:
-        raise BadCartInput("That product option isn't valid.")
+        raise BadCartInput(gettext("That product option isn't valid."))
     return f"gid://shopify/ProductVariant/{match.group(1)}"
 
 
 def line_gid(value: str | None) -> str:
     if not value or not _LINE_ID.fullmatch(value):
-        raise BadCartInput("That cart line isn't valid.")
+        raise BadCartInput(gettext("That cart line isn't valid."))
     return value
 
 
@@ -96,16 +104,17 @@ def quantity(value: str | None, *, minimum: int = 1) -> int:
     try:
         number = int((value or "").strip() or "1")
     except ValueError:
-        raise BadCartInput("The quantity must be a whole number.") from None
+        raise BadCartInput(gettext("The quantity must be a whole number.")) from None
     if not minimum <= number <= MAX_QUANTITY:
-        raise BadCartInput(f"The quantity must be between {minimum} and {MAX_QUANTITY}.")
+        raise BadCartInput(gettext("The quantity must be between %(minimum)s and %(maximum)s.",
+                                   minimum=minimum, maximum=MAX_QUANTITY))
     return number
 
 
 def discount_code(value: str | None) -> str:
     code = (value or "").strip()
     if not code or len(code) > MAX_CODE or any(ord(c) < 32 for c in code):
-        raise BadCartInput("Please enter a discount code.")
+        raise BadCartInput(gettext("Please enter a discount code."))
     return code
 
 
@@ -114,13 +123,13 @@ def gift_card_code(value: str | None) -> str:
     (Shopify's codes are letters and digits, and Shopify trims nothing itself)."""
     code = _PRINTED_WITH.sub("", value or "")
     if not code or len(code) > MAX_CODE or any(ord(c) < 32 for c in code):
-        raise BadCartInput("Please enter a gift card code.")
+        raise BadCartInput(gettext("Please enter a gift card code."))
     return code
 
 
 def gift_card_id(value: str | None) -> str:
     if not value or not _GIFT_CARD_ID.fullmatch(value):
-        raise BadCartInput("That gift card isn't valid.")
+        raise BadCartInput(gettext("That gift card isn't valid."))
     return value
 
 
@@ -163,7 +172,7 @@ def add(
     return _outcome(client, result, current)
 
 
-UNCONFIRMED = (
+UNCONFIRMED = lazy_gettext(
     "We couldn't confirm that change with the shop. This is your cart as the shop has it "
     "now: please check it before you go on."
 )
@@ -180,7 +189,7 @@ def _reconciled(client: StorefrontClient, cart_id: str, mutation, argument):
         return mutation(client, cart_id, argument)
     except Unavailable:
         cart = api.cart(client, cart_id)  # raises again if the shop is really down
-        return Outcome(cart, notices=[UNCONFIRMED])
+        return Outcome(cart, notices=[str(UNCONFIRMED)])
 
 
 def update(client: StorefrontClient, cart_id: str, line_id: str, qty: int) -> Outcome:
@@ -193,7 +202,8 @@ def remove(client: StorefrontClient, cart_id: str, line_id: str) -> Outcome:
 
 def set_note(client: StorefrontClient, cart_id: str, note: str) -> Outcome:
     if len(note) > MAX_NOTE:
-        raise BadCartInput(f"The note can be at most {MAX_NOTE} characters.")
+        raise BadCartInput(gettext("The note can be at most %(maximum)s characters.",
+                                   maximum=MAX_NOTE))
     return _change(client, cart_id, api.cart_note_update, note)
 
 
@@ -201,7 +211,7 @@ def apply_code(client: StorefrontClient, cart_id: str, code: str) -> Outcome:
     """Add a code to those already on the cart (Shopify replaces the whole list)."""
     current = read(client, cart_id)
     if current is None:
-        return Outcome(None, errors=["Your cart is empty."])
+        return Outcome(None, errors=[gettext("Your cart is empty.")])
     codes = [c.code for c in current.discount_codes if c.code.casefold() != code.casefold()]
     result = api.cart_discount_codes_update(client, current.id, [*codes, code])
     return _outcome(client, result, current)
@@ -210,7 +220,7 @@ def apply_code(client: StorefrontClient, cart_id: str, code: str) -> Outcome:
 def remove_code(client: StorefrontClient, cart_id: str, code: str) -> Outcome:
     current = read(client, cart_id)
     if current is None:
-        return Outcome(None, errors=["Your cart is empty."])
+        return Outcome(None, errors=[gettext("Your cart is empty.")])
     codes = [c.code for c in current.discount_codes if c.code.casefold() != code.casefold()]
     result = api.cart_discount_codes_update(client, current.id, codes)
     return _outcome(client, result, current)
@@ -223,14 +233,14 @@ def apply_gift_card(client: StorefrontClient, cart_id: str | None, code: str) ->
     if isinstance(result, Outcome):
         return result
     cart, user_errors = result
-    errors = [_without(code, e.message) or GIFT_CARD_NOT_APPLIED for e in user_errors]
+    errors = [_without(code, e.message) or str(GIFT_CARD_NOT_APPLIED) for e in user_errors]
     ending = code[-4:].upper()
     if not errors and not any(g.last_characters.upper() == ending for g in cart.gift_cards):
-        errors = [GIFT_CARD_NOT_APPLIED]
+        errors = [str(GIFT_CARD_NOT_APPLIED)]
     if errors:
         log.info("gift card %s not applied", masked(code))
         return Outcome(cart, errors=errors)
-    return Outcome(cart, notices=[f"Gift card {masked(code)} applied."])
+    return Outcome(cart, notices=[gettext("Gift card %(code)s applied.", code=masked(code))])
 
 
 def remove_gift_card(client: StorefrontClient, cart_id: str | None, applied_id: str) -> Outcome:
@@ -239,8 +249,8 @@ def remove_gift_card(client: StorefrontClient, cart_id: str | None, applied_id: 
         return result
     cart, user_errors = result
     if user_errors:
-        return Outcome(cart, errors=["That gift card isn't on your cart."])
-    return Outcome(cart, notices=["Gift card removed."])
+        return Outcome(cart, errors=[gettext("That gift card isn't on your cart.")])
+    return Outcome(cart, notices=[gettext("Gift card removed.")])
 
 
 def _gift_card_change(client: StorefrontClient, cart_id: str | None, mutation, argument):
@@ -248,13 +258,13 @@ def _gift_card_change(client: StorefrontClient, cart_id: str | None, mutation, a
     the Outcome to answer at once (no cart, or no answer from Shopify)."""
     cart_id = cart_id_or_none(cart_id)
     if cart_id is None:
-        return Outcome(None, errors=["Your cart is empty."])
+        return Outcome(None, errors=[gettext("Your cart is empty.")])
     result = _reconciled(client, cart_id, mutation, [argument])
     if isinstance(result, Outcome):
         return result
     cart = result.cart or read(client, cart_id)  # refused: the cart as it is
     if cart is None:
-        return Outcome(None, errors=["Your cart is empty."])
+        return Outcome(None, errors=[gettext("Your cart is empty.")])
     return cart, result.user_errors
 
 
@@ -266,7 +276,7 @@ def _without(code: str, message: str) -> str:
 def _change(client: StorefrontClient, cart_id: str, mutation, argument) -> Outcome:
     current_id = cart_id_or_none(cart_id)
     if current_id is None:
-        return Outcome(None, errors=["Your cart is empty."])
+        return Outcome(None, errors=[gettext("Your cart is empty.")])
     result = _reconciled(client, current_id, mutation, argument)
     if isinstance(result, Outcome):
         return result
@@ -279,7 +289,7 @@ def _outcome(
     before: m.Cart | None,
     cart_id: str | None = None,
 ) -> Outcome:
-    errors = [LINE_MESSAGES.get(e.code or "", e.message) for e in result.user_errors]
+    errors = [str(LINE_MESSAGES.get(e.code or "", e.message)) for e in result.user_errors]
     cart = result.cart
     if cart is None and errors:
         # Refused: the cart is as it was; show it as it is.
@@ -289,9 +299,9 @@ def _outcome(
         if warning.code.startswith("DISCOUNT_"):
             code = _code_named_in(warning, cart)
             if code:
-                reasons[code.casefold()] = CODE_REASONS.get(warning.code, GENERAL_REASON)
+                reasons[code.casefold()] = str(CODE_REASONS.get(warning.code, GENERAL_REASON))
         elif warning.code == "MERCHANDISE_OUT_OF_STOCK":
-            errors.append(LINE_MESSAGES[warning.code])
+            errors.append(str(LINE_MESSAGES[warning.code]))
         else:
             notices.append(warning.message)
     return Outcome(cart, errors, notices, reasons)
@@ -309,7 +319,7 @@ def code_reason(code: m.DiscountCode, reasons: dict[str, str]) -> str | None:
     """Why a code on the cart does not apply, or None when it does."""
     if code.applicable:
         return None
-    return reasons.get(code.code.casefold(), GENERAL_REASON)
+    return reasons.get(code.code.casefold(), str(GENERAL_REASON))
 
 
 # The market, the creator's discount and attribution ---------------------------

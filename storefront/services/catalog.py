@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from flask_babel import gettext, lazy_gettext
+
 from storefront.shopify import api
 from storefront.shopify import models as m
 from storefront.shopify.client import StorefrontClient
@@ -19,15 +21,16 @@ T = TypeVar("T")
 
 PAGE_SIZE = 12
 
-# The `sort_by` values of Shopify's own themes, mapped to the Storefront API's
-# (sort key, reverse); the first is the default.
+# The `sort_by` values of Shopify's own themes, with their label (translated when a
+# page shows it), mapped to the Storefront API's (sort key, reverse); the first is
+# the default.
 COLLECTION_SORTS = {
-    "manual": ("Featured", "COLLECTION_DEFAULT", False),
-    "best-selling": ("Best selling", "BEST_SELLING", False),
-    "price-ascending": ("Price, low to high", "PRICE", False),
-    "price-descending": ("Price, high to low", "PRICE", True),
-    "created-descending": ("Newest", "CREATED", True),
-    "title-ascending": ("Alphabetically, A-Z", "TITLE", False),
+    "manual": (lazy_gettext("Featured"), "COLLECTION_DEFAULT", False),
+    "best-selling": (lazy_gettext("Best selling"), "BEST_SELLING", False),
+    "price-ascending": (lazy_gettext("Price, low to high"), "PRICE", False),
+    "price-descending": (lazy_gettext("Price, high to low"), "PRICE", True),
+    "created-descending": (lazy_gettext("Newest"), "CREATED", True),
+    "title-ascending": (lazy_gettext("Alphabetically, A-Z"), "TITLE", False),
 }
 
 # A Storefront cursor is opaque but never long or exotic; anything else is a
@@ -50,9 +53,9 @@ class Window:
     def parse(cls, after: str | None, before: str | None) -> Window:
         for cursor in (after, before):
             if cursor is not None and not _CURSOR.fullmatch(cursor):
-                raise BadPageLink("this page link is not valid")
+                raise BadPageLink(gettext("this page link is not valid"))
         if after and before:
-            raise BadPageLink("a page link cannot go both ways")
+            raise BadPageLink(gettext("a page link cannot go both ways"))
         return cls(after or None, before or None)
 
     def arguments(self, size: int = PAGE_SIZE) -> dict:
@@ -96,7 +99,7 @@ def collection(
     client: StorefrontClient, handle: str, window: Window, sort: str, in_stock: bool
 ) -> m.CollectionPage | None:
     if sort not in COLLECTION_SORTS:
-        raise BadPageLink(f"unknown sort order {sort!r}")
+        raise BadPageLink(gettext("unknown sort order %(sort)s", sort=repr(sort)))
     _, sort_key, reverse = COLLECTION_SORTS[sort]
     if handle == ALL:
         products = window.fetch(lambda w: api.all_products(

@@ -3,7 +3,8 @@
 `init_app(app)` loads the theme named by THEME from THEMES_DIR (default
 `themes/`), points Jinja at its templates and its parents', and serves its
 static files under `/assets/`. Templates get two globals: `theme` (name,
-title, merged `settings`) and `asset_url(path)`.
+title, merged `settings`) and `asset_url(path)`, and gettext (`{% trans %}`,
+`_()`) from the theme's catalogues (storefront.theming.translations).
 
 A child theme's template replaces its parent's of the same name; one it lacks
 comes from the parent. To extend the parent's version of the same template,
@@ -17,9 +18,10 @@ from pathlib import Path
 from flask import Flask
 
 from storefront.config import PROJECT_ROOT, ConfigError
+from storefront.theming import translations
 from storefront.theming.routes import asset_url, asset_width, inline_asset
 from storefront.theming.routes import bp as assets_bp
-from storefront.theming.switch import Themes, render, use
+from storefront.theming.switch import Themes, active, render, use
 from storefront.theming.themes import Theme, ThemeError, load_theme, template_loader
 
 __all__ = [
@@ -61,6 +63,8 @@ def init_app(app: Flask) -> Theme:
     theme = check(app.config["THEME"], app.config.get("THEMES_DIR"))
 
     app.jinja_loader = template_loader(theme)
+    # (before any other theme's environment is made from the app's)
+    translations.init_app(app, lambda: active().theme)
     app.extensions["theme"] = theme
     app.extensions["themes"] = Themes(app, theme, themes_dir(app))
     app.jinja_env.globals.update(theme=theme, asset_url=asset_url, asset_width=asset_width,

@@ -15,7 +15,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    send_file,
+    url_for,
+)
 from markupsafe import Markup
 
 from storefront import compression
@@ -50,7 +60,7 @@ def asset_url(path: str) -> str:
     # One address in every market: a market's path prefix (storefront.markets) is not
     # part of an asset's, so browsers and CDNs keep one copy.
     address = url_for("assets.file", filename=name)
-    if MOUNT_KEY in request.environ:
+    if has_request_context() and MOUNT_KEY in request.environ:
         address = request.environ[MOUNT_KEY] + address[len(request.script_root):]
     return address
 

@@ -22,6 +22,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext, lazy_gettext
 
 from storefront import funnels
 from storefront.current import visit
@@ -29,7 +30,7 @@ from storefront.services import cart as carts
 from storefront.shopify.errors import StorefrontError
 from storefront.web import cart_cookie, referral
 from storefront.web.context import current_market, primary_market, storefront
-from storefront.web.filters import money
+from storefront.web.filters import localize, money
 from storefront.web.layout import page
 from storefront.web.redirects import same_origin_path
 
@@ -38,7 +39,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("cart", __name__)
 
 PENDING_CODE_COOKIE = "discount_code"  # from a /discount link before there is a cart
-UNAVAILABLE = "We couldn't reach the shop to update your cart. Please try again in a moment."
+UNAVAILABLE = lazy_gettext(
+    "We couldn't reach the shop to update your cart. Please try again in a moment.")
 _PERMALINK = re.compile(r"[0-9]{1,20}:[0-9]{1,3}(,[0-9]{1,20}:[0-9]{1,3}){0,49}")
 
 
@@ -157,8 +159,8 @@ def _refuse(message: str, status: int = 400):
 def _unavailable(error: StorefrontError):
     log.warning("cart change failed: %s", error)
     if _wants_json():
-        return jsonify({"ok": False, "errors": [UNAVAILABLE]}), 503, {"Retry-After": "10"}
-    flash(UNAVAILABLE, "error")
+        return jsonify({"ok": False, "errors": [str(UNAVAILABLE)]}), 503, {"Retry-After": "10"}
+    flash(str(UNAVAILABLE), "error")
     return redirect(_back(), 303)
 
 
@@ -185,7 +187,7 @@ def _storefront_down(error: StorefrontError):
         # shopper back would send them round in a loop while Shopify is down.
         log.warning("cart unavailable: %s", error)
         if _wants_json():
-            return jsonify({"ok": False, "errors": [UNAVAILABLE]}), 503, {"Retry-After": "10"}
+            return jsonify({"ok": False, "errors": [str(UNAVAILABLE)]}), 503, {"Retry-After": "10"}
         return page("errors/503.html"), 503, {"Retry-After": "10"}
     return _unavailable(error)
 
@@ -299,7 +301,7 @@ def discount_link(code: str):
     A creator's code credits that creator, as their link would.
     """
     code = carts.discount_code(code)
-    back = same_origin_path(request.args.get("redirect"), default="/")
+    back = localize(same_origin_path(request.args.get("redirect"), default="/"))
     cart_id = cart_cookie.cart_id()
     if cart_id is None:
         referral.follow_code(code)
@@ -309,7 +311,7 @@ def discount_link(code: str):
             PENDING_CODE_COOKIE, code, max_age=cart_cookie.MAX_AGE, httponly=True,
             samesite="Lax", secure=request.is_secure,
         )
-        flash(f"The code {code} will be applied to your cart.", "notice")
+        flash(gettext("The code %(code)s will be applied to your cart.", code=code), "notice")
         return response
     return _respond(_code_applied(cart_id, code), back)
 
@@ -318,12 +320,14 @@ def discount_link(code: str):
 def permalink(items: str):
     """Shopify's cart permalink: a new cart with these lines, straight to checkout."""
     if not _PERMALINK.fullmatch(items):
-        return _refuse("This cart link isn't valid: it should list variant:quantity pairs.")
+        return _refuse(gettext(
+            "This cart link isn't valid: it should list variant:quantity pairs."))
     lines = []
     for pair in items.split(","):
         variant, quantity = pair.split(":")
         if int(quantity) < 1:
-            return _refuse("This cart link isn't valid: every quantity must be at least 1.")
+            return _refuse(gettext(
+                "This cart link isn't valid: every quantity must be at least 1."))
         lines.append((carts.variant_gid(variant), int(quantity)))
     code = request.args.get("discount")
     codes = [carts.discount_code(code)] if code else []
@@ -333,8 +337,8 @@ def permalink(items: str):
     outcome = carts.add(storefront(), None, lines, codes=codes, attributes=attributes,
                         country=_new_cart_country())
     if not outcome.ok or outcome.cart is None or not outcome.cart.lines:
-        reason = " ".join(outcome.errors) or "None of its items are available."
-        return _refuse(f"This cart link can't be used. {reason}", 422)
+        reason = " ".join(outcome.errors) or gettext("None of its items are available.")
+        return _refuse(gettext("This cart link can't be used. %(reason)s", reason=reason), 422)
     for variant, _ in lines:
         funnels.count("add", _product_of(outcome.cart, variant))
     funnels.count("checkout")

@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 
 from storefront.current import visit
 from storefront.services import blogs, catalog
@@ -59,7 +60,8 @@ def page_window() -> catalog.Window:
 @bp.errorhandler(catalog.BadPageLink)
 def bad_link(error: catalog.BadPageLink):
     """A page link no page of ours makes (a mangled cursor or tag): a clear 400."""
-    return layout.page("errors/400.html", message=f"Sorry, {error}."), 400
+    message = gettext("Sorry, %(problem)s.", problem=error)
+    return layout.page("errors/400.html", message=message), 400
 
 
 def home_collections() -> tuple[str, list[str]]:

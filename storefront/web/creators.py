@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext
+from markupsafe import Markup
 
 from storefront import markets
 from storefront.creators import code_checks, offers
@@ -14,7 +16,7 @@ from storefront.shopify import models as m
 from storefront.web import layout, referral
 from storefront.web.catalog import home_collections, shared
 from storefront.web.context import primary_market, storefront
-from storefront.web.filters import possessive, possessive_ending
+from storefront.web.filters import possessive_ending
 from storefront.web.markets import in_market, offered
 from storefront.web.redirects import same_origin_path
 
@@ -78,7 +80,9 @@ def _to_market(creator):
 def _offer_ended(creator) -> None:
     """Say on the next page why the link of a paused or archived creator shows the shop
     without their offer (a note for this visitor alone: such a page is not shared)."""
-    flash(f"{creator.name}{possessive_ending(creator.name)} offer has ended.", "info")
+    # NOTE: %(ending)s is the English possessive ending ('s, or ' after an s).
+    flash(gettext("%(name)s%(ending)s offer has ended.", name=creator.name,
+                  ending=possessive_ending(creator.name)), "info")
 
 
 # merge_slashes=False: `/@x//evil.example` must reach the view (and be refused),
@@ -160,9 +164,13 @@ def creator_context() -> dict:
     if creator is None:
         return {"creator": None, "picks": (), "picks_label": None,
                 "offer_price": _no_offer_price}
+    first_name = creator.name.split()[0]
     return {
         "creator": creator,
         "picks": frozenset(creator.picks),
-        "picks_label": possessive(creator.name.split()[0]) + " pick",
+        # (Markup % escapes the name; the translation, like a template's, is trusted)
+        # NOTE: %(ending)s is the English possessive ending ('s, or ' after an s).
+        "picks_label": Markup(gettext("%(name)s%(ending)s pick")) % {
+            "name": first_name, "ending": possessive_ending(first_name)},
         "offer_price": _offer_price_for(creator),
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, make_response, redirect, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
@@ -44,7 +45,8 @@ def _page(template: str, status: int, message: str | None = None, headers=None,
             body = page(template, message=message, cached_only=cached_only)
         except Exception:  # the theme itself is broken: still answer, plainly
             log.exception("error page %s failed to render", template)
-            body = f"<!doctype html><title>Error {status}</title><h1>Error {status}</h1>"
+            title = gettext("Error %(status)s", status=status)
+            body = f"<!doctype html><title>{title}</title><h1>{title}</h1>"
         response = make_response(body)
     response.status_code = status
     response.headers.update(headers or {})
@@ -77,13 +79,13 @@ def _moved():
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
-        message = "This form has expired. Please go back, reload the page and try again."
+        message = gettext("This form has expired. Please go back, reload the page and try again.")
         return _page("errors/400.html", 400, message)
 
     @app.errorhandler(SecurityError)
     def untrusted_host(error: SecurityError):
         # Not rendered with the theme: every link on it would name that host.
-        return "Bad request: this store does not answer to that host name.\n", 400, {
+        return gettext("Bad request: this store does not answer to that host name.") + "\n", 400, {
             "Content-Type": "text/plain; charset=utf-8"
         }
 

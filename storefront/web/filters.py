@@ -9,7 +9,8 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from babel.dates import format_date
 from babel.numbers import format_currency
-from flask import Flask, request
+from flask import Flask, has_request_context, request
+from flask_babel import lazy_gettext
 from markupsafe import Markup, escape
 
 from storefront import colors
@@ -82,8 +83,25 @@ def readable_colors(palette: Mapping[str, str]) -> dict[str, str]:
     return {**palette, **colors.derived(palette)}
 
 
+def localize(url: str | None) -> str:
+    """A store path as this market's: `/cart` -> `/fr-ca/cart` on a page of the market
+    served under `/fr-ca` (the store puts a market's prefix in SCRIPT_NAME, so it is
+    `request.script_root`); unchanged for the primary market, outside a request, and for
+    anything that is not a path on this site (`https://...`, `//host`, `#top`,
+    `?variant=1`, `mailto:`). A path already under the prefix is left as it is, so
+    applying it twice does no harm. Theme asset URLs do not go through it."""
+    url = "" if url is None else str(url)
+    root = request.script_root if has_request_context() else ""
+    if not root or not url.startswith("/") or url.startswith("//"):
+        return url
+    if url == root or url.startswith(root + "/"):
+        return url
+    return root + url
+
+
 def local_url(url: str | None, shop: m.Shop | None = None) -> str:
-    """A menu link: absolute URLs on the shop's own domain become paths on this site."""
+    """A menu link: absolute URLs on the shop's own domain become paths on this site
+    (in this request's market, see `localize`)."""
     if not url:
         return "#"
     parts = urlsplit(url)
@@ -92,8 +110,10 @@ def local_url(url: str | None, shop: m.Shop | None = None) -> str:
         own_hosts.add(shop.domain_host)
         own_hosts.add(urlsplit(shop.domain_url).hostname or "")
     if parts.scheme in ("http", "https") and parts.hostname in own_hosts:
-        return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
-    if parts.scheme in ("http", "https", "mailto", "tel") or url.startswith("/"):
+        return localize(urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment)))
+    if url.startswith("/"):
+        return localize(url)
+    if parts.scheme in ("http", "https", "mailto", "tel"):
         return url
     return "#"  # javascript: and other schemes never become links
 
@@ -108,7 +128,8 @@ def url_with(**changes) -> str:
 
     Tracking parameters (`web.pages.TRACKING`) are left out: the page cache
     leaves them out of its key, so a page printing them would hand the first
-    visitor's values to everyone. `url_with()` is this page's own address.
+    visitor's values to everyone. `url_with()` is this page's own address, in this
+    request's market (`localize`).
     """
     args = {k: v for k, v in request.args.items() if not TRACKING.fullmatch(k)}
     for key, value in changes.items():
@@ -117,8 +138,7 @@ def url_with(**changes) -> str:
         else:
             args[key] = value
     query = urlencode(sorted(args.items()))
-    # In this page's market: its prefix (storefront.markets) is the script root.
-    return request.script_root + request.path + (f"?{query}" if query else "")
+    return localize(request.path + (f"?{query}" if query else ""))
 
 
 def absolute_url(url: str) -> str:
@@ -215,12 +235,12 @@ def possessive_ending(name: str) -> Markup:
 
 # How the platforms of a creator file's [social] write their own names.
 PLATFORM_NAMES = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube",
-                  "x": "X", "pinterest": "Pinterest", "website": "Website"}
+                  "x": "X", "pinterest": "Pinterest", "website": lazy_gettext("Website")}
 
 
 def platform_name(key: str) -> str:
     """A [social] key as its platform writes it: tiktok -> TikTok, youtube -> YouTube."""
-    return PLATFORM_NAMES.get(key, key.capitalize())
+    return str(PLATFORM_NAMES.get(key, key.capitalize()))
 
 
 def init_app(app: Flask) -> None:
@@ -242,5 +262,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(readable_colors)
     app.add_template_filter(initials)
     app.add_template_filter(local_url)
+    app.add_template_filter(localize)
     app.add_template_filter(numeric_id)
     app.add_template_global(url_with)

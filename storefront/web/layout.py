@@ -14,6 +14,7 @@ import logging
 from contextlib import nullcontext
 
 from flask import current_app
+from flask_babel import gettext
 
 from storefront.current import visit
 from storefront.shopify import api
@@ -29,8 +30,8 @@ log = logging.getLogger(__name__)
 
 def _fallback() -> m.Layout:
     shop = m.Shop(
-        id="", name="Store", description=None, money_format=None, domain_host="", domain_url="",
-        brand=None,
+        id="", name=gettext("Store"), description=None, money_format=None, domain_host="",
+        domain_url="", brand=None,
     )
     return m.Layout(shop=shop, main_menu=None, footer_menu=None)
 

@@ -27,8 +27,11 @@ bp = Blueprint("markets", __name__)
 
 
 def in_market(path: str) -> str:
-    """Store path `path` ("/cart") in this request's market ("/fr-ca/cart")."""
-    return request.script_root + path if path.startswith("/") else path
+    """Store path `path` ("/cart") in this request's market ("/fr-ca/cart"), as the
+    templates' `localize` writes links."""
+    from storefront.web.filters import localize
+
+    return localize(path)
 
 
 def unprefixed() -> str:

@@ -19,24 +19,39 @@
     return el;
   }
 
+  // The words of the add-to-cart confirmation, in the page's language: the form's
+  // data-text (product.html), English when a theme's form has none.
+  var ENGLISH = {
+    added: "Added to your cart", qty: "Qty", cart_total: "Cart total", item: "{num} item",
+    items: "{num} items", view_cart: "View cart", check_out: "Check out", close: "Close",
+    cart_url: "/cart", checkout_url: "/checkout"
+  };
+  function wordsOf(form) {
+    var words = {};
+    try { words = JSON.parse(form.dataset.text || "{}"); } catch (e) { words = {}; }
+    Object.keys(ENGLISH).forEach(function (key) { if (!words[key]) { words[key] = ENGLISH[key]; } });
+    return words;
+  }
+
   // The same confirmation as the page shows after a plain form post (_messages.html).
-  function confirmation(added) {
+  function confirmation(added, words) {
     var box = element("div", "added");
-    box.appendChild(element("p", "added__title", "Added to your cart"));
+    box.appendChild(element("p", "added__title", words.added));
     var line = element("p", "added__line");
     line.appendChild(element("strong", "", added.title));
     line.appendChild(document.createTextNode(
-      (added.variant ? " · " + added.variant : "") + " · Qty " + added.quantity + " · " + added.line_total));
+      (added.variant ? " · " + added.variant : "") + " · " + words.qty + " " + added.quantity + " · " + added.line_total));
     box.appendChild(line);
-    var total = element("p", "added__total", "Cart total ");
+    var total = element("p", "added__total", words.cart_total + " ");
     total.appendChild(element("strong", "", added.total));
-    total.appendChild(document.createTextNode(" (" + added.count + (added.count === 1 ? " item)" : " items)")));
+    var count = (added.count === 1 ? words.item : words.items).replace("{num}", added.count);
+    total.appendChild(document.createTextNode(" (" + count + ")"));
     box.appendChild(total);
     var actions = element("p", "added__actions");
-    var cart = element("a", "button button--quiet", "View cart");
-    cart.href = "/cart";
-    var checkout = element("a", "button", "Check out");
-    checkout.href = "/checkout";
+    var cart = element("a", "button button--quiet", words.view_cart);
+    cart.href = words.cart_url;
+    var checkout = element("a", "button", words.check_out);
+    checkout.href = words.checkout_url;
     actions.appendChild(cart);
     actions.appendChild(document.createTextNode(" "));
     actions.appendChild(checkout);
@@ -47,11 +62,11 @@
   // Over the page (a sheet at the bottom of a phone, a card at the top right of a
   // desktop), so the shopper sees it wherever the button was; it closes on its
   // button or Escape.
-  function popup(box) {
+  function popup(box, words) {
     box.classList.add("added--popup");
     var close = element("button", "added__close", "×");
     close.type = "button";
-    close.setAttribute("aria-label", "Close");
+    close.setAttribute("aria-label", words.close);
     close.addEventListener("click", function () { box.remove(); });
     box.insertBefore(close, box.firstChild);
     return box;
@@ -82,7 +97,10 @@
         var words = (data.errors || []).concat(data.notices || []);
         if (!status) { return; }
         status.textContent = words.join(" ");
-        if (data.added) { status.appendChild(popup(confirmation(data.added))); }
+        if (data.added) {
+          var text = wordsOf(form);
+          status.appendChild(popup(confirmation(data.added, text), text));
+        }
       }).catch(function () {
         form.submit();  // fall back to the plain form post
       }).finally(function () {
@@ -120,9 +138,12 @@
   var box = document.getElementById(input.getAttribute("aria-controls"));
   var timer = null;
   function clear() { box.hidden = true; box.textContent = ""; }
+  // The suggestions' links are store paths: under a market's prefix (data-root) they go
+  // to that market's pages.
+  var root = input.dataset.root || "";
   function link(item) {
     var a = document.createElement("a");
-    a.href = item.url;
+    a.href = item.url.charAt(0) === "/" && item.url.charAt(1) !== "/" ? root + item.url : item.url;
     if (item.image) { var img = document.createElement("img"); img.src = item.image; img.alt = ""; a.appendChild(img); }
     var span = document.createElement("span");
     span.textContent = item.price ? item.title + " · " + item.price : item.title;
