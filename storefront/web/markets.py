@@ -10,10 +10,10 @@ more): a market the shop does not offer, or the primary market spelled out
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
+from flask_babel import force_locale
 from markupsafe import Markup
 
 from storefront import markets
@@ -206,14 +206,14 @@ def _hints(localization) -> market_hint.Hints | None:
         go = mount + markets.prefix_for(market, primary) + tail
         with in_language(market):
             html = render("_market_suggestion.html", target_country=names[market.country],
-                          target_label=label, go=go, stay=stay)
+                          target_label=label, target_lang=market.lang, go=go, stay=stay)
         banners.append((market_hint.value_of(market), html))
     return market_hint.Hints(current, tuple(localization.countries), tuple(banners))
 
 
 def in_language(market: Market):
     """Render in `market`'s language (its banner speaks to the visitor it suggests)."""
-    return nullcontext()
+    return force_locale(market.locale)
 
 
 def template_context() -> dict:

@@ -142,7 +142,7 @@ percent = 10
 
 
 def test_a_creator_link_under_a_prefix_keeps_it_and_credits_the_creator(tmp_path):
-    app = app_with_creators(tmp_path, zoe=CREATOR, nina=CREATOR + 'market = "fr-ca"\n')
+    app = app_with_creators(tmp_path, zoe=CREATOR, nina='market = "fr-ca"\n' + CREATOR)
     client = app.test_client()
     landing = client.get("/fr-fr/@zoe")
     assert landing.status_code == 200
