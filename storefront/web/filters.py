@@ -11,6 +11,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 from flask import Flask, has_request_context, request
 from flask_babel import lazy_gettext
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from storefront import colors
@@ -262,6 +263,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(readable_colors)
     app.add_template_filter(initials)
     app.add_template_filter(local_url)
-    app.add_template_filter(localize)
+    # pass_context: Jinja folds a filter of a constant ('/cart'|localize) when it compiles
+    # the template, which would keep the first request's market in it for every market.
+    app.add_template_filter(pass_context(lambda _context, url: localize(url)), "localize")
     app.add_template_filter(numeric_id)
     app.add_template_global(url_with)

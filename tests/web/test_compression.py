@@ -32,6 +32,10 @@ PAGES = ["/", "/products/organic-cotton-tee", "/collections/apparel", "/pages/ab
          "/search?q=linen"]
 
 
+# A shared page's: its market suggestion (a slot) reads the browser's languages.
+PAGE_VARY = ["Accept-Encoding", "Accept-Language", "Cookie"]
+
+
 def vary(reply) -> list[str]:
     return [name.strip() for name in reply.headers.get("Vary", "").split(",")]
 
@@ -161,7 +165,7 @@ def test_a_gzip_page_is_the_plain_page(tmp_path, fast_path):
         # This response's own nonce and token, in its own places.
         nonce = re.search(r"'nonce-([^']+)'", packed.headers["Content-Security-Policy"]).group(1)
         assert f'nonce="{nonce}"' in text(packed)
-        assert vary(plain) == vary(packed) == ["Accept-Encoding", "Cookie"]
+        assert vary(plain) == vary(packed) == PAGE_VARY
         assert packed.headers["ETag"] == plain.headers["ETag"][:-1] + '-gzip"'
 
 
@@ -185,7 +189,7 @@ def test_304s_work_with_the_compressed_etag_and_with_the_plain_one(tmp_path, fas
         assert again.status_code == 304 and again.data == b"", (sent.headers["ETag"], headers)
         # The 304 names the copy this request would get, and varies as the 200 does.
         assert again.headers["ETag"] == (packed if headers else plain).headers["ETag"]
-        assert vary(again) == ["Accept-Encoding", "Cookie"]
+        assert vary(again) == PAGE_VARY
         assert "Content-Encoding" not in again.headers
     stale = client.get(url, headers={**GZIP, "If-None-Match": '"0123", W/"4567-gzip"'})
     assert stale.status_code == 200 and stale.headers["Content-Encoding"] == "gzip"
@@ -211,7 +215,7 @@ def test_a_page_is_plain_unless_gzip_is_accepted(client, header):
     reply = client.get("/", headers={"Accept-Encoding": header})
     assert "Content-Encoding" not in reply.headers
     assert "</html>" in reply.get_data(as_text=True)
-    assert vary(reply) == ["Accept-Encoding", "Cookie"]
+    assert vary(reply) == PAGE_VARY
     assert not reply.headers["ETag"].endswith('-gzip"')
 
 
@@ -223,7 +227,7 @@ def test_a_page_kept_without_deflated_parts_goes_out_plain(app, monkeypatch):
     for _ in range(2):  # rendered, then from the page cache
         reply = client.get("/pages/about", headers=GZIP)
         assert reply.status_code == 200 and "Content-Encoding" not in reply.headers
-        assert vary(reply) == ["Accept-Encoding", "Cookie"]
+        assert vary(reply) == PAGE_VARY
 
 
 # Fingerprinted theme files ------------------------------------------------------------

@@ -202,3 +202,11 @@ def test_each_market_has_its_sitemaps_and_the_primary_index_lists_them_all(clien
     assert "oat-hand-cream" not in france
     assert "oat-hand-cream" in text(client.get("/sitemap-products-1.xml"))
     assert "/fr-ca/" not in text(client.get("/fr-fr/sitemap.xml"))
+
+
+def test_a_template_first_rendered_in_one_market_links_within_each(client):
+    # (Jinja folds a filter of a constant when it compiles a template: `localize` must not be.)
+    assert 'action="/cart/add"' in text(client.get(TEE))
+    page = text(client.get("/fr-ca" + TEE))
+    assert 'action="/fr-ca/cart/add"' in page and 'action="/cart/add"' not in page
+    assert 'action="/cart/add"' in text(client.get(TEE + "?variant=1002"))
