@@ -93,14 +93,11 @@ def favicon():
 
 @bp.get("/robots.txt")
 def robots():
-    lines = [
-        "User-agent: *",
-        "Disallow: /cart",
-        "Disallow: /checkout",
-        "Disallow: /search",
-        "Disallow: /discount/",
-        "Disallow: /demo-shop/",
-        "Disallow: /admin",
-        f"Sitemap: {request.host_url}sitemap.xml",
-    ]
+    private = ["/cart", "/checkout", "/search", "/discount/"]
+    # The same pages under each market's prefix (/fr-ca/cart).
+    prefixes = [""] + [prefix for _, _, prefix in other_markets(layout.layout().localization)]
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {prefix}{path}" for prefix in prefixes for path in private]
+    lines += ["Disallow: /demo-shop/", "Disallow: /admin",
+              f"Sitemap: {request.host_url}sitemap.xml"]
     return "\n".join(lines) + "\n", 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -202,6 +202,9 @@ def test_each_market_has_its_sitemaps_and_the_primary_index_lists_them_all(clien
     assert "oat-hand-cream" not in france
     assert "oat-hand-cream" in text(client.get("/sitemap-products-1.xml"))
     assert "/fr-ca/" not in text(client.get("/fr-fr/sitemap.xml"))
+    robots = text(client.get("/robots.txt"))
+    assert "Disallow: /cart\n" in robots and "Disallow: /fr-ca/cart\n" in robots
+    assert "Disallow: /en-ca/search\n" in robots
 
 
 def test_a_template_first_rendered_in_one_market_links_within_each(client):
