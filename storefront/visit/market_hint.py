@@ -12,7 +12,7 @@ cookie) has chosen, and is not asked again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from storefront import markets
 from storefront.markets import Market, Offered
@@ -29,6 +29,9 @@ class Hints:
     current: Market
     offered: tuple[Offered, ...]
     banners: tuple[tuple[str, str], ...]
+    # The banner each (Accept-Language, country) got, in this process: browsers send
+    # few distinct values, and reading one costs about 10 us a hit. Bounded.
+    seen: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def value_of(market: Market) -> str:
@@ -38,13 +41,23 @@ def value_of(market: Market) -> str:
 
 def banner(hints: Hints | None, accept_language: str | None, country: str | None,
            chosen: str | None) -> str:
-    """The banner (HTML) for a visitor, or "" when the page is right for them."""
-    if hints is None or chosen:
+    """The banner (HTML) for a visitor, or "" when the page is right for them (or
+    they `chose` a market already, or told the browser no language)."""
+    if hints is None or chosen or not (accept_language or country):
         return ""
-    market = markets.suggestion(accept_language, country, hints.current, list(hints.offered))
-    if market is None:
-        return ""
-    return dict(hints.banners).get(value_of(market), "")
+    asked = (accept_language, country)
+    found = hints.seen.get(asked)
+    if found is None:
+        market = markets.suggestion(accept_language, country, hints.current,
+                                    list(hints.offered))
+        found = dict(hints.banners).get(value_of(market), "") if market is not None else ""
+        if len(hints.seen) >= SEEN_KEPT:
+            hints.seen.clear()  # (made-up headers: bounded, and the common ones come back)
+        hints.seen[asked] = found
+    return found
+
+
+SEEN_KEPT = 256
 
 
 def country_header(name: str) -> str:

@@ -13,7 +13,7 @@ It is glue: every decision is made by the code the app's hooks call.
   the decision needs more than a page (a redirect, a referral cookie to set or
   clear, a message to show, a session to replace), the app answers.
 - The host (Werkzeug's `get_host`, as Flask reads and checks it), the key
-  (`pages.key_for`), the stored `pages.Page` and its slots (`pages.fill`), its
+  (`pages.key_for`), the stored `pages.Page` and its slots (`pages.filled_bytes`), its
   coding and gzip body (`pages.coding_for`, `pages.gzipped`), the ETag
   (`pages.etag_for`) and its matching (`visit.headers.not_modified`, as the
   app's `web.http_caching`), and the headers (`storefront.visit.headers`).
@@ -49,7 +49,7 @@ from storefront.web.pages import (
     creator_part,
     csrf_for,
     etag_for,
-    fill,
+    filled_bytes,
     gzipped,
     hint_for,
     key_for,
@@ -111,7 +111,7 @@ class FastPages:
             return None
         count = cart_count(cookies.get(COUNT_COOKIE))
         values = {"csrf": "", "cart_count": str(count),
-                  "market_hint": hint_for(page, environ, app.config)}
+                  "market_hint": hint_for(page, environ, app.config, cookies)}
         https = environ.get("wsgi.url_scheme") == "https"
         extra: list[tuple[str, str]] = []
         if page.has("csrf"):
@@ -148,7 +148,7 @@ class FastPages:
         if nonce is None:
             return "304 NOT MODIFIED", response_headers, b""
         values["nonce"] = nonce
-        body = fill(page, values).encode()
+        body = filled_bytes(page, values)
         if coding is not None:
             body = gzipped(page, values, body)
             response_headers.append(("Content-Encoding", coding))

@@ -27,7 +27,6 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from flask import current_app, request, session
-from werkzeug.http import parse_cookie
 
 from storefront import compression
 from storefront.caching import policies, store
@@ -59,6 +58,9 @@ class Page(NamedTuple):
     deflated: tuple[bytes, ...] | None = None
     # A page with a `market_hint` slot keeps a banner per other market to pick from.
     hints: market_hint.Hints | None = None
+    # The parts as UTF-8, so a response joins bytes: encoding a page with any character
+    # beyond Latin-1 (a "€", a French description) would cost as much as the rest of a hit.
+    encoded: tuple[bytes, ...] | None = None
 
     def has(self, kind: str) -> bool:
         return kind in self.slots
@@ -176,7 +178,7 @@ def cached(build: Callable[[], str], count: Callable[[], int]) -> str:
         "csrf": token() if page.has("csrf") else "",
         "nonce": nonce(),
         "cart_count": str(cart_count),
-        "market_hint": hint_for(page, request.environ, current_app.config),
+        "market_hint": hint_for(page, request.environ, current_app.config, request.cookies),
     }
     # The ETag names what the visitor sees apart from the per-response nonce and
     # the re-signed (still valid) CSRF token: the shared page, their cart count
@@ -205,7 +207,7 @@ def render(build: Callable[[], str]) -> Page:
     deflated = None
     if sum(map(len, encoded)) >= compression.MINIMUM:
         deflated = tuple(compression.deflate_part(part) for part in encoded)
-    return Page(parts, slots, digest, deflated, state.market_hints)
+    return Page(parts, slots, digest, deflated, state.market_hints, tuple(encoded))
 
 
 def etag_for(page_key: str, cart_count: int, page: Page, hint: str = "") -> str:
@@ -215,15 +217,14 @@ def etag_for(page_key: str, cart_count: int, page: Page, hint: str = "") -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
-def hint_for(page: Page, environ: Mapping, config: Mapping) -> str:
-    """The market suggestion for the visitor of `environ` (the app's request and the
-    fast path both ask this), "" for none."""
-    if not page.has("market_hint"):
-        return ""
+def hint_for(page: Page, environ: Mapping, config: Mapping, cookies: Mapping) -> str:
+    """The market suggestion for the visitor of `environ` with `cookies` (the app's
+    request and the fast path both ask this), "" for none."""
+    if not page.has("market_hint") or market_hint.COOKIE in cookies:
+        return ""  # (a visitor who chose a market is not asked: no more work)
     return market_hint.banner(
         page.hints, environ.get("HTTP_ACCEPT_LANGUAGE"),
-        environ.get(market_hint.country_header(config["MARKET_COUNTRY_HEADER"])),
-        parse_cookie(environ).get(market_hint.COOKIE),
+        environ.get(market_hint.country_header(config["MARKET_COUNTRY_HEADER"])), None,
     )
 
 
@@ -240,6 +241,16 @@ def fill(page: Page, values: Mapping[str, str]) -> str:
     for kind, part in zip(page.slots, page.parts[1:], strict=True):
         pieces += (values[kind], part)
     return "".join(pieces)
+
+
+def filled_bytes(page: Page, values: Mapping[str, str]) -> bytes:
+    """`fill(page, values)` as UTF-8, joined from the page's encoded parts."""
+    if page.encoded is None:  # (a page kept before pages kept them)
+        return fill(page, values).encode()
+    pieces = [page.encoded[0]]
+    for kind, part in zip(page.slots, page.encoded[1:], strict=True):
+        pieces += (values[kind].encode(), part)
+    return b"".join(pieces)
 
 
 def coding_for(page: Page, accept_encoding: str | None) -> str | None:

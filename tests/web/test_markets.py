@@ -213,3 +213,14 @@ def test_a_template_first_rendered_in_one_market_links_within_each(client):
     page = text(client.get("/fr-ca" + TEE))
     assert 'action="/fr-ca/cart/add"' in page and 'action="/cart/add"' not in page
     assert 'action="/cart/add"' in text(client.get(TEE + "?variant=1002"))
+
+
+def test_a_kept_page_joins_its_encoded_parts_to_the_same_bytes(app):
+    from storefront.web import pages
+
+    page = pages.Page(("<p>Prix : ", " €</p>", ""), ("cart_count", "nonce"), "d",
+                      encoded=(b"<p>Prix : ", " €</p>".encode(), b""))
+    values = {"cart_count": "2", "nonce": "n0nce"}
+    assert pages.filled_bytes(page, values) == pages.fill(page, values).encode()
+    assert pages.filled_bytes(page._replace(encoded=None), values) == \
+        pages.fill(page, values).encode()
