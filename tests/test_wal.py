@@ -34,7 +34,10 @@ def _open(opener, path: str, barrier) -> None:
 
 @pytest.mark.parametrize("opener", [_funnels, _carts, _orders], ids=["funnels", "carts", "orders"])
 def test_processes_opening_a_fresh_file_at_once_all_start(tmp_path, opener):
-    context = multiprocessing.get_context("fork")
+    # forkserver, not fork: a test worker (pytest-xdist) runs threads, and a child
+    # forked while one of them holds a lock (its output's, say) can hang for good.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # (its imports once, not in every child)
     failed = 0
     for round_number in range(6):
         path = str(tmp_path / f"file-{round_number}.sqlite3")

@@ -15,7 +15,10 @@ def _boot(directory: str, barrier) -> None:
 
 
 def test_eight_processes_opening_a_fresh_cache_at_once_all_start(tmp_path):
-    context = multiprocessing.get_context("fork")
+    # forkserver, not fork: a test worker (pytest-xdist) runs threads, and a child
+    # forked while one of them holds a lock can hang for good.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # (its imports once, not in every child)
     failed = 0
     for round_number in range(10):
         directory = str(tmp_path / f"cache-{round_number}")

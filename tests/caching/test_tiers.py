@@ -84,7 +84,10 @@ def _race(path, barrier, results) -> None:
 
 def test_sqlite_add_has_one_winner_across_processes(tmp_path):
     SQLiteCache(tmp_path)
-    context = multiprocessing.get_context("fork")
+    # forkserver, not fork: a test worker (pytest-xdist) runs threads, and a child
+    # forked while one of them holds a lock can hang for good.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # (its imports once, not in every child)
     barrier, results = context.Barrier(4), context.Queue()
     racers = [context.Process(target=_race, args=(tmp_path, barrier, results)) for _ in range(4)]
     for racer in racers:
