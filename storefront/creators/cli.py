@@ -22,6 +22,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from storefront.bulk import collector_off
 from storefront.creators import importer, platforms, rules
 from storefront.creators.model import STATUSES, Creator
 from storefront.creators.registry import Registry
@@ -341,6 +342,7 @@ def _show(value: Any) -> str:
 )
 @click.option("--mark-paid", is_flag=True,
               help="Record the period's payout batch (once per period, ever).")
+@collector_off
 def payouts_command(period: str, output: str, mark_paid: bool) -> None:
     """Commission per creator for a month: orders, net sales, earned, adjustments,
     payable now, already paid, and the amount to pay (the CSV is for a payments tool).

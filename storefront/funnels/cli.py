@@ -18,6 +18,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from storefront.bulk import collector_off
 from storefront.funnels import report, store_for
 from storefront.funnels.titles import titles
 from storefront.locales import shopper_locale
@@ -31,6 +32,7 @@ from storefront.locales import shopper_locale
 @click.option("--all", "everyone", is_flag=True,
               help="Also list active and paused creators with no activity.")
 @with_appcontext
+@collector_off
 def report_command(since: str, output: str, everyone: bool) -> None:
     """Visits, unique visitors, product views, add-to-carts and checkouts per creator,
     then orders, net sales, AOV, orders per visit, commission earned and payable now,

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from storefront.bulk import collector_off
 from storefront.orders import Unavailable
 from storefront.orders import ledger_for as ledger
 
@@ -75,6 +76,7 @@ def retry_command(ids: tuple[int, ...]) -> None:
 @click.option("--period", help="A month, YYYY-MM (default: this month, UTC).")
 @click.option("--format", "output", type=click.Choice(("table", "csv", "json")),
               default="table", show_default=True)
+@collector_off
 def report_command(period: str | None, output: str) -> None:
     """Orders, net sales and average order value per creator and the brand."""
     from storefront.orders import report
