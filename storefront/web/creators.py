@@ -16,8 +16,8 @@ from storefront.shopify import models as m
 from storefront.web import layout, referral
 from storefront.web.catalog import home_collections, shared
 from storefront.web.context import primary_market, storefront
-from storefront.web.filters import possessive_ending
-from storefront.web.markets import in_market, offered
+from storefront.web.filters import localize, possessive_ending
+from storefront.web.markets import offered
 from storefront.web.redirects import same_origin_path
 
 bp = Blueprint("creators", __name__)
@@ -45,7 +45,7 @@ def landing(handle: str):
     if not creator.is_active:
         # A paused or archived creator's link shows the brand's store, crediting no one.
         _offer_ended(creator)
-        return redirect(in_market("/") + _query(), 302)
+        return redirect(localize("/") + _query(), 302)
     moved = _to_market(creator)
     if moved is not None:
         return moved
@@ -98,7 +98,7 @@ def deep_link(handle: str, rest: str):
     else:
         _offer_ended(creator)
     target = same_origin_path("/" + rest, default="/")
-    return redirect(in_market(target) + _query(), 302)
+    return redirect(localize(target) + _query(), 302)
 
 
 @dataclass(frozen=True)

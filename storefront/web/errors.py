@@ -19,8 +19,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 from storefront.shopify import api
 from storefront.shopify.errors import Busy, StorefrontError
 from storefront.web.context import storefront
+from storefront.web.filters import localize
 from storefront.web.layout import page
-from storefront.web.markets import in_market
 from storefront.web.redirects import redirect_key, redirect_location
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def _moved():
     location = target and redirect_location(
         target, request.path, list(request.args.items(multi=True)))
     # A market's page moves within its market (/fr-ca/old -> /fr-ca/new).
-    return redirect(in_market(location), 301) if location else None
+    return redirect(localize(location), 301) if location else None
 
 
 def init_app(app: Flask) -> None:

@@ -26,14 +26,6 @@ from storefront.web.redirects import same_origin_path
 bp = Blueprint("markets", __name__)
 
 
-def in_market(path: str) -> str:
-    """Store path `path` ("/cart") in this request's market ("/fr-ca/cart"), as the
-    templates' `localize` writes links."""
-    from storefront.web.filters import localize
-
-    return localize(path)
-
-
 def unprefixed() -> str:
     """This request's address in the primary market (path and query)."""
     query = request.query_string.decode("latin-1")
@@ -114,7 +106,7 @@ def alternates(localization) -> list[tuple[str, str]]:
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k in _KEPT])
     tail = request.path + (f"?{query}" if query else "")
     root = request.host_url.rstrip("/") + _mount()
-    every = markets.choices(_countries(localization, primary), primary)
+    every = markets.choices(_countries(localization), primary)
     if len(every) < 2:
         return []  # one market: nothing to point at
     out = [(market.lang, root + markets.prefix_for(market, primary) + tail)
@@ -132,7 +124,8 @@ def _mount() -> str:
     return request.environ.get(markets.MOUNT_KEY, request.script_root)
 
 
-def _countries(localization, primary: Market) -> list[markets.Offered]:
+def _countries(localization) -> list[markets.Offered]:
+    """The countries the shop sells in ([] when Shopify has not said)."""
     if localization is None or not localization.countries:
         return []
     return localization.countries
@@ -142,7 +135,7 @@ def other_markets(localization) -> list[tuple[Market, str, str]]:
     """(market, label, prefix) of every market the shop sells in but the primary one."""
     primary = primary_market(current_app)
     return [(m, label, markets.prefix_for(m, primary))
-            for m, label in markets.choices(_countries(localization, primary), primary)
+            for m, label in markets.choices(_countries(localization), primary)
             if m != primary]
 
 
@@ -151,8 +144,8 @@ def selector(localization) -> dict:
     primary = primary_market(current_app)
     current = current_market()
     options = [
-        {"value": f"{m.country}-{m.language}", "label": label, "selected": m == current}
-        for m, label in markets.choices(_countries(localization, primary), primary)
+        {"value": market_hint.value_of(m), "label": label, "selected": m == current}
+        for m, label in markets.choices(_countries(localization), primary)
     ]
     return {"options": options if len(options) > 1 else [], "return_to": _here()}
 
@@ -217,11 +210,8 @@ def in_language(market: Market):
 
 
 def template_context() -> dict:
-    market = current_market()
     return {
-        "market": market,
-        "market_lang": market.lang,
-        "market_prefix": markets.prefix_for(market, primary_market(current_app)),
+        "market": current_market(),  # (its .lang is the page's <html lang>)
         "market_alternates": _lazy_alternates,
         "market_selector": _lazy_selector,
         "market_suggestion": market_suggestion,
