@@ -58,6 +58,7 @@ def report_command(since: str, output: str, everyone: bool) -> None:
         except Exception as error:  # the store is unreachable or unreadable: say which
             raise click.ClickException(f"cannot read the funnel counts from "
                                        f"{store.describe()}: {error}") from None
+        creators.ready()  # (their names, for the rows the ledger adds, while it adds up)
         sales, unavailable = revenue.result()
     if sales is not None:
         rows = report.with_revenue(rows, sales, creators)

@@ -134,7 +134,7 @@ def figures(engine, start: datetime, end: datetime, now: datetime,
     # the CTE in; SQLite already reads it this way).
     first = _first_orders(start, end, now, creator).cte("first") \
         .prefix_with("MATERIALIZED", dialect="postgresql")
-    query = _per_creator(first, now, _plus_days(engine.dialect.name))
+    query = _per_creator(first, start, now, _plus_days(engine.dialect.name))
     with db.reading(engine) as conn:
         found = conn.execute(query).all()
     rows = []
@@ -195,7 +195,7 @@ def _first_orders(start: datetime, end: datetime, now: datetime, creator: str | 
     return query
 
 
-def _per_creator(first, now: datetime, plus_days):
+def _per_creator(first, start: datetime, now: datetime, plus_days):
     """The figures per creator and currency: first orders joined to their customers' orders
     of the next 365 days (before `now`), grouped per customer, then per creator."""
     value = orders.alias("value")
@@ -220,6 +220,8 @@ def _per_creator(first, now: datetime, plus_days):
     ).select_from(first.join(value, and_(
         value.c.customer_id == first.c.customer_id,
         value.c.created_at >= first.c.first_at,  # the first order is always among them
+        # (implied, as every first order is in the period: a bound the planner can use)
+        value.c.created_at >= start,
         value.c.created_at < plus_days(first.c.first_at, last),
         value.c.created_at < now,
     ))).group_by(first.c.order_id, first.c.creator, first.c.currency, first.c.first_at) \
