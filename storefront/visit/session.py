@@ -5,15 +5,25 @@ interface (web.SessionOverHttps), which calls `load`, and the page fast path
 calls `load` itself. The CSRF token is Flask-WTF's recipe: a random raw token
 kept in the session, signed with the CSRF secret and salt on each page, so
 Flask-WTF accepts it on the POST that follows, whichever path made the page.
+
+A shopper sends the same session cookie with every page view, and checking
+its signature (and decoding it) cost about a fifth of a cached product
+page's answer; signing their CSRF token again, as much. So a process keeps
+the cookies that checked out (their expiry still counted from the signature,
+as itsdangerous counts it), and reuses a token it signed for the same raw
+token within the last minute. Both are bounded, and hold only what this
+process made or verified itself.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
 import functools
 import hashlib
 import os
 import re
+import time
 import zlib
 from collections.abc import MutableMapping
 
@@ -21,17 +31,43 @@ from itsdangerous import URLSafeTimedSerializer
 
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's
 _BASE64 = re.compile(r"[A-Za-z0-9_-]+")  # a signed cookie's payload (URL-safe, unpadded)
+KEPT = 10_000  # verified session cookies, and signed CSRF tokens, kept per process
+TOKEN_REUSE_S = 60  # a signed CSRF token is handed out again for this long
 
 
-def load(serializer, raw: str | None, lifetime_s: int) -> dict | None:
-    """The session in cookie value `raw`: {} for none, None when it does not verify."""
+def load(serializer, raw: str | None, lifetime_s: int, verified: dict | None = None,
+         now: float | None = None) -> dict | None:
+    """The session in cookie value `raw`: {} for none, None when it does not verify.
+
+    `verified`: the cookies of this serializer that checked out already (value
+    -> data and signing time), consulted and filled; the data is copied out,
+    so a caller's changes stay its own.
+    """
     if not raw:
         return {}
+    now = int(time.time() if now is None else now)  # (itsdangerous counts whole seconds)
+    known = verified.get(raw) if verified is not None else None
+    if known is not None:
+        data, signed_at = known
+        return _copied(data) if 0 <= now - signed_at <= lifetime_s else None
     try:
-        data = serializer.loads(raw, max_age=lifetime_s)
+        data, signed = serializer.loads(raw, max_age=lifetime_s, return_timestamp=True)
     except Exception:  # a bad signature, an old key, garbage: the app starts afresh
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    if verified is None:
+        return data
+    if len(verified) >= KEPT:
+        verified.clear()  # crude but bounded; refilled by the next page views
+    verified[raw] = (data, int(signed.timestamp()))
+    return _copied(data)
+
+
+def _copied(data: dict) -> dict:
+    # Values such as the flashed messages' list are changed in place by Flask.
+    return {key: value if isinstance(value, str | int | float | bool | None)
+            else copy.deepcopy(value) for key, value in data.items()}
 
 
 def may_hold_message(raw: str | None) -> bool:
@@ -64,17 +100,33 @@ def shareable(session: MutableMapping) -> bool:
     return not session.get("_flashes")
 
 
-def csrf_token(session: MutableMapping, secret: str, field: str) -> tuple[str, bool]:
+def csrf_token(session: MutableMapping, secret: str, field: str,
+               now: float | None = None) -> tuple[str, bool]:
     """The signed CSRF token for `session`, and whether the session changed.
 
     A session without a raw token (or with something else under `field`) gets a
-    new one; the caller then sends the session cookie again.
+    new one; the caller then sends the session cookie again. A token signed for
+    the same raw token less than TOKEN_REUSE_S ago is handed out again: the
+    store lets a token live as long as its session (WTF_CSRF_TIME_LIMIT None),
+    and under a time limit a reused one ends that much sooner.
     """
     raw = session.get(field)
     made = not isinstance(raw, str)
     if made:
         raw = session[field] = hashlib.sha1(os.urandom(64)).hexdigest()
-    return _signer(secret).dumps(raw), made
+    now = time.time() if now is None else now
+    key = (secret, raw)
+    known = _SIGNED.get(key)
+    if known is not None and 0 <= now - known[1] < TOKEN_REUSE_S:
+        return known[0], made
+    signed = _signer(secret).dumps(raw)
+    if len(_SIGNED) >= KEPT:
+        _SIGNED.clear()
+    _SIGNED[key] = (signed, now)
+    return signed, made
+
+
+_SIGNED: dict[tuple[str, str], tuple[str, float]] = {}  # (secret, raw token) -> token, when
 
 
 @functools.lru_cache(maxsize=4)

@@ -23,6 +23,7 @@ class SessionOverHttps(SecureCookieSessionInterface):
 
     def __init__(self) -> None:
         self._serializers: dict = {}
+        self._verified: dict = {}  # per key set: the cookies that checked out (visit.session)
 
     def get_signing_serializer(self, app: Flask):
         # Built once per key set rather than twice per request (opening and
@@ -30,6 +31,7 @@ class SessionOverHttps(SecureCookieSessionInterface):
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         if keys not in self._serializers:
             self._serializers[keys] = super().get_signing_serializer(app)
+            self._verified[keys] = {}
         return self._serializers[keys]
 
     def load(self, app: Flask, raw: str | None) -> dict | None:
@@ -38,7 +40,9 @@ class SessionOverHttps(SecureCookieSessionInterface):
         if not raw:
             return {}  # most page views: no work for a visitor without a session
         lifetime = int(app.permanent_session_lifetime.total_seconds())
-        return sessions.load(self.get_signing_serializer(app), raw, lifetime)
+        serializer = self.get_signing_serializer(app)
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        return sessions.load(serializer, raw, lifetime, self._verified[keys])
 
     def open_session(self, app: Flask, request):
         data = self.load(app, request.cookies.get(self.get_cookie_name(app)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask, session
 from flask_wtf.csrf import validate_csrf
 
@@ -85,3 +87,47 @@ def test_a_message_is_seen_without_verifying_compressed_or_not():
 def test_an_unreadable_cookie_may_hold_anything():
     for raw in ("!!!.x.y", ".bm90IHpsaWI.x.y", "\x00" * 9):
         assert sessions.may_hold_message(raw)
+
+
+def test_a_verified_cookie_is_kept_and_its_data_copied_out():
+    flask_app = app()
+    raw = serializer(flask_app).dumps({"_flashes": [["message", "Added."]], "csrf_token": "t"})
+    verified: dict = {}
+    first = sessions.load(serializer(flask_app), raw, 3600, verified)
+    assert list(verified) == [raw]
+    first["_flashes"].append(["message", "changed in place, as Flask does"])
+    first["csrf_token"] = "other"
+    again = sessions.load(serializer(flask_app), raw, 3600, verified)
+    assert again == {"_flashes": [["message", "Added."]], "csrf_token": "t"}
+
+
+def test_a_kept_cookie_still_expires_and_a_forged_one_is_never_kept():
+    flask_app = app()
+    raw = serializer(flask_app).dumps({"csrf_token": "t"})
+    signed_at = time.time()
+    verified: dict = {}
+    assert sessions.load(serializer(flask_app), raw, 3600, verified, now=signed_at)
+    assert sessions.load(serializer(flask_app), raw, 3600, verified,
+                         now=signed_at + 3599) == {"csrf_token": "t"}
+    assert sessions.load(serializer(flask_app), raw, 3600, verified,
+                         now=signed_at + 3602) is None  # as itsdangerous: too old
+    assert sessions.load(serializer(flask_app), raw, 3600, verified,
+                         now=signed_at - 120) is None  # signed in the future
+    forged = raw[:-2] + ("AA" if not raw.endswith("AA") else "BB")
+    assert sessions.load(serializer(flask_app), forged, 3600, verified) is None
+    assert list(verified) == [raw]
+
+
+def test_a_signed_token_is_reused_for_a_minute_and_stays_valid():
+    flask_app = app()
+    data = {"csrf_token": "raw-token-" + "x" * 30}
+    token, _ = sessions.csrf_token(data, STRONG_KEY, "csrf_token", now=1_000.0)
+    same, _ = sessions.csrf_token(data, STRONG_KEY, "csrf_token", now=1_059.0)
+    assert same == token
+    with flask_app.test_request_context():
+        session.update(data)
+        validate_csrf(same)
+    other_session = {"csrf_token": "raw-token-" + "y" * 30}
+    assert sessions.csrf_token(other_session, STRONG_KEY, "csrf_token", now=1_001.0)[0] != token
+    sessions.csrf_token(data, STRONG_KEY, "csrf_token", now=1_060.0)
+    assert sessions._SIGNED[(STRONG_KEY, data["csrf_token"])][1] == 1_060.0  # signed again
