@@ -28,9 +28,15 @@ class SessionOverHttps(SecureCookieSessionInterface):
     def get_signing_serializer(self, app: Flask):
         # Built once per key set rather than twice per request (opening and
         # saving the session): building one costs as much as using it.
+        if not app.secret_key:
+            return None  # (as Flask: no session without a key)
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         if keys not in self._serializers:
-            self._serializers[keys] = super().get_signing_serializer(app)
+            # Flask's own serializer (current key last, as itsdangerous wants), lean.
+            self._serializers[keys] = sessions.LeanSerializer(
+                [*keys[1], keys[0]], salt=self.salt, serializer=self.serializer,
+                signer_kwargs={"key_derivation": self.key_derivation,
+                               "digest_method": self.digest_method})
             self._verified[keys] = {}
         return self._serializers[keys]
 

@@ -131,3 +131,24 @@ def test_a_signed_token_is_reused_for_a_minute_and_stays_valid():
     assert sessions.csrf_token(other_session, STRONG_KEY, "csrf_token", now=1_001.0)[0] != token
     sessions.csrf_token(data, STRONG_KEY, "csrf_token", now=1_060.0)
     assert sessions._SIGNED[(STRONG_KEY, data["csrf_token"])][1] == 1_060.0  # signed again
+
+
+def test_lean_tokens_are_itsdangerous_own_both_ways():
+    # The session cookie and CSRF token a new visitor gets are signed by LeanSerializer;
+    # Flask's stock serializer (and Flask-WTF) must read them, and the other way round.
+    from flask.sessions import SecureCookieSessionInterface
+
+    from storefront.web import SessionOverHttps
+
+    flask_app = app()
+    flask_app.config["SECRET_KEY_FALLBACKS"] = ["an older key " * 4]
+    stock = SecureCookieSessionInterface().get_signing_serializer(flask_app)
+    lean = SessionOverHttps().get_signing_serializer(flask_app)
+    for data in ({"csrf_token": "a" * 40}, {"note": "long " * 100, "csrf_token": "b" * 40}):
+        assert stock.loads(lean.dumps(data)) == data
+        assert lean.loads(stock.dumps(data)) == data
+    older = Flask("older")
+    older.secret_key = "an older key " * 4
+    signed_before = SecureCookieSessionInterface().get_signing_serializer(older).dumps({"a": 1})
+    assert lean.loads(signed_before) == {"a": 1}  # a rotation keeps sessions
+    assert SessionOverHttps().get_signing_serializer(Flask("no_key")) is None
