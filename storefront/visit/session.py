@@ -34,6 +34,7 @@ from itsdangerous.encoding import base64_encode, want_bytes
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's
 _BASE64 = re.compile(r"[A-Za-z0-9_-]+")  # a signed cookie's payload (URL-safe, unpadded)
 KEPT = 10_000  # verified session cookies, and signed CSRF tokens, kept per process
+KEPT_COOKIE_BYTES = 1024  # longer cookies (a long note, many messages) are verified each time
 TOKEN_REUSE_S = 60  # a signed CSRF token is handed out again for this long
 SHORT_PAYLOAD = 128  # bytes of JSON that zlib would not make shorter by enough to matter
 
@@ -89,7 +90,7 @@ def load(serializer, raw: str | None, lifetime_s: int, verified: dict | None = N
         return None
     if not isinstance(data, dict):
         return None
-    if verified is None:
+    if verified is None or len(raw) > KEPT_COOKIE_BYTES:
         return data
     if len(verified) >= KEPT:
         verified.clear()  # crude but bounded; refilled by the next page views

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 from flask import Flask, session
@@ -116,6 +117,9 @@ def test_a_kept_cookie_still_expires_and_a_forged_one_is_never_kept():
     forged = raw[:-2] + ("AA" if not raw.endswith("AA") else "BB")
     assert sessions.load(serializer(flask_app), forged, 3600, verified) is None
     assert list(verified) == [raw]
+    long = serializer(flask_app).dumps({"note": os.urandom(900).hex()})  # (not compressible)
+    assert sessions.load(serializer(flask_app), long, 3600, verified) is not None
+    assert list(verified) == [raw]  # a long cookie is verified each time, not kept
 
 
 def test_a_signed_token_is_reused_for_a_minute_and_stays_valid():
