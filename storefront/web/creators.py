@@ -72,7 +72,9 @@ def _to_market(creator):
         return None
     primary = primary_market(current_app)
     found = markets.split("/" + creator.market, primary)
-    if found is None or not offered(layout.layout().localization, found[1], primary):
+    if found is None or found[1] == primary:
+        return None  # (the primary market has no prefix: "/en-us/..." sends back here)
+    if not offered(layout.layout().localization, found[1], primary):
         return None  # a market the shop does not sell in (any more): the link opens here
     return redirect(f"{request.script_root}/{creator.market}{request.path}{_query()}", 302)
 

@@ -162,6 +162,16 @@ def test_a_creator_link_under_a_prefix_keeps_it_and_credits_the_creator(tmp_path
     assert other.get("/@nina").status_code == 200  # credited already: stays where it is
 
 
+def test_a_creator_in_the_primary_market_or_an_unsold_one_opens_here(tmp_path):
+    # The primary market spelled out is sent back unprefixed (301): redirecting a
+    # creator's link to it would go round for ever.
+    app = app_with_creators(tmp_path, ann='market = "en-us"\n' + CREATOR,
+                            ben='market = "de-de"\n' + CREATOR)
+    for handle in ("ann", "ben"):
+        landing = app.test_client().get(f"/@{handle}")
+        assert landing.status_code == 200, (handle, landing.location)
+
+
 def test_an_amount_offer_shows_no_creator_price_in_another_currency(tmp_path):
     app = app_with_creators(tmp_path, ada='name = "Ada"\n[discount]\ncode = "TAKE5"\n'
                                           '[offer]\namount = "5.00"\n'
