@@ -91,7 +91,8 @@ def _fail(message: str) -> None:
 )
 @click.option("--shop", is_flag=True,
               help="Also try each creator's code in the shop: a sample cart priced without "
-                   "and with it (one cart per code, throttled); exit 1 if one fails.")
+                   "and with it (one cart per code, throttled), and check that the shop "
+                   "sells in each creator's market; exit 1 if one fails.")
 def check_command(directory: Path | None, shop: bool) -> None:
     """Check every creator file (default: CREATORS_DIR); exit 1 on any problem.
 
@@ -120,12 +121,16 @@ def check_command(directory: Path | None, shop: bool) -> None:
         sys.exit(1)
     click.echo(f"{_plural(len(registry), 'creator')} OK{_where(registry)}")
     if shop:
-        _check_codes(app, registry)
+        failing = _check_codes(app, registry)
+        failing = _check_markets(app, registry) or failing
+        if failing:
+            sys.exit(1)
 
 
-def _check_codes(app, registry: Registry) -> None:
+def _check_codes(app, registry: Registry) -> bool:
     """`check --shop`: each code tried in the shop; the results also kept for the running
-    store (its banners and prices follow them at once, not at its next scheduled check)."""
+    store (its banners and prices follow them at once, not at its next scheduled check).
+    Whether one fails."""
     from datetime import UTC, datetime
 
     from storefront.creators import code_checks, shop_check
@@ -135,8 +140,34 @@ def _check_codes(app, registry: Registry) -> None:
     for line in lines:
         click.echo(line)
     code_checks.checks_of(app).save({c.handle: c for c in registry}, results)
-    if failing:
-        sys.exit(1)
+    return failing
+
+
+def _check_markets(app, registry: Registry) -> bool:
+    """`check --shop`: each creator's `market`, one the shop sells in? Whether one is not
+    (or Shopify could not say)."""
+    from storefront.creators import market_check
+    from storefront.markets import Market
+    from storefront.shopify import api
+    from storefront.shopify.errors import StorefrontError
+
+    if not market_check.with_market(registry):
+        return False
+    config = app.config
+    try:
+        localization = api.layout(app.extensions["storefront_client"], config["MAIN_MENU"],
+                                  config["FOOTER_MENU"]).localization
+    except StorefrontError as error:
+        click.echo(f"markets: not checked: Shopify failed ({type(error).__name__})")
+        return True
+    if localization is None:
+        click.echo("markets: not checked: Shopify listed no markets")
+        return True
+    primary = Market(config["SHOPIFY_COUNTRY"], config["SHOPIFY_LANGUAGE"])
+    lines, failing = market_check.report(localization, registry, primary)
+    for line in lines:
+        click.echo(line)
+    return failing
 
 
 @creators_cli.command("list")

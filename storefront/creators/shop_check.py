@@ -132,6 +132,8 @@ def report(client: StorefrontClient, creators: Iterable[Creator], *, now: dateti
 
 def summary(results: list[Result]) -> str:
     """The last line of `creators check --shop`."""
+    if not results:
+        return "no creator has a code to try"
     bad = sum(1 for r in results if r.outcome != OK)
     if not bad:
         return ("1 code applies" if len(results) == 1 else f"{len(results)} codes apply") \

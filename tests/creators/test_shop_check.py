@@ -23,6 +23,7 @@ from storefront.creators.validate import check_data
 from storefront.shopify.client import StorefrontClient
 from storefront.shopify.transport import HTTPTransport, endpoint_url
 from tests.support import processes
+from tests.support.ports import free_port
 from tests.web.offer_kinds import offer_catalog
 
 TOKEN = "shop-check-token"
@@ -161,3 +162,46 @@ def test_the_command_against_the_shop_over_http(shop, tmp_path):
         assert checks.for_creator(nora).outcome == MISSING
     plain = app.test_cli_runner().invoke(args=["creators", "check"])
     assert plain.exit_code == 0 and plain.output == "2 creators OK\n"
+
+
+def test_the_command_checks_each_creators_market_over_http(shop, tmp_path):
+    # The demo shop sells in en-us (the primary market), en-ca, fr-ca and fr-fr.
+    from storefront import create_app
+
+    folder = tmp_path / "creators"
+    folder.mkdir()
+    for handle, market in (("ann", "fr-ca"), ("ben", "de-de"), ("cy", "en-us")):
+        (folder / f"{handle}.toml").write_text(f'name = "{handle}"\nmarket = "{market}"\n')
+    (folder / "dee.toml").write_text('name = "Dee"\nstatus = "archived"\nmarket = "de-de"\n')
+    app = create_app({"SHOPIFY_STORE_DOMAIN": shop.url, "SHOPIFY_STOREFRONT_TOKEN": TOKEN,
+                      "SECRET_KEY": "a-test-secret-key-of-more-than-32-characters",
+                      "CREATORS_DIR": str(folder), "CREATORS_RELOAD_SECONDS": "0"})
+    done = app.test_cli_runner().invoke(args=["creators", "check", "--shop"])
+    assert done.exit_code == 1, done.output
+    lines = done.output.splitlines()
+    assert lines[:2] == ["4 creators OK", "no creator has a code to try"]
+    assert lines[2:] == [
+        "ann: market fr-ca: the shop sells there",
+        "ben: market de-de: the shop does not sell there (it sells in en-us, en-ca, "
+        "fr-ca, fr-fr); the link opens in the primary market",
+        "cy: market en-us: the primary market, whose addresses have no prefix; "
+        "the link opens as it is",
+    ]
+    (folder / "ben.toml").unlink()
+    again = app.test_cli_runner().invoke(args=["creators", "check", "--shop"])
+    assert again.exit_code == 0, again.output
+
+
+def test_a_market_check_with_shopify_down_fails_and_says_so(tmp_path):
+    from storefront import create_app
+
+    folder = tmp_path / "creators"
+    folder.mkdir()
+    (folder / "ann.toml").write_text('name = "Ann"\nmarket = "fr-ca"\n')
+    app = create_app({"SHOPIFY_STORE_DOMAIN": f"http://127.0.0.1:{free_port()}",
+                      "SHOPIFY_STOREFRONT_TOKEN": TOKEN,
+                      "SECRET_KEY": "a-test-secret-key-of-more-than-32-characters",
+                      "CREATORS_DIR": str(folder), "CREATORS_RELOAD_SECONDS": "0"})
+    done = app.test_cli_runner().invoke(args=["creators", "check", "--shop"])
+    assert done.exit_code == 1, done.output
+    assert done.output.splitlines()[-1].startswith("markets: not checked: Shopify failed (")
