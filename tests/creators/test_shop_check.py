@@ -135,8 +135,16 @@ def test_the_commands_lines_and_exit(client):
     assert lines[-1] == "1 code applies as declared" and not failed
 
 
-def test_the_command_against_the_shop_over_http(shop, tmp_path):
+def app_over(shop_url: str, folder):
+    """The store on the shop at `shop_url`, with the creator files in `folder`."""
     from storefront import create_app
+
+    return create_app({"SHOPIFY_STORE_DOMAIN": shop_url, "SHOPIFY_STOREFRONT_TOKEN": TOKEN,
+                       "SECRET_KEY": "a-test-secret-key-of-more-than-32-characters",
+                       "CREATORS_DIR": str(folder), "CREATORS_RELOAD_SECONDS": "0"})
+
+
+def test_the_command_against_the_shop_over_http(shop, tmp_path):
     from storefront.creators.code_checks import checks_of
 
     folder = tmp_path / "creators"
@@ -144,9 +152,7 @@ def test_the_command_against_the_shop_over_http(shop, tmp_path):
     (folder / "maya.toml").write_text('name = "Maya"\n[discount]\ncode = "MAYA15"\n'
                                       '[offer]\npercent = 15\n')
     (folder / "nora.toml").write_text('name = "Nora"\n[discount]\ncode = "NORA10"\n')
-    app = create_app({"SHOPIFY_STORE_DOMAIN": shop.url, "SHOPIFY_STOREFRONT_TOKEN": TOKEN,
-                      "SECRET_KEY": "a-test-secret-key-of-more-than-32-characters",
-                      "CREATORS_DIR": str(folder), "CREATORS_RELOAD_SECONDS": "0"})
+    app = app_over(shop.url, folder)
     done = app.test_cli_runner().invoke(args=["creators", "check", "--shop"])
     assert done.exit_code == 1, done.output
     lines = done.output.splitlines()
@@ -166,16 +172,12 @@ def test_the_command_against_the_shop_over_http(shop, tmp_path):
 
 def test_the_command_checks_each_creators_market_over_http(shop, tmp_path):
     # The demo shop sells in en-us (the primary market), en-ca, fr-ca and fr-fr.
-    from storefront import create_app
-
     folder = tmp_path / "creators"
     folder.mkdir()
     for handle, market in (("ann", "fr-ca"), ("ben", "de-de"), ("cy", "en-us")):
         (folder / f"{handle}.toml").write_text(f'name = "{handle}"\nmarket = "{market}"\n')
     (folder / "dee.toml").write_text('name = "Dee"\nstatus = "archived"\nmarket = "de-de"\n')
-    app = create_app({"SHOPIFY_STORE_DOMAIN": shop.url, "SHOPIFY_STOREFRONT_TOKEN": TOKEN,
-                      "SECRET_KEY": "a-test-secret-key-of-more-than-32-characters",
-                      "CREATORS_DIR": str(folder), "CREATORS_RELOAD_SECONDS": "0"})
+    app = app_over(shop.url, folder)
     done = app.test_cli_runner().invoke(args=["creators", "check", "--shop"])
     assert done.exit_code == 1, done.output
     lines = done.output.splitlines()
@@ -193,15 +195,10 @@ def test_the_command_checks_each_creators_market_over_http(shop, tmp_path):
 
 
 def test_a_market_check_with_shopify_down_fails_and_says_so(tmp_path):
-    from storefront import create_app
-
     folder = tmp_path / "creators"
     folder.mkdir()
     (folder / "ann.toml").write_text('name = "Ann"\nmarket = "fr-ca"\n')
-    app = create_app({"SHOPIFY_STORE_DOMAIN": f"http://127.0.0.1:{free_port()}",
-                      "SHOPIFY_STOREFRONT_TOKEN": TOKEN,
-                      "SECRET_KEY": "a-test-secret-key-of-more-than-32-characters",
-                      "CREATORS_DIR": str(folder), "CREATORS_RELOAD_SECONDS": "0"})
+    app = app_over(f"http://127.0.0.1:{free_port()}", folder)  # (nothing listens there)
     done = app.test_cli_runner().invoke(args=["creators", "check", "--shop"])
     assert done.exit_code == 1, done.output
     assert done.output.splitlines()[-1].startswith("markets: not checked: Shopify failed (")
