@@ -22,9 +22,11 @@ def size_of(value: Any) -> int:
     """About how many bytes `value` holds (its pickled size; a page's text length)."""
     parts = getattr(value, "parts", None)
     if isinstance(parts, tuple):  # a web.pages.Page: cheaper than pickling it
-        deflated = getattr(value, "deflated", None) or ()  # its gzip pieces, if any
-        return (sum(len(part) for part in parts) + sum(len(piece) for piece in deflated)
-                + 64 * len(parts))
+        # Its text, as UTF-8 (or, kept before, as text), then its gzip pieces, if any.
+        text = (getattr(value, "encoded", None) or ()) + parts
+        deflated = getattr(value, "deflated", None) or ()
+        return (sum(len(part) for part in text) + sum(len(piece) for piece in deflated)
+                + 64 * len(text))
     try:
         return len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     except Exception:  # not picklable: the shared tier could not hold it either

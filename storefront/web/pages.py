@@ -48,9 +48,11 @@ SLOTS = ("csrf", "nonce", "cart_count", "market_hint")
 
 
 class Page(NamedTuple):
-    """A page as the cache keeps it: `parts` with a per-visitor slot between each two."""
+    """A page as the cache keeps it: parts with a per-visitor slot between each two."""
 
-    parts: tuple[str, ...]  # one more than slots
+    # The parts as text: empty in pages kept now, whose text is kept once, as `encoded`
+    # (holding both doubled every page in memory and in the shared tier).
+    parts: tuple[str, ...]
     slots: tuple[str, ...]  # what goes between parts[i] and parts[i + 1]: one of SLOTS
     digest: str  # of parts and slots: names the shared page in ETags, hashed once
     # Each part deflated on its own (compression.deflate_part), for gzip responses;
@@ -58,8 +60,9 @@ class Page(NamedTuple):
     deflated: tuple[bytes, ...] | None = None
     # A page with a `market_hint` slot keeps a banner per other market to pick from.
     hints: market_hint.Hints | None = None
-    # The parts as UTF-8, so a response joins bytes: encoding a page with any character
-    # beyond Latin-1 (a "€", a French description) would cost as much as the rest of a hit.
+    # The parts as UTF-8 (one more than slots), so a response joins bytes: encoding a
+    # page with any character beyond Latin-1 (a "€", a French description) would cost
+    # as much as the rest of a hit. None in pages kept before (their text is `parts`).
     encoded: tuple[bytes, ...] | None = None
 
     def has(self, kind: str) -> bool:
@@ -207,7 +210,7 @@ def render(build: Callable[[], str]) -> Page:
     deflated = None
     if sum(map(len, encoded)) >= compression.MINIMUM:
         deflated = tuple(compression.deflate_part(part) for part in encoded)
-    return Page(parts, slots, digest, deflated, state.market_hints, tuple(encoded))
+    return Page((), slots, digest, deflated, state.market_hints, tuple(encoded))
 
 
 def etag_for(page_key: str, cart_count: int, page: Page, hint: str = "") -> str:
@@ -237,6 +240,8 @@ def varies(page: Page, config: Mapping) -> tuple[str, ...]:
 
 def fill(page: Page, values: Mapping[str, str]) -> str:
     """The page with `values` (one for each slot kind it has) in its slots."""
+    if page.encoded is not None:
+        return filled_bytes(page, values).decode()
     pieces = [page.parts[0]]
     for kind, part in zip(page.slots, page.parts[1:], strict=True):
         pieces += (values[kind], part)
@@ -245,7 +250,7 @@ def fill(page: Page, values: Mapping[str, str]) -> str:
 
 def filled_bytes(page: Page, values: Mapping[str, str]) -> bytes:
     """`fill(page, values)` as UTF-8, joined from the page's encoded parts."""
-    if page.encoded is None:  # (a page kept before pages kept them)
+    if page.encoded is None:  # (a page kept before pages kept them: its text is `parts`)
         return fill(page, values).encode()
     pieces = [page.encoded[0]]
     for kind, part in zip(page.slots, page.encoded[1:], strict=True):

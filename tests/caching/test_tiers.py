@@ -50,6 +50,24 @@ def test_the_local_tier_forgets_after_its_lifetime_and_refuses_giants():
     assert local.get("giant") is None and local.used == 0
 
 
+def test_a_page_counts_what_it_holds_and_holds_its_text_once():
+    import pickle
+
+    from storefront.caching.local import size_of
+    from storefront.web.pages import Page, fill, filled_bytes
+
+    text = ("<p>" + "é" * 3000, "</p>" + "x" * 3000)
+    encoded = tuple(part.encode() for part in text)
+    now = Page((), ("nonce",), "d", None, None, encoded)  # as pages are kept now
+    before = Page(text, ("nonce",), "d", None, None, encoded)  # kept by an older release
+    assert fill(now, {"nonce": "n"}) == fill(before, {"nonce": "n"}) == "n".join(text)
+    assert filled_bytes(now, {"nonce": "n"}) == "n".join(text).encode()
+    # Counted by what each holds (é is two bytes in UTF-8), near its pickled size.
+    assert size_of(now) >= sum(map(len, encoded))
+    assert size_of(before) >= sum(map(len, encoded)) + sum(map(len, text))
+    assert abs(size_of(now) - len(pickle.dumps(now, pickle.HIGHEST_PROTOCOL))) < 500
+
+
 # The shared SQLite file -------------------------------------------------------------
 
 

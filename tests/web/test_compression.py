@@ -353,3 +353,21 @@ def test_tiny_bodies_304s_and_bodies_already_encoded_are_left_alone(app):
     assert reply.status_code == 304 and "Content-Encoding" not in reply.headers
     reply = client.get("/healthz", headers=GZIP)
     assert len(reply.data) < compression.MINIMUM and "Content-Encoding" not in reply.headers
+
+
+def test_a_kept_page_holds_its_text_once_and_pages_kept_before_still_answer(app, monkeypatch):
+    """Pages are kept as UTF-8 parts (and deflated ones), not also as text; a page kept
+    by an older release, with its text as well, answers the same."""
+    real = pages.render
+    made: list = []
+    monkeypatch.setattr(pages, "render", lambda build: made.append(real(build)) or made[-1])
+    client = app.test_client()
+    first = client.get("/pages/about", headers=GZIP)
+    assert made and made[0].parts == () and made[0].encoded
+    older = made[0]._replace(parts=tuple(part.decode() for part in made[0].encoded))
+    monkeypatch.setattr(pages, "render", lambda build: older)
+    for _ in range(2):  # (another address: rendered as the older page, then from the cache)
+        other = client.get("/pages/about?older=1", headers=GZIP)
+        assert other.status_code == first.status_code == 200
+        body = gzip.decompress(other.get_data())
+        assert body.count(b"</html>") == 1 and b"About" in body
