@@ -1,7 +1,8 @@
 """`python -m bench.orders` (`make bench-orders`): the orders ledger at scale (issue 16).
 
 On SQLite (the default) and on PostgreSQL (a throwaway server, started the way
-the tests start theirs: tests/support/postgres.py):
+the tests start theirs, tests/support/postgres.py, but durable: every commit
+flushed to disk, as a shop runs it):
 
 1. Ingest: the store under the shipped gunicorn.conf.py, SHOPIFY_WEBHOOK_SECRET
    set, a fresh INSTANCE_DIR and database, 10,000 creator files. wrk sends
@@ -115,7 +116,7 @@ class Databases:
         if backend == "sqlite":
             return f"sqlite:///{self.folder / f'{name}.sqlite3'}"
         if self.server is None:
-            self.server = postgres.start()
+            self.server = postgres.start(durable=True)  # (as a shop runs it; tests don't)
             self._stack.callback(self.server.stop)
         self.server.execute(f'CREATE DATABASE "{name}"')
         return self.server.url(name)

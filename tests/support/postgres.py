@@ -3,9 +3,10 @@
 The server is Debian's (`apt-get install postgresql`: the binaries are under
 /usr/lib/postgresql/<version>/bin, not on PATH), run from a temporary folder
 that goes when it stops: initdb, then `pg_ctl start`, listening on 127.0.0.1
-(a free port) and on a socket in that folder. Durability is off (fsync,
-synchronous_commit, full_page_writes): a crash loses only test data, and
-every commit is much faster.
+(a free port) and on a socket in that folder. For tests, durability is off
+(fsync, synchronous_commit, full_page_writes): a crash loses only test data,
+and every commit is much faster. Benchmarks ask for a durable server
+(`start(durable=True)`: PostgreSQL's defaults), as a shop runs it.
 
 PostgreSQL refuses to run as root, and CI runs as root: then initdb and the
 server run as the `postgres` system user that Debian's package creates, and
@@ -29,12 +30,10 @@ from tests.support.ports import free_port
 
 SUPERUSER = "postgres"
 SETTINGS = {
-    "fsync": "off",
-    "synchronous_commit": "off",
-    "full_page_writes": "off",
     # Every test's app keeps a small pool, and a test may start several.
     "max_connections": "200",
 }
+NOT_DURABLE = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 
 
 class Missing(RuntimeError):
@@ -114,11 +113,13 @@ class Server:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start() -> Server:
+def start(durable: bool = False) -> Server:
     """initdb into a new temporary folder and start a server there; stop() removes it.
+    `durable`: every commit flushed to disk, as PostgreSQL does by default (benchmarks).
 
     Raises Missing when PostgreSQL is not installed.
     """
+    settings = SETTINGS if durable else {**NOT_DURABLE, **SETTINGS}
     bin_dir = binaries()
     user = None
     if os.geteuid() == 0:
@@ -140,7 +141,7 @@ def start() -> Server:
                    "-E", "UTF8", "--locale=C", "--no-sync")
         options = " ".join([f"-c listen_addresses=127.0.0.1 -p {server.port}",
                             f"-c unix_socket_directories={folder}",
-                            *(f"-c {name}={value}" for name, value in SETTINGS.items())])
+                            *(f"-c {name}={value}" for name, value in settings.items())])
         server.run("pg_ctl", "start", "-D", str(server.data), "-l", str(server.log_file),
                    "-o", options, "-w", "-t", "60")
     except BaseException:
