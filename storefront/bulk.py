@@ -42,11 +42,6 @@ def collector_off(command: Callable[..., T]) -> Callable[..., T]:
     return run
 
 
-_registered = False
-
-
+@functools.cache
 def _freeze_at_exit() -> None:
-    global _registered
-    if not _registered:
-        _registered = True
-        atexit.register(gc.freeze)
+    atexit.register(gc.freeze)  # (once per process: cached)

@@ -65,6 +65,11 @@ def babel_locale(language: str, country: str) -> str:
             return "en_US"
 
 
+
+def primary(config) -> Market:
+    """The market of unprefixed addresses: the configured country and language."""
+    return Market(config["SHOPIFY_COUNTRY"], config["SHOPIFY_LANGUAGE"])
+
 def prefix_for(market: Market, primary: Market) -> str:
     """The path prefix of `market` ("" for the primary one): `/fr-ca`, or `/fr` for
     another language of the primary country."""

@@ -146,8 +146,8 @@ def _check_codes(app, registry: Registry) -> bool:
 def _check_markets(app, registry: Registry) -> bool:
     """`check --shop`: each creator's `market`, one the shop sells in? Whether one is not
     (or Shopify could not say)."""
+    from storefront import markets
     from storefront.creators import market_check
-    from storefront.markets import Market
     from storefront.shopify import api
     from storefront.shopify.errors import StorefrontError
 
@@ -163,8 +163,7 @@ def _check_markets(app, registry: Registry) -> bool:
     if localization is None:
         click.echo("markets: not checked: Shopify listed no markets")
         return True
-    primary = Market(config["SHOPIFY_COUNTRY"], config["SHOPIFY_LANGUAGE"])
-    lines, failing = market_check.report(localization, registry, primary)
+    lines, failing = market_check.report(localization, registry, markets.primary(config))
     for line in lines:
         click.echo(line)
     return failing

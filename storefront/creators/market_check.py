@@ -29,8 +29,6 @@ def report(localization, creators: Iterable[Creator],
     wanting = with_market(creators)
     if not wanting:
         return [], False
-    sold = [Market(entry.country, code) for entry in localization.countries
-            for code, _ in entry.languages]
     lines, failing = [], False
     for creator in wanting:
         found = markets.split("/" + creator.market, primary)
@@ -39,11 +37,13 @@ def report(localization, creators: Iterable[Creator],
         if market == primary:
             lines.append(f"{where}: the primary market, whose addresses have no prefix; "
                          "the link opens as it is")
-        elif market is not None and market in sold:
+        elif market is not None and localization.offers(market.country, market.language):
             lines.append(f"{where}: the shop sells there")
         else:
             failing = True
-            names = ", ".join(_spelled(m) for m in sold) or "none listed"
+            names = ", ".join(_spelled(Market(entry.country, code))
+                              for entry in localization.countries
+                              for code, _ in entry.languages) or "none listed"
             lines.append(f"{where}: the shop does not sell there (it sells in {names}); "
                          "the link opens in the primary market")
     return lines, failing

@@ -30,7 +30,7 @@ class SessionOverHttps(SecureCookieSessionInterface):
         # saving the session): building one costs as much as using it.
         if not app.secret_key:
             return None  # (as Flask: no session without a key)
-        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        keys = _key_set(app)
         if keys not in self._serializers:
             # Flask's own serializer (current key last, as itsdangerous wants), lean.
             self._serializers[keys] = sessions.LeanSerializer(
@@ -47,8 +47,7 @@ class SessionOverHttps(SecureCookieSessionInterface):
             return {}  # most page views: no work for a visitor without a session
         lifetime = int(app.permanent_session_lifetime.total_seconds())
         serializer = self.get_signing_serializer(app)
-        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        return sessions.load(serializer, raw, lifetime, self._verified[keys])
+        return sessions.load(serializer, raw, lifetime, self._verified[_key_set(app)])
 
     def open_session(self, app: Flask, request):
         data = self.load(app, request.cookies.get(self.get_cookie_name(app)))
@@ -74,6 +73,11 @@ class SessionOverHttps(SecureCookieSessionInterface):
             samesite=self.get_cookie_samesite(app),
             partitioned=self.get_cookie_partitioned(app),
         )
+
+
+def _key_set(app: Flask) -> tuple:
+    """The session keys in use: the secret, then the fallbacks still accepted."""
+    return app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ())
 
 
 def init_app(app: Flask) -> None:

@@ -35,7 +35,7 @@ def market_context() -> dict[str, str] | None:
 
 def primary_market(app: Flask) -> Market:
     """The market of unprefixed addresses: the configured country and language."""
-    return Market(app.config["SHOPIFY_COUNTRY"], app.config["SHOPIFY_LANGUAGE"])
+    return markets.primary(app.config)
 
 
 def current_market() -> Market:
