@@ -97,12 +97,15 @@ def _page_two(ctx: Context) -> list[Target]:
     raise RuntimeError(f"no listing has a rel=next link: {listings}")
 
 
-_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]*)"')
 
 
 def _cart(ctx: Context) -> list[Target]:
     """A shopper's session with three cart lines, made through the store's own forms."""
     session = requests.Session()
+    # As a browser posts the page's forms, saying they come from the store (the
+    # page was a first view: its forms carry no token until the first post).
+    session.headers["Sec-Fetch-Site"] = "same-origin"
     page = session.get(f"{ctx.base_url}/cart", timeout=30)
     page.raise_for_status()
     found = _CSRF.search(page.text)

@@ -59,7 +59,7 @@ PAGES: list[tuple[str, int]] = [
 JOURNEYS = True
 CART_CODES = ("WELCOME10", "NOT-A-CODE")  # one the demo shop applies, one it refuses
 CART_GIFT_CARD = "FERNGIFTPART0125"  # a demo gift card, so the cart shows one applied
-_CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+_CSRF = re.compile(r'name="csrf-token" content="([^"]*)"')
 
 theme_cli = AppGroup("theme", help="Check themes.")
 
@@ -266,10 +266,14 @@ def _journeys(app: Flask) -> Iterator[tuple[str, int, object]]:
             page = shopper.get("/products/organic-cotton-tee").get_data(as_text=True)
             token = _CSRF.search(page)
             form = {"csrf_token": token.group(1) if token else ""}
-            shopper.post("/cart/add", data={**form, "variant_id": "1003", "quantity": "2"})
+            # As a browser posts the page's forms: saying they come from the store
+            # (the page was a first view, whose forms carry no token).
+            said = {"Sec-Fetch-Site": "same-origin"}
+            shopper.post("/cart/add", data={**form, "variant_id": "1003", "quantity": "2"},
+                         headers=said)
             for code in CART_CODES:
-                shopper.post("/cart/discounts", data={**form, "code": code})
-            shopper.post("/cart/gift-cards", data={**form, "code": CART_GIFT_CARD})
+                shopper.post("/cart/discounts", data={**form, "code": code}, headers=said)
+            shopper.post("/cart/gift-cards", data={**form, "code": CART_GIFT_CARD}, headers=said)
             return shopper.get(url)
         return fetch
 

@@ -12,8 +12,10 @@ page's answer; signing their CSRF token again, as much. So a process keeps
 the cookies that checked out (their expiry still counted from the signature,
 as itsdangerous counts it), and reuses a token it signed for the same raw
 token within the last minute. Both are bounded, and hold only what this
-process made or verified itself. A new visitor's session and token are signed
-by `LeanSerializer`: itsdangerous' own tokens, made for less.
+process made or verified itself. A first view makes no session at all (its
+forms are judged by where they come from: web.csrf_check); the session a
+visitor's first form starts, and its token, are signed by `LeanSerializer`:
+itsdangerous' own tokens, made for less.
 """
 
 from __future__ import annotations

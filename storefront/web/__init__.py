@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.http import dump_cookie
 
 from storefront import caching
 from storefront.machines import for_machines
 from storefront.visit import session as sessions
+from storefront.web.csrf_check import TokenOrOrigin
 
-csrf = CSRFProtect()
+csrf = TokenOrOrigin()
 
 
 class SessionOverHttps(SecureCookieSessionInterface):
@@ -102,8 +102,9 @@ def init_app(app: Flask) -> None:
         webhooks,
     )
 
-    # Every POST carries a CSRF token (forms: a hidden field; fetch: the
-    # X-CSRFToken header). The token lives in Flask's signed session cookie.
+    # A POST carries a CSRF token (forms: a hidden field; fetch: the X-CSRFToken
+    # header), kept raw in Flask's signed session cookie; or, before the visitor
+    # has a session, comes from this store's pages (web.csrf_check).
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid for the session
     # Shoppers send short forms; Shopify's webhooks are the largest bodies we take.
     # (Flask defines these keys already, so setdefault would not take.)

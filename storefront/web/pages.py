@@ -131,11 +131,18 @@ def csrf_token() -> str:
 
 
 def token() -> str:
-    """This visitor's CSRF token, as Flask-WTF makes and checks it (one per response)."""
+    """This visitor's CSRF token, as Flask-WTF makes and checks it (one per response):
+    "" for a visitor without a session. A first visit makes none; its forms are
+    judged by where they come from (web.csrf_check), which then calls `issue_token`."""
     state = visit()
     if state.csrf_token is None:
-        state.csrf_token, _ = csrf_for(current_app, session)  # Flask saves a changed session
+        state.csrf_token = csrf_for(current_app, session)[0] if session else ""
     return state.csrf_token
+
+
+def issue_token() -> None:
+    """Give this visitor's session its raw CSRF token (Flask saves a changed session)."""
+    visit().csrf_token = csrf_for(current_app, session)[0]
 
 
 def csrf_for(app, session) -> tuple[str, bool]:

@@ -14,7 +14,7 @@ import requests
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 TEE, SHIRT = "organic-cotton-tee", "linen-shirt"
-_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+_TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]*)"')
 _VARIANT = re.compile(r'name="variant_id" value="(\d+)"')
 
 # creator -> (visits, unique visitors, views, add-to-carts, checkouts, {product: views})

@@ -134,13 +134,20 @@ def test_a_link_for_maya_can_never_touch_leo(app, client, creators_dir):
 def test_forms_need_their_csrf_token(app, client, creators_dir):
     before = (creators_dir / "maya.toml").read_bytes()
     path = edit_link(app, "maya")
-    client.get(path)
+    client.get(path)  # a first view: no session, so the form's token is empty
+    for said in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}):
+        reply = client.post(path, data={"hero_title": "From elsewhere", "action": "submit"},
+                            content_type="multipart/form-data", headers=said)
+        assert reply.status_code == 400
+    assert pending_ids(client) == []
+    submit(client, path, {"hero_title": "With a token"})  # (the first form: its session)
+    [change] = pending_ids(client)
+    # Once the session holds a token, a form without it that says nothing of where
+    # it comes from is refused.
     reply = client.post(path, data={"hero_title": "No token", "action": "submit"},
                         content_type="multipart/form-data")
     assert reply.status_code == 400
-    assert pending_ids(client) == []
-    submit(client, path, {"hero_title": "With a token"})
-    [change] = pending_ids(client)
+    assert pending_ids(client) == [change]
     reply = client.post(f"{CHANGES}/{change}/approve", headers=AUTH, data={})
     assert reply.status_code == 400
     assert (creators_dir / "maya.toml").read_bytes() == before

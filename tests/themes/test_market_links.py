@@ -78,7 +78,7 @@ PAGES = [
 def test_every_link_of_a_markets_page_stays_in_the_market(app):
     client = app.test_client()
     page = client.get("/fr-ca/products/organic-cotton-tee")
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page.get_data(as_text=True))
+    token = re.search(r'name="csrf-token" content="([^"]*)"', page.get_data(as_text=True))
     added = client.post("/fr-ca/cart/add", data={
         "csrf_token": token.group(1), "variant_id": "1003", "quantity": "1",
         "return_to": "/fr-ca/products/organic-cotton-tee"})

@@ -183,18 +183,19 @@ def test_bad_form_input_is_a_clear_400(client, data):
 
 
 def test_fetch_gets_json(client):
-    token = csrf_token(client)
+    token = csrf_token(client)  # "" on a first visit: a browser's fetch says where it comes from
     reply = client.post(
         "/cart/add",
         data={"variant_id": TEE_S_OAT, "quantity": "2"},
-        headers={"Accept": "application/json", "X-CSRFToken": token},
+        headers={"Accept": "application/json", "X-CSRFToken": token,
+                 "Sec-Fetch-Site": "same-origin"},
     )
     assert reply.status_code == 200 and reply.is_json
     data = reply.get_json()
     assert data["ok"] and data["cart"]["count"] == 2
     refused = client.post(
         "/cart/add", data={"variant_id": "999999"},
-        headers={"Accept": "application/json", "X-CSRFToken": token},
+        headers={"Accept": "application/json", "X-CSRFToken": csrf_token(client)},
     )
     assert refused.status_code == 422 and refused.get_json()["errors"]
     assert refused.get_json()["cart"]["count"] == 2

@@ -173,7 +173,7 @@ def test_a_page_token_from_a_gzip_page_works(app):
     client = app.test_client()
     app.test_client().get("/products/organic-cotton-tee")  # someone else fills the cache
     page = text(client.get("/products/organic-cotton-tee", headers=GZIP))
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    token = re.search(r'<meta name="csrf-token" content="([^"]*)"', page).group(1)
     assert client.post("/cart/add", data={"csrf_token": token, "variant_id": "1003"},
                        headers=GZIP).status_code == 303
 

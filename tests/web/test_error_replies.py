@@ -41,7 +41,9 @@ def test_an_html_404_varies_by_accept(client):
 @pytest.mark.parametrize(("headers", "mimetype"), [(JSON, "application/json"),
                                                     (HTML, "text/html")])
 def test_a_csrf_failure_is_never_stored_and_varies_by_accept(client, headers, mimetype):
-    reply = client.post("/cart/add", data={"variant_id": TEE, "quantity": "1"}, headers=headers)
+    # A form from another site, without a token.
+    reply = client.post("/cart/add", data={"variant_id": TEE, "quantity": "1"},
+                        headers={**headers, "Sec-Fetch-Site": "cross-site"})
     assert reply.status_code == 400 and reply.mimetype == mimetype
     assert reply.headers["Cache-Control"] == "no-store"
     assert "accept" in vary(reply)
@@ -62,10 +64,11 @@ def test_an_html_503_varies_by_accept(client, shopify_down):
 
 
 def test_a_cart_reply_varies_by_accept_whichever_it_is(client):
-    token = csrf_token(client)
-    form = {"csrf_token": token, "variant_id": TEE, "quantity": "1", "return_to": "/cart"}
-    as_json = client.post("/cart/add", data=form, headers=JSON)
-    as_form = client.post("/cart/add", data=form, headers=HTML)
+    form = {"variant_id": TEE, "quantity": "1", "return_to": "/cart"}
+    as_json = client.post("/cart/add", data={**form, "csrf_token": csrf_token(client)},
+                          headers=JSON)
+    as_form = client.post("/cart/add", data={**form, "csrf_token": csrf_token(client)},
+                          headers=HTML)
     assert as_json.status_code == 200 and as_json.get_json()["ok"] is True
     assert as_form.status_code == 303
     for reply in (as_json, as_form, client.get("/cart", headers=HTML)):

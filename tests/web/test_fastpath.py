@@ -86,7 +86,8 @@ def test_what_the_fast_path_leaves_to_the_app(tmp_path):
 
 
 @pytest.mark.parametrize("scheme", ["http", "https"])
-def test_a_first_visitor_gets_a_session_and_a_token_the_app_accepts(tmp_path, scheme):
+def test_a_first_visitor_gets_no_session_and_their_first_form_is_judged_by_its_origin(
+        tmp_path, scheme):
     fast, slow = pair(tmp_path)
     url = "/products/organic-cotton-tee"
     base = f"{scheme}://localhost"
@@ -97,19 +98,42 @@ def test_a_first_visitor_gets_a_session_and_a_token_the_app_accepts(tmp_path, sc
     fast_reply, slow_reply = a.get(base + url), b.get(base + url)
     assert served == []
     assert normal(fast_reply) == normal(slow_reply)
-    assert len(fast_reply.headers.getlist("Set-Cookie")) == 1
-    assert ("Secure" in fast_reply.headers["Set-Cookie"]) == (scheme == "https")
-    token = TOKEN.search(fast_reply.get_data(as_text=True)).group(0).split('"')[-2]
-    # the visitor's next view reuses their session: no new cookie, the same raw token
-    again = a.get(base + url)
-    assert served == [] and "Set-Cookie" not in again.headers
-    headers = {"Referer": base + url} if scheme == "https" else {}
-    added = a.post(base + "/cart/add", data={"csrf_token": token, "variant_id": "1003"},
-                   headers=headers)
+    # No session is made for a first view, so its forms carry no token.
+    assert "Set-Cookie" not in fast_reply.headers
+    body = fast_reply.get_data(as_text=True)
+    assert '<meta name="csrf-token" content="">' in body
+    assert 'name="csrf_token" value=""' in body
+    form = {"csrf_token": "", "variant_id": "1003"}
+    # A form from another site, or from a sibling site, is refused: nothing added.
+    for said in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                 {"Origin": "https://evil.example"}, {"Origin": "null"},
+                 {"Sec-Fetch-Site": "cross-site", "Origin": base}):
+        refused = a.post(base + "/cart/add", data=form, headers=said)
+        assert refused.status_code == 400, said
+        assert "Set-Cookie" not in refused.headers
+    # From this store's own page, as the browser says, it is taken; the reply
+    # makes the session, and the pages after it carry its token.
+    said = {"Sec-Fetch-Site": "same-origin"} if scheme == "https" else {"Origin": base}
+    added = a.post(base + "/cart/add", data=form, headers=said)
     assert added.status_code == 303, added.get_data(as_text=True)[:300]
+    assert any(c.startswith("session=") for c in added.headers.getlist("Set-Cookie"))
     assert "/cart/add" in served
-    cart = a.get(base + "/cart").get_data(as_text=True)
-    assert "Organic Cotton Tee" in cart
+    a.get(base + "/cart")  # (the "added" message, shown once)
+    again = a.get(base + url)
+    token = TOKEN.search(again.get_data(as_text=True)).group(0).split('"')[-2]
+    assert token and "Set-Cookie" not in again.headers
+    # With a session, a token sent is checked, and a form that says nothing of
+    # where it comes from (a program, an old browser) needs one.
+    wrong = a.post(base + "/cart/add", data={**form, "csrf_token": token[:-2] + "xx"}, headers=said)
+    silent = a.post(base + "/cart/add", data=form)
+    assert wrong.status_code == silent.status_code == 400
+    referer = {"Referer": base + url} if scheme == "https" else {}  # (Flask-WTF's rule on HTTPS)
+    tokened = a.post(base + "/cart/add", data={**form, "csrf_token": token}, headers=referer)
+    assert tokened.status_code == 303
+    # An old tab from before the session: its empty token, from this store, still works.
+    assert a.post(base + "/cart/add", data=form, headers=said).status_code == 303
+    # A program's first form, with no session and no word on where it comes from: taken.
+    assert fast.test_client().post(base + "/cart/add", data=form).status_code == 303
 
 
 def test_a_visitor_with_a_cart_and_a_session_also_gets_the_fast_path(tmp_path):

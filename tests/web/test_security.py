@@ -114,11 +114,16 @@ def test_oversized_requests_are_refused_and_the_cart_kept(client):
 
 
 def test_the_session_cookie_is_secure_over_https(client):
-    plain = client.get("/products/organic-cotton-tee")
+    # A first view makes no session; the first form posted does.
+    assert "Set-Cookie" not in client.get("/products/organic-cotton-tee").headers
+    plain = client.post("/cart/add", data={"variant_id": "1003"},
+                        headers={"Sec-Fetch-Site": "same-origin"})
     session = next(c for c in plain.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in session and "SameSite=Lax" in session and "Secure" not in session
     secure_client = client.application.test_client()
-    secure = secure_client.get("/products/organic-cotton-tee", base_url="https://localhost")
+    secure = secure_client.post("/cart/add", data={"variant_id": "1003"},
+                                base_url="https://localhost",
+                                headers={"Origin": "https://localhost"})
     session = next(c for c in secure.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "Secure" in session
 

@@ -14,7 +14,7 @@ NONCE = re.compile(r"nonce-[A-Za-z0-9_-]+|nonce=\"[A-Za-z0-9_-]+\"")
 # CSRF tokens are signed with a timestamp and session cookies hold a random
 # token: both differ between any two responses, so only their place is compared.
 # So does a referral cookie (it is signed with the time of the visit).
-TOKEN = re.compile(r'(name="csrf_token" value="|name="csrf-token" content=")[^"]+"')
+TOKEN = re.compile(r'(name="csrf_token" value="|name="csrf-token" content=")[^"]*"')
 SIGNED = re.compile(rf"^(session|{attribution.COOKIE})=[^;]+;")
 EXPIRES = re.compile(r"Expires=[^;]*;")
 VARYING = {"X-Request-Id", "Content-Security-Policy", "Date", "Set-Cookie"}
