@@ -135,17 +135,28 @@ def _shared_pages(ctx: Context, cookie: str = "", creator_cookie: str = "") -> l
 
 
 def _first_visits(ctx: Context) -> list[Target]:
-    """Shared pages for visitors without a session: each view makes one (the dearest case)."""
+    """Shared pages for visitors without a session (a first view makes none)."""
     return _shared_pages(ctx, "", ctx.cookie(CREATOR))
 
 
 def _returning_visits(ctx: Context) -> list[Target]:
     """Shared pages for visitors who come back with their session (and referral) cookie."""
     session = requests.Session()
-    page = session.get(f"{ctx.base_url}/products/{PRODUCT}", timeout=30)  # a form: a session
+    session.headers["Sec-Fetch-Site"] = "same-origin"  # (as a browser posts the page's form)
+    page = session.get(f"{ctx.base_url}/products/{PRODUCT}", timeout=30)
     page.raise_for_status()
+    found = _CSRF.search(page.text)
+    # A shopper who came back: their first form (an add to cart) made their
+    # session; the cart page showed its "added" message, which leaves the session.
+    added = session.post(f"{ctx.base_url}/cart/add",
+                         data={"csrf_token": found.group(1) if found else "",
+                               "variant_id": str(CART_VARIANTS[0]), "quantity": "1"},
+                         allow_redirects=False, timeout=30)
+    if added.status_code != 303:
+        raise RuntimeError(f"POST /cart/add: {added.status_code} {added.text[:500]}")
+    session.get(f"{ctx.base_url}/cart", timeout=30).raise_for_status()
     if "session" not in session.cookies:
-        raise RuntimeError("a product page made no session cookie")
+        raise RuntimeError("adding to the cart made no session cookie")
     cookie = f"session={session.cookies['session']}"
     targets = _shared_pages(ctx, cookie, f"{cookie}; {ctx.cookie(CREATOR)}")
     return [Target(t.path, t.cookie or cookie) for t in targets]
