@@ -56,7 +56,7 @@ def run(duration_s: float = OUTAGE_S, latency_ms: int = 100) -> dict[str, Any]:
         storefront = servers.gunicorn("wsgi:app", {
             "SHOPIFY_STORE_DOMAIN": proxy.url, "SHOPIFY_STOREFRONT_TOKEN": TOKEN,
             "SECRET_KEY": secret_key, "SHOPIFY_WEBHOOK_SECRET": webhook_secret,
-            "CACHE_DIR": str(folder / "cache"),
+            "CACHE_DIR": str(folder / "cache"), "INSTANCE_DIR": str(folder / "instance"),
         })
         stack.callback(storefront.stop)
         targets = [Target(path, creators.referral_cookie(secret_key, handle))

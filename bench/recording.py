@@ -31,7 +31,7 @@ def _apps(folder: Path):
     from storefront import create_app
 
     base = {"SECRET_KEY": SECRET, "DEMO_SHOP_CART_DB": str(folder / "carts.sqlite3"),
-            "LOG_LEVEL": "WARNING"}
+            "LOG_LEVEL": "WARNING", "INSTANCE_DIR": str(folder / "instance")}
     on = create_app({**base, "FUNNELS_URL": f"sqlite:///{folder / 'funnels.sqlite3'}"})
     off = create_app({**base, "FUNNELS_URL": "off"})
     return on, off

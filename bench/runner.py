@@ -79,6 +79,8 @@ class Bench:
             # Counted as for real shoppers (wrk sends a browser's User-Agent), into
             # this run's own file rather than the project's instance/ folder.
             "FUNNELS_URL": f"sqlite:///{self.folder / 'funnels.sqlite3'}",
+            # (and its lock files too: a benchmark leaves the project as it was)
+            "INSTANCE_DIR": str(self.folder / "instance"),
         }
         if self.redis is not None:
             env.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=self.redis.url,

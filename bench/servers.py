@@ -69,9 +69,12 @@ def wait_until_answering(url: str, timeout_s: float = 120) -> None:
 
 
 def gunicorn_settings(env: dict[str, str]) -> dict[str, str]:
-    """The settings gunicorn resolves from gunicorn.conf.py under `env` (--print-config)."""
+    """The settings gunicorn resolves from gunicorn.conf.py under `env` (--print-config).
+
+    (gunicorn loads the app to print them: the reference app, which writes
+    nothing, rather than the store, which would make an instance/ folder here.)"""
     done = subprocess.run(
-        [str(BIN / "gunicorn"), "-c", CONFIG, "--print-config", "wsgi:app"],
+        [str(BIN / "gunicorn"), "-c", CONFIG, "--print-config", "bench.reference_app:app"],
         cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, check=True,
     )
     settings = dict(
