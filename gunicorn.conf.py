@@ -45,6 +45,9 @@ limit_request_fields = 100
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 accesslog = "-"
+# gunicorn's access line, made from only the headers and environ keys its
+# format names (gunicorn builds an entry for every one of them on every request).
+logger_class = "storefront.access_log.AccessLog"
 errorlog = "-"
 
 
