@@ -31,7 +31,9 @@ def _reference_rows(rows: list[dict[str, Any]]) -> list[tuple[str, ...]]:
         if not runs:
             continue
         rps = [run["rps"] for run in runs]
-        spread = f", {len(runs)} runs: {min(rps):,.0f}-{max(rps):,.0f}" if len(runs) > 1 else ""
+        each = [one for run in runs for one in run.get("runs", [run["rps"]])]
+        spread = (f", {len(each)} runs: {min(each):,.0f}-{max(each):,.0f}"
+                  if len(each) > 1 else "")
         lines.append((
             f"reference: bare Flask ({method}{spread})",
             _number(sum(rps) / len(rps)),
@@ -202,8 +204,9 @@ def write(results: dict[str, Any], out: Path, kind: str = "bench") -> tuple[Path
             lines += ["", *(f"- {note}" for note in results["notes"])]
         lines += [
             "",
-            "Each scenario is measured right after the reference (a bare Flask app under "
-            "the same gunicorn.conf.py), measured the same way; the ratio is to that run. "
+            "Each scenario is measured between two runs of the reference (a bare Flask app "
+            "under the same gunicorn.conf.py), measured the same way; the ratio is to their "
+            "mean. "
             "wrk rows: `wrk -t2 -c16 --latency` after a warm-up pass. The cold pass requests "
             "each page once with 16 Python keep-alive connections (wrk cannot stop after N "
             "requests). SF req/view = GraphQL requests the demo shop received / page views.",

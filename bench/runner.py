@@ -147,16 +147,23 @@ class Bench:
     def measure(
         self, scenario: Scenario, server: Server, ctx: Context, reference_server: Server
     ) -> dict[str, Any]:
-        """Measure the reference, warm the scenario's pages, then measure the scenario.
+        """Measure the reference, warm the scenario's pages, measure the scenario,
+        then the reference again.
 
         The machine is shared and noisy: measuring the reference next to each
-        scenario keeps a slow minute from skewing one ratio.
+        scenario keeps a slow minute from skewing one ratio, and on both sides
+        of it (the ratio is to their mean) a machine growing busier or quieter
+        over the half minute skews it less.
         """
         targets = scenario.targets(ctx)
-        reference = self.reference(reference_server, scenario.once, len(targets),
-                                   scenario.connections)
+        before = self.reference(reference_server, scenario.once, len(targets),
+                                scenario.connections)
         if not scenario.once:
             client.once(server.url, warm_list(targets))
+        measured = self._load(server, targets, scenario.once, scenario.connections)
+        after = self.reference(reference_server, scenario.once, len(targets),
+                               scenario.connections)
+        reference = bracketed(before, after)
         row = {
             "name": scenario.name,
             "title": scenario.title,
@@ -165,8 +172,8 @@ class Bench:
             "targets": len(targets),
             "example_path": targets[0].path,
             "connections": scenario.connections,
-            **self._load(server, targets, scenario.once, scenario.connections),
-            "memory": servers.memory(server),  # after the warm-up and the run
+            **measured,
+            "memory": servers.memory(server),  # after the warm-up, the run and the reference
             "reference": reference,
             "reference_rps": reference["rps"],
             "baseline": scenario.baseline,
@@ -217,6 +224,17 @@ def _progress(row: dict[str, Any]) -> str:
         f"non-2xx {row['non2xx']}; CPU ms/view: storefront {cpu['storefront']}, "
         f"demo shop {cpu['demo_shop']}; worker restarts {row['worker_restarts']}"
     )
+
+
+def bracketed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The reference as measured before and after a scenario: the mean of the two
+    runs' throughput, latencies and CPU (each run kept under "runs")."""
+    both = (before, after)
+    mean = {key: sum(run[key] for run in both) / 2
+            for key in ("rps", "p50_ms", "p99_ms", "cpu_ms_per_request")
+            if all(isinstance(run.get(key), int | float) for run in both)}
+    return {**before, **mean, "non2xx": before["non2xx"] + after["non2xx"],
+            "runs": [before["rps"], after["rps"]]}
 
 
 def machine(options: Options, env: dict[str, str]) -> dict[str, Any]:

@@ -34,6 +34,11 @@ def test_one_scenario_next_to_the_reference(wrk_installed, tmp_path):
     assert row["method"] == "wrk" and row["requests"] > 0 and row["rps"] > 0
     assert row["non2xx"] == 0
     assert row["reference"]["rps"] > 0 and row["ratio_to_reference"] > 0
+    # The reference is measured on both sides of the scenario; the ratio is to their mean.
+    before, after = row["reference"]["runs"]
+    assert row["reference"]["rps"] == (before + after) / 2
+    assert row["ratio_to_reference"] == row["rps"] / row["reference"]["rps"]
+    assert "reference: bare Flask (wrk, 2 runs:" in (tmp_path / "latest.md").read_text()
     assert row["sf_per_view"] is not None  # the demo shop's counter answered
     assert results["machine"]["gunicorn"]["worker_class"] == "gthread"
     assert "brand-home" in (tmp_path / "latest.md").read_text()
