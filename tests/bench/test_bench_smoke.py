@@ -24,8 +24,14 @@ def wrk_installed() -> None:
 def test_one_scenario_next_to_the_reference(wrk_installed, tmp_path):
     command = [sys.executable, "-m", "bench", "--quick", "--duration", "1",
                "--only", "brand-home", "--out", str(tmp_path)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=90)
+    # Every store the run starts keeps its files in the run's own folder: one
+    # that took the instance folder it was handed (here instead of the
+    # project's instance/) would make this one.
+    handed = tmp_path / "instance-handed-to-the-bench"
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=90,
+                          env={**os.environ, "INSTANCE_DIR": str(handed)})
     assert done.returncode == 0, done.stdout + done.stderr
+    assert not handed.exists()
 
     [saved] = tmp_path.glob("bench-*.json")
     results = json.loads(saved.read_text())
