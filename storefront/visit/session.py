@@ -25,7 +25,6 @@ import copy
 import functools
 import hashlib
 import hmac
-import json
 import os
 import re
 import time
@@ -106,29 +105,10 @@ class LeanSerializer(URLSafeTimedSerializer):
         return signer
 
     def dump_payload(self, obj) -> bytes:
-        plain = _compact_json(obj)
-        if plain is None or self.serializer_kwargs:
-            plain = want_bytes(self.serializer.dumps(obj, **self.serializer_kwargs))
+        plain = want_bytes(self.serializer.dumps(obj, **self.serializer_kwargs))
         if len(plain) <= SHORT_PAYLOAD:
             return base64_encode(plain)
         return super().dump_payload(obj)
-
-
-def _compact_json(obj) -> bytes | None:
-    """`obj` as compact JSON when it is a string, or a dict of strings by plain
-    keys (a new visitor's session: its CSRF token): what Flask's tagged session
-    serializer and itsdangerous' JSON both write for it, without Flask's tagging,
-    which costs five times as much outside an app context (the page fast path).
-    None for anything else: the serializer writes it. (Flask tags only
-    non-string values, and one-key dicts whose key is one of its tags, which
-    all begin with a space.)"""
-    if type(obj) is dict:
-        if not all(type(key) is str and not key.startswith(" ") and type(value) is str
-                   for key, value in obj.items()):
-            return None
-    elif type(obj) is not str:
-        return None
-    return json.dumps(obj, separators=(",", ":")).encode()
 
 
 def load(serializer, raw: str | None, lifetime_s: int, verified: dict | None = None,
@@ -197,15 +177,20 @@ def shareable(session: MutableMapping) -> bool:
 
 
 def csrf_token(session: MutableMapping, secret: str, field: str,
-               now: float | None = None) -> tuple[str, bool]:
+               now: float | None = None, issue: bool = False) -> tuple[str, bool]:
     """The signed CSRF token for `session`, and whether the session changed.
 
-    A session without a raw token (or with something else under `field`) gets a
-    new one; the caller then sends the session cookie again. A token signed for
+    An empty session (a first visit) gets none: "" and no session is made; its
+    forms are judged by where they come from (web.csrf_check), which `issue`s
+    one with the first. Any other session without a raw token (or with
+    something else under `field`) gets a new one; the caller then sends the
+    session cookie again. A token signed for
     the same raw token less than TOKEN_REUSE_S ago is handed out again: the
     store lets a token live as long as its session (WTF_CSRF_TIME_LIMIT None),
     and under a time limit a reused one ends that much sooner.
     """
+    if not session and not issue:
+        return "", False
     raw = session.get(field)
     made = not isinstance(raw, str)
     if made:

@@ -24,7 +24,6 @@ class SessionOverHttps(SecureCookieSessionInterface):
     def __init__(self) -> None:
         self._serializers: dict = {}
         self._verified: dict = {}  # per key set: the cookies that checked out (visit.session)
-        self._cookie_attributes: dict = {}  # Set-Cookie after the value, by its settings
 
     def get_signing_serializer(self, app: Flask):
         # Built once per key set rather than twice per request (opening and
@@ -64,21 +63,16 @@ class SessionOverHttps(SecureCookieSessionInterface):
 
         For the page fast path (web.fastpath), which has no request context.
         """
-        attributes = (
-            self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app),
-            bool(app.config["SESSION_COOKIE_SECURE"]) or https, self.get_cookie_httponly(app),
-            self.get_cookie_samesite(app), self.get_cookie_partitioned(app),
+        return dump_cookie(
+            self.get_cookie_name(app),
+            self.get_signing_serializer(app).dumps(data),
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+            secure=bool(app.config["SESSION_COOKIE_SECURE"]) or https,
+            httponly=self.get_cookie_httponly(app),
+            samesite=self.get_cookie_samesite(app),
+            partitioned=self.get_cookie_partitioned(app),
         )
-        # A signed cookie is URL-safe base64 and dots: nothing to quote, so only
-        # its attributes need Werkzeug, once for each set of them.
-        after = self._cookie_attributes.get(attributes)
-        if after is None:
-            name, domain, path, secure, httponly, samesite, partitioned = attributes
-            after = self._cookie_attributes[attributes] = dump_cookie(
-                name, "", domain=domain, path=path, secure=secure, httponly=httponly,
-                samesite=samesite, partitioned=partitioned,
-            ).partition(";")[1:]
-        return f"{attributes[0]}={self.get_signing_serializer(app).dumps(data)}{''.join(after)}"
 
 
 def _key_set(app: Flask) -> tuple:

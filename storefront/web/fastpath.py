@@ -114,7 +114,7 @@ class FastPages:
                   "market_hint": hint_for(page, environ, app.config, cookies)}
         https = environ.get("wsgi.url_scheme") == "https"
         extra: list[tuple[str, str]] = []
-        if page.has("csrf") and session:  # (a first visit gets no session: pages.token)
+        if page.has("csrf"):
             values["csrf"], made = csrf_for(app, session)
             if made:  # as Flask saves a changed session
                 cookie = app.session_interface.cookie_header(app, session, https)

@@ -132,26 +132,25 @@ def csrf_token() -> str:
 
 def token() -> str:
     """This visitor's CSRF token, as Flask-WTF makes and checks it (one per response):
-    "" for a visitor without a session. A first visit makes none; its forms are
-    judged by where they come from (web.csrf_check), which then calls `issue_token`."""
+    "" on a first visit (see storefront.visit.session.csrf_token)."""
     state = visit()
     if state.csrf_token is None:
-        state.csrf_token = csrf_for(current_app, session)[0] if session else ""
+        state.csrf_token, _ = csrf_for(current_app, session)  # Flask saves a changed session
     return state.csrf_token
 
 
 def issue_token() -> None:
     """Give this visitor's session its raw CSRF token (Flask saves a changed session)."""
-    visit().csrf_token = csrf_for(current_app, session)[0]
+    visit().csrf_token, _ = csrf_for(current_app, session, issue=True)
 
 
-def csrf_for(app, session) -> tuple[str, bool]:
+def csrf_for(app, session, issue: bool = False) -> tuple[str, bool]:
     """The signed CSRF token for `session` with `app`'s Flask-WTF settings, and
     whether the session changed (see storefront.visit.session.csrf_token)."""
     config = app.config
     return sessions.csrf_token(
         session, config.get("WTF_CSRF_SECRET_KEY") or app.secret_key,
-        config.get("WTF_CSRF_FIELD_NAME") or "csrf_token",
+        config.get("WTF_CSRF_FIELD_NAME") or "csrf_token", issue=issue,
     )
 
 

@@ -58,7 +58,10 @@ def test_a_session_with_a_message_is_not_shareable():
 def test_the_token_is_flask_wtfs_and_made_once_per_session():
     flask_app = app()
     data: dict = {}
-    token, made = sessions.csrf_token(data, STRONG_KEY, "csrf_token")
+    # A first visit (an empty session) gets none, and no session is made...
+    assert sessions.csrf_token(data, STRONG_KEY, "csrf_token") == ("", False) and data == {}
+    # ... until its first form issues one.
+    token, made = sessions.csrf_token(data, STRONG_KEY, "csrf_token", issue=True)
     assert made and isinstance(data["csrf_token"], str)
     again, made_again = sessions.csrf_token(data, STRONG_KEY, "csrf_token")
     assert not made_again
