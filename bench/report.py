@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-HEADER = ("scenario", "rps", "p50 ms", "p99 ms", "SF req/view", "ratio to reference", "non-2xx")
+HEADER = ("scenario", "rps", "p50 ms", "p99 ms", "SF req/view",
+          "ratio to reference (rounds)", "non-2xx")
 
 
 def _number(value: float | None, digits: int = 0) -> str:
@@ -24,18 +25,20 @@ def _markdown(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]
 
 
 def _reference_rows(rows: list[dict[str, Any]]) -> list[tuple[str, ...]]:
-    """The reference's runs (one next to each scenario), averaged per way of measuring."""
+    """The reference's runs (next to each scenario), averaged per way of measuring and
+    number of connections (its latencies at 64 connections are not those at 16)."""
     lines = []
-    for method in ("wrk", "python-once"):
-        runs = [row["reference"] for row in rows if row["reference"]["method"] == method]
-        if not runs:
-            continue
+    kinds = sorted({(row["reference"]["method"], row["connections"]) for row in rows},
+                   key=lambda kind: (kind[0] != "wrk", kind[1]))
+    for method, connections in kinds:
+        runs = [row["reference"] for row in rows
+                if (row["reference"]["method"], row["connections"]) == (method, connections)]
         rps = [run["rps"] for run in runs]
         each = [one for run in runs for one in run.get("runs", [run["rps"]])]
         spread = (f", {len(each)} runs: {min(each):,.0f}-{max(each):,.0f}"
                   if len(each) > 1 else "")
         lines.append((
-            f"reference: bare Flask ({method}{spread})",
+            f"reference: bare Flask ({method}, {connections} connections{spread})",
             _number(sum(rps) / len(rps)),
             _number(sum(run["p50_ms"] for run in runs) / len(runs), 1),
             _number(sum(run["p99_ms"] for run in runs) / len(runs), 1),
@@ -44,6 +47,15 @@ def _reference_rows(rows: list[dict[str, Any]]) -> list[tuple[str, ...]]:
             str(sum(run["non2xx"] for run in runs)),
         ))
     return lines
+
+
+def _ratio_cell(row: dict[str, Any]) -> str:
+    """The scenario's ratio (the median of its rounds'), and the rounds' range."""
+    ratios = row.get("ratios") or []
+    if len(ratios) > 1:
+        return (f"{_number(row['ratio_to_reference'], 2)} "
+                f"({_number(min(ratios), 2)}-{_number(max(ratios), 2)})")
+    return f"{_number(row['ratio_to_reference'], 2)} (of {_number(row['reference_rps'])})"
 
 
 def scenario_table(results: dict[str, Any]) -> list[str]:
@@ -56,7 +68,7 @@ def scenario_table(results: dict[str, Any]) -> list[str]:
             _number(row["p50_ms"], 1),
             _number(row["p99_ms"], 1),
             _number(row["sf_per_view"], 2),
-            f"{_number(row['ratio_to_reference'], 2)} (of {_number(row['reference_rps'])})",
+            _ratio_cell(row),
             str(row["non2xx"]),
         ))
     return _markdown(HEADER, rows)
@@ -173,10 +185,12 @@ def _summary(machine: dict[str, Any]) -> str:
         f"max_requests={g['max_requests']}"
         if isinstance(g, dict) else f"gunicorn settings {g}"
     )
+    runs = (f"{w['rounds']} rounds of -d{w['round_s']:g}s" if "rounds" in w
+            else f"-d{w['duration_s']:g}s")
     return (
         f"{machine['date']}, {machine['cpu_count']} CPUs, Python {machine['python']}, "
         f"{machine['wrk']}; {gunicorn}; wrk -t{w['threads']} -c{w['connections']} "
-        f"-d{w['duration_s']:g}s; cache {machine['cache']}; demo shop latency "
+        f"{runs}; cache {machine['cache']}; demo shop latency "
         f"{machine['demo_shop_latency_ms']} ms; load average "
         f"{machine['load_average_start'][0]} -> {machine['load_average_end'][0]}"
     )
@@ -204,10 +218,12 @@ def write(results: dict[str, Any], out: Path, kind: str = "bench") -> tuple[Path
             lines += ["", *(f"- {note}" for note in results["notes"])]
         lines += [
             "",
-            "Each scenario is measured between two runs of the reference (a bare Flask app "
-            "under the same gunicorn.conf.py), measured the same way; the ratio is to their "
-            "mean. "
-            "wrk rows: `wrk -t2 -c16 --latency` after a warm-up pass. The cold pass requests "
+            "Each wrk scenario is measured in short rounds, each between two runs of the "
+            "reference (a bare Flask app under the same gunicorn.conf.py, measured the same "
+            "way); a round's ratio is to the mean of the two, and the scenario's is the "
+            "median round's (the rounds' range beside it). rps is over all rounds, p50 and "
+            "p99 the median round's. wrk rows: `wrk -t2 --latency` after a warm-up pass. "
+            "The cold pass (between two reference passes) requests "
             "each page once with 16 Python keep-alive connections (wrk cannot stop after N "
             "requests). SF req/view = GraphQL requests the demo shop received / page views.",
         ]

@@ -8,10 +8,12 @@ import os
 import platform
 import secrets
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -116,7 +118,8 @@ class Bench:
             server.stop()
 
     def reference(self, server: Server, once: bool, once_requests: int = 0,
-                  connections: int = wrk.CONNECTIONS) -> dict[str, Any]:
+                  connections: int = wrk.CONNECTIONS,
+                  duration_s: float | None = None) -> dict[str, Any]:
         """The reference measured the way a scenario is about to be (wrk, or one pass)."""
         page = [Target("/")]
         cpu = servers.cpu_seconds(server)
@@ -124,7 +127,8 @@ class Bench:
             # At least 1,000 requests: a bare app answers a few hundred in a blink.
             measured = client.once(server.url, page * max(once_requests, 1000))
         else:
-            measured, _ = wrk.run(server.url, page, self.options.duration_s, connections)
+            measured, _ = wrk.run(server.url, page, duration_s or self.options.duration_s,
+                                  connections)
         cpu = servers.cpu_seconds(server) - cpu
         servers.trim_output(server)
         return {
@@ -147,23 +151,24 @@ class Bench:
     def measure(
         self, scenario: Scenario, server: Server, ctx: Context, reference_server: Server
     ) -> dict[str, Any]:
-        """Measure the reference, warm the scenario's pages, measure the scenario,
-        then the reference again.
-
-        The machine is shared and noisy: measuring the reference next to each
-        scenario keeps a slow minute from skewing one ratio, and on both sides
-        of it (the ratio is to their mean) a machine growing busier or quieter
-        over the half minute skews it less.
-        """
+        """The scenario's pages next to the reference: a one-pass scenario between two
+        reference passes; a wrk scenario in ROUNDS short runs, each between two runs of
+        the reference (see interleaved)."""
         targets = scenario.targets(ctx)
-        before = self.reference(reference_server, scenario.once, len(targets),
-                                scenario.connections)
-        if not scenario.once:
-            client.once(server.url, warm_list(targets))
-        measured = self._load(server, targets, scenario.once, scenario.connections)
-        after = self.reference(reference_server, scenario.once, len(targets),
-                               scenario.connections)
-        reference = bracketed(before, after)
+        if scenario.once:
+            before = self.reference(reference_server, True, len(targets), scenario.connections)
+            measured = combined([self._load(server, targets, True, scenario.connections)])
+            after = self.reference(reference_server, True, len(targets), scenario.connections)
+            measured["ratios"] = [measured["rps"] / ((before["rps"] + after["rps"]) / 2)]
+            reference = combined([before, after])
+        else:
+            warm = client.once(server.url, warm_list(targets))
+            if warm.non2xx or warm.errors:  # a redirect or an error is not a page view
+                ctx.notes.append(f"{scenario.name}: {warm.non2xx} of the warm-up's "
+                                 f"{len(warm_list(targets))} requests were not 2xx")
+            measured, reference = self.interleaved(server, targets, scenario.connections,
+                                                   reference_server)
+            measured["non2xx"] += warm.non2xx
         row = {
             "name": scenario.name,
             "title": scenario.title,
@@ -179,13 +184,39 @@ class Bench:
             "baseline": scenario.baseline,
             "recording_of": scenario.recording_of,
         }
-        row["ratio_to_reference"] = row["rps"] / reference["rps"] if reference["rps"] else None
+        row["ratio_to_reference"] = statistics.median(measured["ratios"])
         servers.trim_output(server)
         print(_progress(row), flush=True)
         return row
 
+    def interleaved(self, server: Server, targets: list[Target], connections: int,
+                    reference_server: Server) -> tuple[dict[str, Any], dict[str, Any]]:
+        """ROUNDS short wrk runs of the scenario, the reference before each and after
+        the last: reference, scenario, reference, ..., reference.
+
+        On this shared machine throughput swings by half from one minute to the
+        next. Each short run is compared with the reference runs right around it,
+        and the median of those ratios is the scenario's: a busy moment moves one
+        round, not the figure.
+        """
+        duration = round_seconds(self.options)
+        references = [self.reference(reference_server, False, connections=connections,
+                                     duration_s=duration)]
+        runs = []
+        for _ in range(ROUNDS):
+            runs.append(self._load(server, targets, False, connections, duration))
+            references.append(self.reference(reference_server, False, connections=connections,
+                                             duration_s=duration))
+        measured = combined(runs)
+        measured["ratios"] = [
+            run["rps"] / ((before["rps"] + after["rps"]) / 2)
+            for run, before, after in zip(runs, references, references[1:], strict=False)
+        ]
+        return measured, combined(references)
+
     def _load(self, server: Server, targets: list[Target], once: bool,
-              connections: int = wrk.CONNECTIONS) -> dict[str, Any]:
+              connections: int = wrk.CONNECTIONS,
+              duration_s: float | None = None) -> dict[str, Any]:
         """One measured run, with what it cost upstream and where the CPU went."""
         servers.reset_graphql_stats(self.shop.url)
         mark, load = len(server.output), os.getloadavg()[0]
@@ -193,25 +224,69 @@ class Bench:
         if once:
             measured = client.once(server.url, targets)
         else:
-            measured, _ = wrk.run(server.url, targets, self.options.duration_s, connections)
+            measured, _ = wrk.run(server.url, targets, duration_s or self.options.duration_s,
+                                  connections)
         cpu_after = servers.cpu_seconds(server), servers.cpu_seconds(self.shop)
         stats = servers.graphql_stats(self.shop.url)
-        views = measured.requests or None  # None: no page view, no per-view figures
-        storefront_cpu, shop_cpu = (
-            round((after - before) * 1000 / views, 3) if views else None
-            for before, after in zip(cpu_before, cpu_after, strict=True)
-        )
         return {
             **measured.as_dict(),
-            # Requests still in flight when wrk stops reach the shop but are not
-            # counted by wrk: a few over 1.00 on an uncached page is that edge.
             "sf_requests": stats["graphql_requests"],
-            "sf_per_view": stats["graphql_requests"] / views if views else None,
             "sf_by_operation": stats["by_operation"],
-            "cpu_ms_per_view": {"storefront": storefront_cpu, "demo_shop": shop_cpu},
+            "cpu_s": {"storefront": cpu_after[0] - cpu_before[0],
+                      "demo_shop": cpu_after[1] - cpu_before[1]},
             "worker_restarts": servers.restarted_workers(server, mark),
             "load_1m_before": round(load, 2),
         }
+
+
+ROUNDS = 3
+ROUND_SHARE = 0.4  # of --duration per run: 3 rounds and 4 reference runs ~ 2.8 x --duration
+
+
+def round_seconds(options: Options) -> int:
+    return max(1, round(options.duration_s * ROUND_SHARE))
+
+
+def combined(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several runs of the same pages as one: throughput over their whole time, the
+    median run's latencies, CPU and Storefront requests per view over all of them
+    (each run's throughput kept under "runs")."""
+    requests = sum(run["requests"] for run in runs)
+    duration = sum(run["duration_s"] for run in runs)
+    views = requests or None  # None: no page view, no per-view figures
+    row = {
+        **runs[0],
+        "requests": requests,
+        "duration_s": round(duration, 3),
+        "rps": round(requests / duration, 1) if duration else 0.0,
+        "p50_ms": statistics.median(run["p50_ms"] for run in runs),
+        "p99_ms": statistics.median(run["p99_ms"] for run in runs),
+        "non2xx": sum(run["non2xx"] for run in runs),
+        "errors": dict(sum((Counter(run["errors"]) for run in runs), Counter())),
+        "runs": [run["rps"] for run in runs],
+    }
+    if "cpu_ms_per_request" in runs[0]:  # the reference's own runs
+        cpu = [run["cpu_ms_per_request"] * run["requests"] for run in runs
+               if run["cpu_ms_per_request"] is not None]
+        row["cpu_ms_per_request"] = round(sum(cpu) / requests, 3) if requests else None
+    if "cpu_s" in runs[0]:  # the storefront's
+        # Requests still in flight when wrk stops reach the shop but are not
+        # counted by wrk: a few over 1.00 on an uncached page is that edge.
+        sf_requests = sum(run["sf_requests"] for run in runs)
+        row.update(
+            sf_requests=sf_requests,
+            sf_per_view=sf_requests / views if views else None,
+            sf_by_operation=dict(sum((Counter(run["sf_by_operation"]) for run in runs),
+                                     Counter())),
+            cpu_ms_per_view={
+                part: round(sum(run["cpu_s"][part] for run in runs) * 1000 / views, 3)
+                if views else None
+                for part in ("storefront", "demo_shop")
+            },
+            worker_restarts=sum(run["worker_restarts"] for run in runs),
+        )
+        del row["cpu_s"]
+    return row
 
 
 def _progress(row: dict[str, Any]) -> str:
@@ -219,22 +294,12 @@ def _progress(row: dict[str, Any]) -> str:
     return (
         f"  reference: {reference['rps']:.0f} req/s, p50 {reference['p50_ms']:.1f} ms, "
         f"CPU ms/request {reference['cpu_ms_per_request']}\n"
-        f"  {row['name']}: {row['rps']:.0f} req/s, p50 {row['p50_ms']:.1f} ms, "
+        f"  {row['name']}: {row['rps']:.0f} req/s, ratio {row['ratio_to_reference']:.2f} "
+        f"(rounds {', '.join(f'{r:.2f}' for r in row['ratios'])}), p50 {row['p50_ms']:.1f} ms, "
         f"p99 {row['p99_ms']:.1f} ms, {row['sf_per_view'] or 0:.2f} SF req/view, "
         f"non-2xx {row['non2xx']}; CPU ms/view: storefront {cpu['storefront']}, "
         f"demo shop {cpu['demo_shop']}; worker restarts {row['worker_restarts']}"
     )
-
-
-def bracketed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """The reference as measured before and after a scenario: the mean of the two
-    runs' throughput, latencies and CPU (each run kept under "runs")."""
-    both = (before, after)
-    mean = {key: sum(run[key] for run in both) / 2
-            for key in ("rps", "p50_ms", "p99_ms", "cpu_ms_per_request")
-            if all(isinstance(run.get(key), int | float) for run in both)}
-    return {**before, **mean, "non2xx": before["non2xx"] + after["non2xx"],
-            "runs": [before["rps"], after["rps"]]}
 
 
 def machine(options: Options, env: dict[str, str]) -> dict[str, Any]:
@@ -249,7 +314,8 @@ def machine(options: Options, env: dict[str, str]) -> dict[str, Any]:
         "python": sys.version.split()[0],
         "wrk": wrk.version(),
         "wrk_settings": {"threads": wrk.THREADS, "connections": wrk.CONNECTIONS,
-                         "duration_s": options.duration_s, "timeout": wrk.TIMEOUT},
+                         "duration_s": options.duration_s, "timeout": wrk.TIMEOUT,
+                         "rounds": ROUNDS, "round_s": round_seconds(options)},
         "gunicorn": servers.gunicorn_settings(env),
         "cache": options.cache,
         "demo_shop_latency_ms": options.latency_ms,

@@ -40,11 +40,18 @@ def test_one_scenario_next_to_the_reference(wrk_installed, tmp_path):
     assert row["method"] == "wrk" and row["requests"] > 0 and row["rps"] > 0
     assert row["non2xx"] == 0
     assert row["reference"]["rps"] > 0 and row["ratio_to_reference"] > 0
-    # The reference is measured on both sides of the scenario; the ratio is to their mean.
-    before, after = row["reference"]["runs"]
-    assert row["reference"]["rps"] == (before + after) / 2
-    assert row["ratio_to_reference"] == row["rps"] / row["reference"]["rps"]
-    assert "reference: bare Flask (wrk, 2 runs:" in (tmp_path / "latest.md").read_text()
+    # Three rounds, each between two runs of the reference: each round's ratio is to
+    # the mean of the two around it, and the scenario's is the median round's.
+    references, rounds = row["reference"]["runs"], row["runs"]
+    assert len(references) == 4 and len(rounds) == 3
+    assert row["ratios"] == [
+        run / ((before + after) / 2)
+        for run, before, after in zip(rounds, references, references[1:], strict=False)
+    ]
+    assert row["ratio_to_reference"] == sorted(row["ratios"])[1]
+    assert row["requests"] > 0 and abs(row["rps"] - row["requests"] / row["duration_s"]) < 1
+    assert "reference: bare Flask (wrk, 16 connections, 4 runs:" in (
+        tmp_path / "latest.md").read_text()
     assert row["sf_per_view"] is not None  # the demo shop's counter answered
     assert results["machine"]["gunicorn"]["worker_class"] == "gthread"
     assert "brand-home" in (tmp_path / "latest.md").read_text()
