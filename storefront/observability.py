@@ -16,20 +16,18 @@ writes it from the request's environ once the response is sent).
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import time
-import uuid
 
 from flask import Flask, current_app, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
 from storefront.current import visit, visit_if_any
 from storefront.machines import for_machines
+from storefront.visit import headers
 
 log = logging.getLogger("storefront.requests")
 
-REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
 _HANDLER_MARK = "_storefront_json"
 HIDDEN = "[hidden]"
 
@@ -94,7 +92,7 @@ def cache_outcome(outcome: str) -> None:
 def _start() -> None:
     given = request.headers.get("X-Request-Id", "")
     state = visit()
-    state.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    state.request_id = headers.request_id(given)
     state.started = time.perf_counter()
 
 

@@ -8,6 +8,7 @@ hit, below Flask (web.fastpath). Both call this package to decide the visit:
 - `session`: the visitor's session as Flask signs it, whether a shared page
   may be served with it, and the CSRF token as Flask-WTF makes and checks it;
 - `cart_count`: the count the header shows;
+- `parsed`: the cookies and query of a request, parsed once per distinct one;
 - `headers`: the response headers (security, HTML caching).
 
 It imports nothing of Flask (an import contract checks this), so what it

@@ -175,7 +175,7 @@ def _shared_page(response, etag: str, page, values):
     if headers.not_modified(request.headers.get("If-None-Match"), etag):
         response.status_code = 304  # (Werkzeug drops a 304's body and its entity headers)
     elif coding:
-        response.set_data(pages.gzipped(page, values, response.get_data()))
+        response.set_data(pages.gzipped(page, values))
         response.headers["Content-Encoding"] = coding
     return response.make_conditional(request)  # the Date, and 412 when If-Match fails
 

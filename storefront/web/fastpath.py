@@ -16,7 +16,8 @@ It is glue: every decision is made by the code the app's hooks call.
   (`pages.key_for`), the stored `pages.Page` and its slots (`pages.filled_bytes`), its
   coding and gzip body (`pages.coding_for`, `pages.gzipped`), the ETag
   (`pages.etag_for`) and its matching (`visit.headers.not_modified`, as the
-  app's `web.http_caching`), and the headers (`storefront.visit.headers`).
+  app's `web.http_caching`), and the headers and request id
+  (`storefront.visit.headers`).
 
 tests/web/test_two_paths.py compares both paths response by response.
 """
@@ -25,21 +26,17 @@ from __future__ import annotations
 
 import logging
 import secrets
-import uuid
 from typing import Any
-from urllib.parse import parse_qsl
 
 from flask import Flask
 from werkzeug.exceptions import SecurityError
-from werkzeug.http import parse_cookie
 from werkzeug.wsgi import get_host
 
 from storefront import attribution
 from storefront.caching import store
 from storefront.funnels import observe_page
-from storefront.observability import REQUEST_ID
 from storefront.shared_pages import shared_paths
-from storefront.visit import cart_count, headers
+from storefront.visit import cart_count, headers, parsed
 from storefront.visit import session as sessions
 from storefront.web import referral
 from storefront.web.cart_cookie import COUNT_COOKIE
@@ -83,8 +80,8 @@ class FastPages:
         path = environ.get("PATH_INFO", "")
         if not shared_paths(app).fullmatch(path):
             return None
-        query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        cookies = parse_cookie(environ).to_dict()  # (a dict: a missing cookie raises nothing)
+        query = parsed.query(environ.get("QUERY_STRING", ""))
+        cookies = parsed.cookies(environ.get("HTTP_COOKIE"))
         decision = referral.decide(app, path, method, query, cookies.get(attribution.COOKIE))
         if decision.redirect_to is not None or decision.cookie != "keep":
             return None
@@ -127,8 +124,7 @@ class FastPages:
 
     def _respond(self, environ, page: Page, values: dict[str, str], etag: str, https: bool,
                  extra: list):
-        given = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        request_id = headers.request_id(environ.get("HTTP_X_REQUEST_ID", ""))
         coding = coding_for(page, environ.get("HTTP_ACCEPT_ENCODING"))
         not_modified = headers.not_modified(environ.get("HTTP_IF_NONE_MATCH"), etag)
         nonce = None if not_modified else secrets.token_urlsafe(18)
@@ -148,10 +144,11 @@ class FastPages:
         if nonce is None:
             return "304 NOT MODIFIED", response_headers, b""
         values["nonce"] = nonce
-        body = filled_bytes(page, values)
         if coding is not None:
-            body = gzipped(page, values, body)
+            body = gzipped(page, values)
             response_headers.append(("Content-Encoding", coding))
+        else:
+            body = filled_bytes(page, values)
         response_headers += [
             ("Content-Type", "text/html; charset=utf-8"),
             ("Content-Length", str(len(body))),

@@ -258,9 +258,10 @@ def filled_bytes(page: Page, values: Mapping[str, str]) -> bytes:
     """`fill(page, values)` as UTF-8, joined from the page's encoded parts."""
     if page.encoded is None:  # (a page kept before pages kept them: its text is `parts`)
         return fill(page, values).encode()
+    encoded = {kind: value.encode() for kind, value in values.items()}  # once per kind
     pieces = [page.encoded[0]]
     for kind, part in zip(page.slots, page.encoded[1:], strict=True):
-        pieces += (values[kind].encode(), part)
+        pieces += (encoded[kind], part)
     return b"".join(pieces)
 
 
@@ -274,12 +275,17 @@ def coding_for(page: Page, accept_encoding: str | None) -> str | None:
     return compression.choose(accept_encoding, compression.PAGES)
 
 
-def gzipped(page: Page, values: Mapping[str, str], body: bytes) -> bytes:
-    """`body`, the bytes of `fill(page, values)`, as gzip: the page's parts as they
-    were deflated when it was stored, `values` between them. For a page whose
-    `coding_for` is gzip."""
-    between = {kind: compression.stored(value.encode()) for kind, value in values.items()}
+def gzipped(page: Page, values: Mapping[str, str]) -> bytes:
+    """`fill(page, values)` as gzip: the page's parts as they were deflated when it
+    was stored, `values` between them. For a page whose `coding_for` is gzip."""
+    between = {kind: compression.stored_text(value) for kind, value in values.items()}
     pieces = [page.deflated[0]]
     for kind, part in zip(page.slots, page.deflated[1:], strict=True):
         pieces += (between[kind], part)
-    return compression.gzip_joined(pieces, body)
+    if page.encoded is None:  # (a page kept before pages kept their bytes)
+        return compression.gzip_joined(pieces, [fill(page, values).encode()])
+    encoded = {kind: value.encode() for kind, value in values.items()}
+    plain = [page.encoded[0]]
+    for kind, part in zip(page.slots, page.encoded[1:], strict=True):
+        plain += (encoded[kind], part)
+    return compression.gzip_joined(pieces, plain)

@@ -95,7 +95,7 @@ def test_pieces_deflated_apart_join_into_one_gzip_file(values):
     pieces = [compression.deflate_part(parts[0]), compression.stored(values[0]),
               compression.deflate_part(parts[1]), compression.stored(values[1]),
               compression.deflate_part(parts[2])]
-    joined = compression.gzip_joined(pieces, body)
+    joined = compression.gzip_joined(pieces, [body])
     assert gzip.decompress(joined) == body  # checks the CRC-32 and the length too
     assert zlib.decompress(joined, 16 + zlib.MAX_WBITS) == body
     if not values[1]:
@@ -123,11 +123,14 @@ def test_a_stored_page_keeps_its_parts_deflated_and_a_hit_compresses_no_part(app
 def test_any_parts_and_values_join_into_their_page(parts, data):
     values = data.draw(st.lists(st.text(max_size=100), min_size=len(parts) - 1,
                                 max_size=len(parts) - 1))
-    pieces, body = [compression.deflate_part(parts[0].encode())], parts[0]
+    pieces, plain = [compression.deflate_part(parts[0].encode())], [parts[0].encode()]
     for value, part in zip(values, parts[1:], strict=True):
         pieces += (compression.stored(value.encode()), compression.deflate_part(part.encode()))
-        body += value + part
-    assert gzip.decompress(compression.gzip_joined(pieces, body.encode())) == body.encode()
+        plain += (value.encode(), part.encode())
+    body = b"".join(plain)
+    # The trailer's CRC-32 and length, taken piece by piece or from the joined text.
+    assert gzip.decompress(compression.gzip_joined(pieces, plain)) == body
+    assert compression.gzip_joined(pieces, plain) == compression.gzip_joined(pieces, [body])
 
 
 @settings(max_examples=60, deadline=None,
