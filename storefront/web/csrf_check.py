@@ -7,7 +7,7 @@ token. Such a form is accepted when the browser says it comes from this store
 so the pages that follow carry signed tokens. A form with a token is checked
 by Flask-WTF as before; so is a form with neither a token nor a word from the
 browser, once the visitor's session holds a token. A form from another site is
-refused either way, with the same 400 page.
+refused either way, with a 400 page that says so (web.errors).
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from storefront.visit import origin as origins
 from storefront.web.pages import issue_token
+
+# The reason a form from another site is refused with (web.errors words its page).
+CROSS_SITE = "The form was sent from another site."
 
 
 class TokenOrOrigin(CSRFProtect):
@@ -29,7 +32,7 @@ class TokenOrOrigin(CSRFProtect):
             said = origins.where_from(request.headers.get("Sec-Fetch-Site"),
                                       request.headers.get("Origin"), request.scheme, request.host)
             if said == origins.OTHER:
-                self._error_response("The form was sent from another site.")
+                self._error_response(CROSS_SITE)
             field = current_app.config["WTF_CSRF_FIELD_NAME"]
             if said == origins.SAME or not isinstance(session.get(field), str):
                 issue_token()  # later pages carry it, signed

@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 from storefront.shopify import api
 from storefront.shopify.errors import Busy, StorefrontError
 from storefront.web.context import storefront
+from storefront.web.csrf_check import CROSS_SITE
 from storefront.web.filters import localize
 from storefront.web.layout import page
 from storefront.web.redirects import redirect_key, redirect_location
@@ -79,7 +80,12 @@ def _moved():
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
-        message = gettext("This form has expired. Please go back, reload the page and try again.")
+        if error.description == CROSS_SITE:  # not the shopper's old tab: reloading won't help
+            message = gettext("This form was sent from another website, so nothing was "
+                              "changed. Open this store's page and try again there.")
+        else:
+            message = gettext(
+                "This form has expired. Please go back, reload the page and try again.")
         return _page("errors/400.html", 400, message)
 
     @app.errorhandler(SecurityError)

@@ -111,6 +111,9 @@ def test_a_first_visitor_gets_no_session_and_their_first_form_is_judged_by_its_o
         refused = a.post(base + "/cart/add", data=form, headers=said)
         assert refused.status_code == 400, said
         assert "Set-Cookie" not in refused.headers
+        # Its page says why: reloading (what an expired form needs) would not help.
+        assert "sent from another website, so nothing was changed" in refused.get_data(
+            as_text=True), said
     # From this store's own page, as the browser says, it is taken; the reply
     # makes the session, and the pages after it carry its token.
     said = {"Sec-Fetch-Site": "same-origin"} if scheme == "https" else {"Origin": base}
@@ -127,6 +130,7 @@ def test_a_first_visitor_gets_no_session_and_their_first_form_is_judged_by_its_o
     wrong = a.post(base + "/cart/add", data={**form, "csrf_token": token[:-2] + "xx"}, headers=said)
     silent = a.post(base + "/cart/add", data=form)
     assert wrong.status_code == silent.status_code == 400
+    assert all("This form has expired" in reply.get_data(as_text=True) for reply in (wrong, silent))
     referer = {"Referer": base + url} if scheme == "https" else {}  # (Flask-WTF's rule on HTTPS)
     tokened = a.post(base + "/cart/add", data={**form, "csrf_token": token}, headers=referer)
     assert tokened.status_code == 303
