@@ -159,7 +159,7 @@ class Bench:
             before = self.reference(reference_server, True, len(targets), scenario.connections)
             measured = combined([self._load(server, targets, True, scenario.connections)])
             after = self.reference(reference_server, True, len(targets), scenario.connections)
-            measured["ratios"] = [measured["rps"] / ((before["rps"] + after["rps"]) / 2)]
+            measured["ratios"] = [ratio(measured, before, after)]
             reference = combined([before, after])
         else:
             warm = client.once(server.url, warm_list(targets))
@@ -208,10 +208,9 @@ class Bench:
             references.append(self.reference(reference_server, False, connections=connections,
                                              duration_s=duration))
         measured = combined(runs)
-        measured["ratios"] = [
-            run["rps"] / ((before["rps"] + after["rps"]) / 2)
-            for run, before, after in zip(runs, references, references[1:], strict=False)
-        ]
+        measured["ratios"] = [ratio(run, before, after)
+                              for run, before, after in zip(runs, references, references[1:],
+                                                            strict=False)]
         return measured, combined(references)
 
     def _load(self, server: Server, targets: list[Target], once: bool,
@@ -241,6 +240,11 @@ class Bench:
 
 ROUNDS = 3
 ROUND_SHARE = 0.4  # of --duration per run: 3 rounds and 4 reference runs ~ 2.8 x --duration
+
+
+def ratio(run: dict[str, Any], before: dict[str, Any], after: dict[str, Any]) -> float:
+    """A run's throughput over the mean of the reference runs before and after it."""
+    return run["rps"] / ((before["rps"] + after["rps"]) / 2)
 
 
 def round_seconds(options: Options) -> int:

@@ -155,18 +155,18 @@ def stored(value: bytes) -> bytes:
     return b"".join(blocks)
 
 
-def stored_text(value: str) -> bytes:
-    """`stored(value.encode())`; the short values most responses repeat (an empty
-    slot, a cart count) made once."""
-    return _stored_short(value) if len(value) <= _SHORT else stored(value.encode())
+def stored_value(value: bytes) -> bytes:
+    """`stored(value)`; the short values most responses repeat (an empty slot, a
+    cart count) made once."""
+    return _stored_short(value) if len(value) <= _SHORT else stored(value)
 
 
 _SHORT = 8
 
 
 @functools.lru_cache(maxsize=256)
-def _stored_short(value: str) -> bytes:
-    return stored(value.encode())
+def _stored_short(value: bytes) -> bytes:
+    return stored(value)
 
 
 def gzip_joined(pieces: Iterable[bytes], plain: Iterable[bytes]) -> bytes:

@@ -278,13 +278,13 @@ def coding_for(page: Page, accept_encoding: str | None) -> str | None:
 def gzipped(page: Page, values: Mapping[str, str]) -> bytes:
     """`fill(page, values)` as gzip: the page's parts as they were deflated when it
     was stored, `values` between them. For a page whose `coding_for` is gzip."""
-    between = {kind: compression.stored_text(value) for kind, value in values.items()}
+    encoded = {kind: value.encode() for kind, value in values.items()}  # once per kind
+    between = {kind: compression.stored_value(value) for kind, value in encoded.items()}
     pieces = [page.deflated[0]]
     for kind, part in zip(page.slots, page.deflated[1:], strict=True):
         pieces += (between[kind], part)
     if page.encoded is None:  # (a page kept before pages kept their bytes)
         return compression.gzip_joined(pieces, [fill(page, values).encode()])
-    encoded = {kind: value.encode() for kind, value in values.items()}
     plain = [page.encoded[0]]
     for kind, part in zip(page.slots, page.encoded[1:], strict=True):
         plain += (encoded[kind], part)
