@@ -193,14 +193,16 @@ class Packed:
     bytes, so nothing kept here goes stale (a changed file has a new digest).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, read: Callable[[Path], bytes] = Path.read_bytes) -> None:
+        # `read` gives the bytes a file is served as (theming.minify.read for themes).
+        self._read = read
         self._bodies: dict[tuple[Path, str, str | None], bytes] = {}
         self._lock = threading.Lock()
 
     def get(self, file: Path, digest: str, coding: str | None) -> tuple[str | None, bytes]:
         """(coding, body) of `file`, whose content digest is `digest`: in `coding`
         when that makes it smaller, else plain (coding None)."""
-        plain = self._kept((file, digest, None), file.read_bytes)
+        plain = self._kept((file, digest, None), lambda: self._read(file))
         if coding is None or len(plain) < MINIMUM:
             return None, plain
         packed = self._kept((file, digest, coding), lambda: compress(plain, coding, best=True))

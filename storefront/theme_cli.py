@@ -1,9 +1,10 @@
 """`flask theme check [NAME]`: find a broken theme before shoppers do.
 
 It checks theme.toml (its colours read at 4.5:1), compiles every template of the
-theme and its parents, then renders the store's pages against the embedded demo
-shop: the brand's pages (blog, tagged articles and an article among them), a cart
-with lines, codes and a gift card, search with and without results, 404 and 503, and
+theme and its parents, reads their stylesheets as the minifier does, then renders
+the store's pages against the embedded demo shop: the brand's pages (blog, tagged
+articles and an article among them), a cart with lines, codes and a gift card,
+search with and without results, 404 and 503, and
 each active creator's landing, product and article pages. Each
 problem reads `themes/<theme>/templates/<file>:<line>: <message>`, and a verdict
 ends the output; the app's own logs show only with --verbose.
@@ -31,7 +32,7 @@ from jinja2 import Environment, TemplateSyntaxError
 
 from storefront import colors, layout_audit
 from storefront.config import PROJECT_ROOT, ConfigError
-from storefront.theming import Theme, ThemeError, catalogs, load_theme, themes_dir
+from storefront.theming import Theme, ThemeError, catalogs, load_theme, minify, themes_dir
 
 # (URL, expected status) of the pages every theme must render.
 PAGES: list[tuple[str, int]] = [
@@ -127,6 +128,7 @@ def check_theme(theme: Theme, folder: Path, *, verbose: bool = True,
         broken = _compile_all(app.jinja_env, theme, folder, report)
         _render_pages(app, theme, folder, broken, report)
         _check_translations(theme, folder, report)
+        _check_stylesheets(theme, folder, report)
         if audit and not report.problems:  # (a page that fails to render has no layout)
             _audit(app, theme, folder, report)
     return report
@@ -141,6 +143,21 @@ def _check_translations(theme: Theme, folder: Path, report: Report) -> None:
             "run `flask theme translations compile`"
         )
     report.missing = catalogs.missing(theme)
+
+
+def _check_stylesheets(theme: Theme, folder: Path, report: Report) -> None:
+    """Stylesheets of the chain the minifier cannot read: the browser drops part of
+    them, and they are served as written (storefront.theming.minify)."""
+    for static in theme.static_dirs:
+        for file in sorted(static.rglob("*.css")):
+            try:
+                text = file.read_text("utf-8")
+            except UnicodeDecodeError:
+                report.problems.append(f"{_display(file, folder)}: not UTF-8 text")
+                continue
+            for line, message in minify.problems(text):
+                report.problems.append(f"{_display(file, folder)}:{line}: {message} "
+                                       "(the browser drops part of it; served unminified)")
 
 
 def _audit(app: Flask, theme: Theme, folder: Path, report: Report) -> None:

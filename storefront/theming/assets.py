@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from storefront.image_files import image_size
+from storefront.theming import minify
 from storefront.theming.themes import Theme, ThemeError
 
 log = logging.getLogger(__name__)
@@ -80,9 +81,11 @@ class Assets:
         return self._names[path]
 
     def text(self, path: str, *, fresh: bool = False) -> str:
-        """The content of the text file `path` (a stylesheet to inline), read once."""
+        """The content of the text file `path` (a stylesheet to inline), read once,
+        minified as a stylesheet or script is served."""
         if fresh or path not in self._texts:
-            self._texts[path] = self.existing(path).read_text("utf-8")
+            text = self.existing(path).read_text("utf-8")
+            self._texts[path] = minify.minified(text, Path(path).suffix)
         return self._texts[path]
 
     def size(self, path: str) -> tuple[float, float] | None:

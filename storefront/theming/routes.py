@@ -4,7 +4,8 @@ A file's URL carries a hash of its content (`/assets/base.3f9a1c2b7d.css`), so
 browsers and CDNs may keep it for a year: a changed file gets a new URL. An old
 or missing hash redirects to the current URL instead of serving a stale name.
 For the same reason text files (CSS, JavaScript, SVG) are compressed once per
-process, Brotli or gzip, and kept (storefront.compression.Packed).
+process, Brotli or gzip, and kept (storefront.compression.Packed); stylesheets
+and scripts are minified first (storefront.theming.minify).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from markupsafe import Markup
 
 from storefront import compression
 from storefront.markets import MOUNT_KEY
+from storefront.theming import minify
 from storefront.theming.assets import IMMUTABLE, MIMETYPES, Assets, split_hash, with_hash
 from storefront.theming.switch import active, themes
 from storefront.theming.themes import ThemeError
@@ -147,7 +149,7 @@ def serve(filename: str) -> Response:
 
 
 # Every process keeps each text file once per coding: theme files are few and small.
-packed = compression.Packed()
+packed = compression.Packed(read=minify.read)
 
 
 def _text(file: Path, digest: str, mimetype: str) -> Response:

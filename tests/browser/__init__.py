@@ -71,3 +71,6 @@ def new_document(page: Page) -> Iterator[None]:
     page.evaluate("document.documentElement.dataset.before = 'yes'")
     yield
     expect(page.locator("html[data-before]")).to_have_count(0)
+    # The old document is gone; the new one may still be parsing (no <html> yet), and
+    # a script evaluated then would find no document element.
+    page.wait_for_load_state("domcontentloaded")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 
@@ -59,7 +60,7 @@ def test_child_asset_overrides_the_parent(app, client):
     assert url == f"/assets/site.{digest('body { color: white }')}.css"
     response = client.get(url)
     assert response.status_code == 200
-    assert response.text == "body { color: white }"
+    assert response.text == "body{color:white}"  # minified; the URL names the source
     assert response.mimetype == "text/css"
 
 
@@ -67,8 +68,38 @@ def test_parent_asset_in_a_subfolder(app, client):
     url = url_of(app, "js/cart.js")
     assert url == f"/assets/js/cart.{digest('export {}')}.js"
     response = client.get(url)
-    assert response.text == "export {}"
+    assert response.text == "export{}"  # minified
     assert response.mimetype == "text/javascript"
+
+
+def test_stylesheets_and_scripts_are_served_minified(themes, tmp_path):
+    static = themes / "night" / "static"
+    rules = "".join(f".card--{n} {{ order: {n}; }}\n" for n in range(60))  # worth gzip
+    stylesheet = "/*! MIT */\n/* why */\n.hero  >  p { color : red ; }\n" + rules
+    (static / "night.css").write_text(stylesheet)
+    (static / "night.js").write_text("// why\nexport const  answer = 42;\n")
+    app = make_app(themes, "night", tmp_path)
+    client = app.test_client()
+    css = client.get(url_of(app, "night.css"))
+    assert css.text == "/*! MIT */ .hero>p{color : red}" + "".join(
+        f".card--{n}{{order:{n}}}" for n in range(60))
+    assert client.get(url_of(app, "night.js")).text == "export const answer=42;"
+    # The URL still names the file as written, and gzip carries the same minified text.
+    assert url_of(app, "night.css") == f"/assets/night.{digest(stylesheet)}.css"
+    packed = client.get(url_of(app, "night.css"), headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data).decode() == css.text
+
+
+def test_files_the_minifiers_cannot_read_are_served_as_written(themes, tmp_path):
+    static = themes / "night" / "static"
+    (static / "latin1.css").write_bytes("/* caf\xe9 */ body { color: red }".encode("latin-1"))
+    app = make_app(themes, "night", tmp_path)
+    client = app.test_client()
+    assert client.get(url_of(app, "latin1.css")).data == (
+        "/* caf\xe9 */ body { color: red }".encode("latin-1"))
+    svg = client.get(url_of(app, "logo.svg"))  # not a stylesheet or script: as written
+    assert svg.text == "<svg xmlns='http://www.w3.org/2000/svg'/>"
 
 
 def test_fingerprinted_file_is_cached_for_a_year(app, client):
@@ -207,13 +238,14 @@ def test_an_images_width_at_a_height_comes_from_its_file(themes, tmp_path, name,
 def test_inline_asset_puts_a_stylesheet_in_the_page_and_never_closes_its_element(themes,
                                                                                  tmp_path):
     (themes / "night" / "static" / "first.css").write_text(
-        'body { color: white } /* </style><script>alert(1)</script> */')
+        'body::after { content: "</style><script>alert(1)</script>" } /* why */')
     app = make_app(themes, "night", tmp_path)
     app.testing = True  # (a missing file raises, as asset_url's does, instead of logging)
     with app.test_request_context():
         inlined = render_template_string("<style>{{ inline_asset('first.css') }}</style>")
-        assert inlined == ('<style>body { color: white } /* <\\/style><script>alert(1)<\\/script>'
-                           ' */</style>')
+        # Minified as the file is served, and never able to close its element.
+        assert inlined == ('<style>body::after{content:"<\\/style><script>alert(1)<\\/script>"}'
+                           '</style>')
         with pytest.raises(ThemeError):
             render_template_string("{{ inline_asset('nope.css') }}")
 
@@ -226,6 +258,7 @@ def test_the_first_screens_css_is_inlined_and_the_rest_linked_at_the_end(tmp_pat
     page = app.test_client().get("/").get_data(as_text=True)
     head, body = page.split("</head>")
     assert '<link rel="stylesheet"' not in head
-    assert re.search(r'<style nonce="[^"]+">/\* Base theme, the first screen', head)
+    critical = re.search(r'<style nonce="[^"]+">(:root\{--color-background:[^<]*)</style>', head)
+    assert critical and "/*" not in critical.group(1)  # minified: no comments in every page
     assert re.search(r'</footer>\s*<link rel="stylesheet" href="/assets/base\.[0-9a-f]{10}\.css">',
                      body)

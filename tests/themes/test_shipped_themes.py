@@ -20,7 +20,7 @@ def test_atelier_extends_base_layout_with_its_own_stylesheet(atelier):
     assert re.search(r'href="/assets/base\.[0-9a-f]{10}\.css"', page)  # (below the fold)
     head = page.split("</head>")[0]
     # The first screen's CSS is in the page: base's critical part, then atelier's.
-    assert head.index("/* Base theme, the first screen") < head.index(".theme-atelier .site-header")
+    assert head.index(":root{--color-background:") < head.index(".theme-atelier .site-header")
     assert 'class="theme-atelier"' in page
     assert "--color-ink: #16181d;" in page  # its own settings
     assert "--color-border: #d6d0c4;" in page  # overriding base's

@@ -160,6 +160,22 @@ def test_bad_theme_toml_is_reported(themes, tmp_path):
     )
 
 
+def test_a_broken_stylesheet_is_reported_at_its_line(themes, tmp_path):
+    write_theme(themes, "night", static={
+        "site.css": 'body { color: red }\nh1 { content: "open\n}\n}\n',
+        "fine.css": "a { color: blue }",
+    })
+    result = check(themes, tmp_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "themes/night/static/site.css:2: Bad string token (the browser drops part of it; "
+        "served unminified)",
+        "themes/night/static/site.css:4: Unmatched } (the browser drops part of it; "
+        "served unminified)",
+        "theme night: 2 problems",
+    ]
+
+
 def test_default_pages_cover_the_store():
     urls = dict(STORE_PAGES)
     assert urls["/"] == 200

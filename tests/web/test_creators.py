@@ -176,7 +176,7 @@ def test_creator_notes_and_picks(client):
 def test_creator_theme_and_colours(client):
     client.get("/@leo")
     page = client.get("/").get_data(as_text=True)
-    assert ".theme-atelier .site-header {" in page  # atelier's rules, inlined
+    assert ".theme-atelier .site-header{" in page  # atelier's rules, inlined
     assert "--color-accent: #c46a2b;" in page
     brand = client.application.test_client().get("/").get_data(as_text=True)
     assert "atelier" not in brand
