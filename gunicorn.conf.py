@@ -71,10 +71,11 @@ def post_worker_init(worker):
     # a worker that only answers page-cache hits below Flask would never start
     # them, and would keep showing an edited or paused creator as it was.
     # Every app built in this process is started (storefront.lifecycle keeps
-    # them), however gunicorn's app is wrapped or named.
+    # them), however gunicorn's app is wrapped or named. Then what starting made
+    # is frozen, out of the garbage collector's full passes (ready_worker says why).
     from storefront import lifecycle
 
-    lifecycle.start_all()
+    lifecycle.ready_worker()
 
 
 def worker_exit(server, worker):

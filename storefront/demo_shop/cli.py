@@ -168,6 +168,6 @@ def serve(
             "accesslog": None,
             "when_ready": when_ready,
             # The worker resumes sending webhooks an earlier run left unsent.
-            "post_worker_init": lambda worker: lifecycle.start_all(),
+            "post_worker_init": lambda worker: lifecycle.ready_worker(),
         },
     ).run()

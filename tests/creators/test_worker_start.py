@@ -9,12 +9,15 @@ per process (and again in a forked child).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import shutil
 import threading
 import time
+import weakref
+from pathlib import Path
 
 import requests
 from flask import Flask
@@ -167,3 +170,38 @@ def test_start_runs_each_starter_once_per_process():
     os.waitpid(child, 0)
     assert in_child == [os.getpid(), child]
     assert calls == [os.getpid()]
+
+
+def test_a_ready_worker_started_its_apps_and_froze_what_starting_made():
+    """What a worker loads lives as long as it does: out of the collector's full passes."""
+    app = Flask("lifecycle_ready")
+    calls: list[str] = []
+    lifecycle.on_start(app, lambda: calls.append("started"))
+
+    class Node:
+        pass
+
+    garbage = Node()
+    garbage.me = garbage  # a cycle: only the collector frees it
+    gone = weakref.ref(garbage)
+    del garbage
+    kept = Node()
+    try:
+        lifecycle.ready_worker()
+        assert calls == ["started"]
+        assert gone() is None  # collected first, not frozen for the worker's life
+        assert gc.get_freeze_count() > 0
+        # What lived before is frozen: the collector's passes no longer see it.
+        assert not any(thing is kept for thing in gc.get_objects())
+    finally:
+        gc.unfreeze()
+
+
+def test_the_shipped_gunicorn_configuration_readies_each_worker(monkeypatch):
+    settings: dict = {}
+    shipped = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+    exec(compile(shipped.read_text(), str(shipped), "exec"), settings)
+    readied: list[bool] = []
+    monkeypatch.setattr(lifecycle, "ready_worker", lambda: readied.append(True))
+    settings["post_worker_init"](object())
+    assert readied == [True]
