@@ -352,7 +352,8 @@ def run(options: Options) -> dict[str, Any]:
             print(f"storefront: {phase}", flush=True)
             with bench.storefront(phase, scenarios.PHASE_ENV.get(phase, {})) as (server, ctx):
                 measured = [bench.measure(scenario, server, ctx, reference) for scenario in chosen]
-                notes += ctx.notes
+                # (once each: the four shared-page scenarios all find page 2 the same way)
+                notes += [note for note in dict.fromkeys(ctx.notes) if note not in notes]
             rows += measured
             if (events := bench.funnel_events()) is not None:  # written as the workers stopped
                 views = sum(row["requests"] for row in measured)
