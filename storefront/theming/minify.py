@@ -7,7 +7,8 @@ each gzipped page. Comments opened with `/*!` (licences) stay.
 
 Stylesheets are read by tinycss2's tokenizer, so strings, URLs and escapes come
 out exactly as written; only comments go, and whitespace shrinks to one space,
-or to none beside braces, semicolons and commas, where CSS never reads it.
+or to none where CSS never reads it (beside braces, semicolons, commas and the
+combinators `>` and `~`, and after a declaration's colon).
 Custom properties' values stay as written: scripts can read their text.
 (rcssmin was measured first: it also drops the spaces inside a quoted
 `url("a b.svg")`, which names another file.) A stylesheet the tokenizer finds
@@ -130,7 +131,6 @@ def _starts_declaration(kept: list[ast.Node]) -> bool:
 
 def _is(node: ast.Node, literal: str) -> bool:
     return node.type == "literal" and node.value == literal
-
 
 
 def _loose(node: ast.Node) -> bool:
