@@ -36,18 +36,14 @@ _LOOSE = {";", ",", ">", "~"}
 
 def minified(text: str, suffix: str) -> str:
     """`text`, the content of a file ending in `suffix`, minified if it is CSS or JavaScript."""
-    suffix = suffix.lower()
-    if suffix == ".css":
-        return stylesheet(text)
-    if suffix in (".js", ".mjs"):
-        return rjsmin.jsmin(text, keep_bang_comments=True)
-    return text
+    minify = _MINIFIERS.get(suffix.lower())
+    return text if minify is None else minify(text)
 
 
 def read(file: Path) -> bytes:
     """The bytes `file` is served as: minified when it is a UTF-8 stylesheet or script."""
     data = file.read_bytes()
-    if file.suffix.lower() not in (".css", ".js", ".mjs"):
+    if file.suffix.lower() not in _MINIFIERS:
         return data
     try:
         text = data.decode("utf-8")
@@ -122,6 +118,13 @@ def _tight(nodes: list[ast.Node]) -> list[ast.Node]:
             node.arguments = _trimmed(_tight(node.arguments))
         kept.append(node)
     return _trimmed(kept)
+
+
+def _script(text: str) -> str:
+    return rjsmin.jsmin(text, keep_bang_comments=True)
+
+
+_MINIFIERS = {".css": stylesheet, ".js": _script, ".mjs": _script}
 
 
 def _starts_declaration(kept: list[ast.Node]) -> bool:

@@ -57,8 +57,9 @@ def _sources() -> dict[str, str]:
     sources = {}
     for file in THEMES.glob("*/static/**/*.css"):
         written = file.read_text("utf-8")
-        assert minify.stylesheet(written) != written, file
-        sources[minify.stylesheet(written)] = written
+        served = minify.stylesheet(written)
+        assert served != written, file
+        sources[served] = written
     return sources
 
 
